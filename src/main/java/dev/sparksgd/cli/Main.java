@@ -1,2 +1,59 @@
 package dev.sparksgd.cli;
-public final class Main { public static void main(String[] a) { System.out.println("hi"); } }
+
+import java.io.PrintWriter;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point for spark-submit: {@code --class dev.sparksgd.cli.Main app.jar SUBCOMMAND [options]}. */
+@Command(name = "spark-sgd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Trains regression models on Apache Spark by distributed stochastic gradient descent.",
+    subcommands = {GenerateCommand.class, CommandLine.HelpCommand.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {"  0  trained", "  1  anything else (a bug, a lost cluster …)",
+        "  2  bad usage or bad input", "  3  quality gate refused the new model",
+        "  4  training diverged"})
+public final class Main implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    int code = run(args);
+    SparkSession.getDefaultSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    System.exit(code);
+  }
+
+  /** Runs one command and returns its exit code; leaves any SparkSession running (tests share one). */
+  public static int run(String... args) {
+    CommandLine cmd = new CommandLine(new Main());
+    CommandLine train = new CommandLine(new TrainCommand(new ConfigFileDefaults(args), System.out));
+    cmd.addSubcommand("train", train);
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    cmd.setParameterExceptionHandler((ex, a) -> {
+      PrintWriter err = ex.getCommandLine().getErr();
+      err.println("spark-sgd: error: " + ex.getMessage());
+      err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      err.flush();
+      return ExitCodes.BAD_INPUT;
+    });
+    cmd.setExecutionExceptionHandler((ex, c, parsed) -> Errors.report(ex, System.err));
+    return cmd.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"spark-sgd " + (v == null ? "(development build)" : v)
+          + ", built for Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()};
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.sparksgd.cli;
+
+import dev.sparksgd.config.ConfigException;
+import dev.sparksgd.data.BadRecordException;
+import java.io.PrintStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns an exception into one line and an exit code: the user's mistakes never show a stack trace. */
+final class Errors {
+  private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
+
+  private Errors() {
+  }
+
+  static int report(Throwable e, PrintStream err) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ConfigException || c instanceof BadRecordException) {
+        err.println("spark-sgd: error: " + c.getMessage());
+        return ExitCodes.BAD_INPUT;
+      }
+    }
+    // Spark may hand back a task's exception only as text in the job-abort message.
+    String text = String.valueOf(e.getMessage());
+    int at = text.indexOf(BadRecordException.class.getName() + ": ");
+    if (at >= 0) {
+      String rest = text.substring(at + BadRecordException.class.getName().length() + 2);
+      int nl = rest.indexOf('\n');
+      err.println("spark-sgd: error: " + (nl >= 0 ? rest.substring(0, nl) : rest));
+      return ExitCodes.BAD_INPUT;
+    }
+    LOG.error("training failed", e);
+    err.println("spark-sgd: failed: " + e);
+    return ExitCodes.FAILURE;
+  }
+}

@@ -1,0 +1,175 @@
+package dev.sparksgd.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparksgd.config.ConfigException;
+import dev.sparksgd.data.Generator;
+import dev.sparksgd.data.ParsedRecord;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code generate}: synthetic regression data with known weights, for demos and benchmarks. */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Writes synthetic regression data: x ~ N(0,1), y = w·x + b + noise·N(0,1), with "
+        + "known w (in [-2, 2]) and b, recorded in a truth file next to the data.",
+        "An --output ending in .libsvm or .csv is one file written by the driver; any other "
+            + "--output is a directory of part files written by Spark in parallel."})
+public final class GenerateCommand implements Callable<Integer> {
+  @Option(names = "--output", required = true, paramLabel = "PATH", description = "File or directory to write.")
+  String output;
+
+  @Option(names = "--rows", paramLabel = "N", defaultValue = "10000", description = "Rows. Default: ${DEFAULT-VALUE}.")
+  long rows;
+
+  @Option(names = "--features", paramLabel = "D", defaultValue = "10", description = "Features. Default: ${DEFAULT-VALUE}.")
+  int features;
+
+  @Option(names = "--sparse-nnz", paramLabel = "K", defaultValue = "0",
+      description = "Non-zero features per row; 0 = dense. Default: ${DEFAULT-VALUE}.")
+  int sparseNnz;
+
+  @Option(names = "--format", paramLabel = "libsvm|csv",
+      description = "Default: from the extension, else libsvm.")
+  String format;
+
+  @Option(names = "--noise", paramLabel = "X", defaultValue = "0.1", description = "Noise std. Default: ${DEFAULT-VALUE}.")
+  double noise;
+
+  @Option(names = "--intercept", paramLabel = "X", defaultValue = "1.0", description = "True intercept. Default: ${DEFAULT-VALUE}.")
+  double intercept;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--num-partitions", paramLabel = "N", defaultValue = "0",
+      description = "Part files for directory output; 0 = Spark's default parallelism.")
+  int numPartitions;
+
+  @Option(names = "--overwrite", description = "Replace --output if it exists.")
+  boolean overwrite;
+
+  @Override
+  public Integer call() throws Exception {
+    if (rows < 1) {
+      throw new ConfigException("--rows must be >= 1 (got " + rows + ")");
+    }
+    if (features < 1) {
+      throw new ConfigException("--features must be >= 1 (got " + features + ")");
+    }
+    if (sparseNnz < 0) {
+      throw new ConfigException("--sparse-nnz must be >= 0 (got " + sparseNnz + ")");
+    }
+    if (!(noise >= 0) || !Double.isFinite(noise) || !Double.isFinite(intercept)) {
+      throw new ConfigException("--noise must be >= 0 and --intercept finite");
+    }
+    String lower = output.toLowerCase(Locale.ROOT);
+    boolean singleFile = lower.endsWith(".libsvm") || lower.endsWith(".csv");
+    boolean csv = format != null ? parseCsv(format) : lower.endsWith(".csv");
+    Generator gen = new Generator(seed, features, sparseNnz, noise, intercept);
+
+    Configuration hadoop = singleFile ? new Configuration() : null;
+    JavaSparkContext sc = null;
+    if (!singleFile) {
+      sc = JavaSparkContext.fromSparkContext(Spark.session("spark-sgd generate").sparkContext());
+      hadoop = sc.hadoopConfiguration();
+    }
+    Path out = new Path(output);
+    FileSystem fs = out.getFileSystem(hadoop);
+    fs.setWriteChecksum(false);
+    if (fs.exists(out)) {
+      if (!overwrite) {
+        throw new ConfigException("--output " + output + " already exists; give --overwrite to replace it");
+      }
+      fs.delete(out, true);
+    }
+    if (singleFile) {
+      try (Writer w = new BufferedWriter(new OutputStreamWriter(fs.create(out), StandardCharsets.UTF_8), 1 << 16)) {
+        if (csv) {
+          w.write(header(features));
+          w.write('\n');
+        }
+        ParsedRecord rec = new ParsedRecord();
+        StringBuilder sb = new StringBuilder();
+        for (long i = 0; i < rows; i++) {
+          gen.row(i, rec);
+          w.write(Generator.format(rec, csv, features, sb));
+          w.write('\n');
+        }
+      }
+    } else {
+      int parts = numPartitions > 0 ? numPartitions : sc.defaultParallelism();
+      final long n = rows;
+      final int d = features;
+      final boolean fcsv = csv;
+      List<Integer> ids = new ArrayList<>();
+      for (int p = 0; p < parts; p++) {
+        ids.add(p);
+      }
+      sc.parallelize(ids, parts).mapPartitions((Iterator<Integer> it) -> {
+        List<String> lines = new ArrayList<>();
+        ParsedRecord rec = new ParsedRecord();
+        StringBuilder sb = new StringBuilder();
+        while (it.hasNext()) {
+          int p = it.next();
+          long from = n * p / parts;
+          long to = n * (p + 1) / parts;
+          if (fcsv) {
+            lines.add(header(d));
+          }
+          for (long i = from; i < to; i++) {
+            gen.row(i, rec);
+            lines.add(Generator.format(rec, fcsv, d, sb));
+          }
+        }
+        return lines.iterator();
+      }).saveAsTextFile(output);
+    }
+    Path truth = singleFile ? new Path(output + ".truth.json") : new Path(out, "_truth.json");
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("rows", rows);
+    t.put("features", features);
+    t.put("sparseNnz", gen.isDense() ? 0 : sparseNnz);
+    t.put("noise", noise);
+    t.put("seed", seed);
+    t.put("intercept", gen.intercept());
+    t.put("weights", gen.weights());
+    try (Writer w = new OutputStreamWriter(fs.create(truth, true), StandardCharsets.UTF_8)) {
+      w.write(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(t));
+      w.write('\n');
+    }
+    System.out.printf(Locale.ROOT, "spark-sgd: wrote %d rows x %d features (%s) to %s; true weights in %s%n",
+        rows, features, csv ? "csv" : "libsvm", output, truth);
+    return ExitCodes.OK;
+  }
+
+  static String header(int d) {
+    StringBuilder sb = new StringBuilder("label");
+    for (int j = 1; j <= d; j++) {
+      sb.append(",x").append(j);
+    }
+    return sb.toString();
+  }
+
+  private static boolean parseCsv(String f) {
+    switch (f.trim().toLowerCase(Locale.ROOT)) {
+      case "csv": return true;
+      case "libsvm": return false;
+      default: throw new ConfigException("--format must be libsvm or csv (got '" + f + "')");
+    }
+  }
+}

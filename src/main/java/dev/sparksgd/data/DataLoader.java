@@ -1,0 +1,242 @@
+package dev.sparksgd.data;
+
+import dev.sparksgd.config.ConfigException;
+import dev.sparksgd.config.DataFormat;
+import dev.sparksgd.config.TrainConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.mapred.FileSplit;
+import org.apache.hadoop.mapred.InputSplit;
+import org.apache.hadoop.mapred.TextInputFormat;
+import org.apache.spark.api.java.JavaHadoopRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * Reads LIBSVM or CSV from any Hadoop path (file, directory, glob), validates every record once,
+ * packs each input split into blocks (LIBSVM as CSR, CSV dense) and caches them. Whether a row is
+ * held out depends only on (seed, file, byte offset), never on partitioning.
+ */
+public final class DataLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(DataLoader.class);
+
+  private DataLoader() {
+  }
+
+  public static Dataset load(JavaSparkContext sc, TrainConfig cfg) {
+    Configuration hadoop = sc.hadoopConfiguration();
+    List<Path> files = listInput(hadoop, cfg.dataPath);
+    boolean csv = cfg.format == DataFormat.CSV;
+    String[] header = null;
+    int labelIndex = -1;
+    int denseCols = 0;
+    if (csv) {
+      String first = firstLine(hadoop, files.get(0));
+      if (first == null || first.isBlank()) {
+        throw new ConfigException(files.get(0) + ": the CSV header row is missing (the first line is empty)");
+      }
+      header = CsvParser.splitHeader(first);
+      labelIndex = Arrays.asList(header).indexOf(cfg.labelCol);
+      if (labelIndex < 0) {
+        throw new ConfigException(files.get(0) + ": no label column '" + cfg.labelCol
+            + "' in the header (columns: " + String.join(", ", header) + "); give --label-col");
+      }
+      denseCols = header.length - 1;
+      if (cfg.numFeatures > 0 && cfg.numFeatures != denseCols) {
+        throw new ConfigException("--num-features " + cfg.numFeatures + " but the CSV has "
+            + denseCols + " feature columns");
+      }
+    }
+
+    int wanted = cfg.numPartitions > 0 ? cfg.numPartitions : sc.defaultParallelism();
+    @SuppressWarnings("unchecked")
+    JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
+        cfg.dataPath, TextInputFormat.class, LongWritable.class, Text.class, wanted);
+
+    final String[] fHeader = header;
+    final String headerLine = header == null ? null : String.join(",", header);
+    final int fLabelIndex = labelIndex;
+    final int fDenseCols = denseCols;
+    final int numFeaturesLimit = cfg.numFeatures;
+    final double holdoutFraction = cfg.validationFraction;
+    final long seed = cfg.seed;
+    JavaRDD<Block> blocks = lines.mapPartitionsWithInputSplit(
+        (InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
+          String file = ((FileSplit) split).getPath().toString();
+          long fileHash = file.hashCode();
+          LibsvmParser libsvm = fHeader == null ? new LibsvmParser(numFeaturesLimit) : null;
+          CsvParser csvParser = fHeader == null ? null : new CsvParser(fHeader, fLabelIndex);
+          ParsedRecord rec = new ParsedRecord();
+          BlockBuilder train = new BlockBuilder(fHeader == null, fDenseCols, false);
+          BlockBuilder hold = new BlockBuilder(fHeader == null, fDenseCols, true);
+          List<Block> out = new ArrayList<>();
+          while (it.hasNext()) {
+            Tuple2<LongWritable, Text> kv = it.next();
+            long offset = kv._1().get();
+            String line = kv._2().toString();
+            boolean ok;
+            try {
+              if (csvParser != null && offset == 0) {
+                if (!String.join(",", CsvParser.splitHeader(line)).equals(headerLine)) {
+                  throw new RecordException("this file's header differs from the first file's ("
+                      + headerLine + ")");
+                }
+                continue;
+              }
+              ok = csvParser != null ? csvParser.parse(line, rec) : libsvm.parse(line, rec);
+            } catch (RecordException e) {
+              throw new BadRecordException(LineLocator.describe(file, offset), e.getMessage());
+            }
+            if (!ok) {
+              continue;
+            }
+            boolean isHoldout = holdoutFraction > 0
+                && Seeds.unitInterval(Seeds.derive(seed, 0x486f6c64L, fileHash, offset)) < holdoutFraction;
+            BlockBuilder b = isHoldout ? hold : train;
+            b.add(rec);
+            if (b.isFull()) {
+              out.add(b.build());
+            }
+          }
+          if (!train.isEmpty()) {
+            out.add(train.build());
+          }
+          if (!hold.isEmpty()) {
+            out.add(hold.build());
+          }
+          return out.iterator();
+        }, false);
+    if (blocks.getNumPartitions() > wanted) {
+      blocks = blocks.coalesce(wanted, false);
+    } else if (blocks.getNumPartitions() < wanted && cfg.numPartitions > 0) {
+      LOG.warn("the input has only {} splits; using {} partitions instead of {}",
+          blocks.getNumPartitions(), blocks.getNumPartitions(), wanted);
+    }
+    blocks = blocks.persist(StorageLevel.MEMORY_AND_DISK());
+    blocks.setName("spark-sgd blocks of " + cfg.dataPath);
+
+    sc.setJobDescription("load and validate " + cfg.dataPath);
+    Summary summary;
+    try {
+      summary = OrderedReduce.reduce(blocks.mapPartitions(it -> {
+        Summary s = new Summary();
+        while (it.hasNext()) {
+          s.add(it.next());
+        }
+        return List.of(s).iterator();
+      }), Summary::merge);
+    } finally {
+      sc.setJobDescription(null);
+    }
+    int numFeatures = csv ? denseCols : Math.max(cfg.numFeatures, summary.requiredFeatures);
+    summary.stats.resize(numFeatures);
+    if (summary.trainRows == 0) {
+      blocks.unpersist(false);
+      throw new ConfigException("--data " + cfg.dataPath + ": no training rows"
+          + (summary.holdoutRows > 0 ? " (all " + summary.holdoutRows + " rows went to the holdout)" : " (the input is empty)"));
+    }
+    LOG.info("loaded {} training and {} holdout rows, {} features, {} partitions, {} MB cached",
+        summary.trainRows, summary.holdoutRows, numFeatures, blocks.getNumPartitions(),
+        String.format("%.1f", summary.bytes / 1e6));
+    String[] names = csv ? new CsvParser(header, labelIndex).featureNames() : null;
+    return new Dataset(blocks, numFeatures, names, summary.stats, summary.trainRows,
+        summary.holdoutRows, summary.bytes);
+  }
+
+  /** The data files a path names (a file, a directory's visible files, or a glob's matches). */
+  static List<Path> listInput(Configuration hadoop, String dataPath) {
+    try {
+      Path path = new Path(dataPath);
+      FileSystem fs = path.getFileSystem(hadoop);
+      FileStatus[] matches = fs.globStatus(path);
+      if (matches == null || matches.length == 0) {
+        throw new ConfigException("--data: no such file or directory: " + dataPath);
+      }
+      List<Path> files = new ArrayList<>();
+      long bytes = 0;
+      for (FileStatus m : matches) {
+        FileStatus[] inside = m.isDirectory() ? fs.listStatus(m.getPath()) : new FileStatus[] {m};
+        for (FileStatus f : inside) {
+          String name = f.getPath().getName();
+          if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+            files.add(f.getPath());
+            bytes += f.getLen();
+          }
+        }
+      }
+      if (files.isEmpty()) {
+        throw new ConfigException("--data: " + dataPath + " holds no data files");
+      }
+      if (bytes == 0) {
+        throw new ConfigException("--data: " + dataPath + " is empty");
+      }
+      files.sort(null);
+      return files;
+    } catch (IOException e) {
+      throw new ConfigException("--data: cannot read " + dataPath + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String firstLine(Configuration hadoop, Path file) {
+    try {
+      FileSystem fs = file.getFileSystem(hadoop);
+      CompressionCodec codec = new CompressionCodecFactory(hadoop).getCodec(file);
+      InputStream raw = fs.open(file);
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(
+          codec == null ? raw : codec.createInputStream(raw), StandardCharsets.UTF_8))) {
+        return r.readLine();
+      }
+    } catch (IOException e) {
+      throw new ConfigException("--data: cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** What the load pass learns from each partition. */
+  static final class Summary implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    FeatureStats stats = new FeatureStats(0);
+    long trainRows;
+    long holdoutRows;
+    long bytes;
+    int requiredFeatures;
+
+    void add(Block b) {
+      bytes += b.sizeInBytes();
+      requiredFeatures = Math.max(requiredFeatures, b.requiredFeatures());
+      if (b.holdout) {
+        holdoutRows += b.numRows;
+      } else {
+        trainRows += b.numRows;
+        stats.merge(FeatureStats.ofBlock(b));
+      }
+    }
+
+    Summary merge(Summary o) {
+      stats.merge(o.stats);
+      trainRows += o.trainRows;
+      holdoutRows += o.holdoutRows;
+      bytes += o.bytes;
+      requiredFeatures = Math.max(requiredFeatures, o.requiredFeatures);
+      return this;
+    }
+  }
+}

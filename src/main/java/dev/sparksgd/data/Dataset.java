@@ -1,0 +1,36 @@
+package dev.sparksgd.data;
+
+import org.apache.spark.api.java.JavaRDD;
+
+/** Loaded, validated, cached data: blocks of training and holdout rows plus their statistics. */
+public final class Dataset {
+  public final JavaRDD<Block> blocks;
+  public final int numFeatures;
+  /** Column names for CSV input, null for LIBSVM. */
+  public final String[] featureNames;
+  /** Statistics of the training rows. */
+  public final FeatureStats stats;
+  public final long trainRows;
+  public final long holdoutRows;
+  public final long cachedBytes;
+
+  Dataset(JavaRDD<Block> blocks, int numFeatures, String[] featureNames, FeatureStats stats,
+      long trainRows, long holdoutRows, long cachedBytes) {
+    this.blocks = blocks;
+    this.numFeatures = numFeatures;
+    this.featureNames = featureNames;
+    this.stats = stats;
+    this.trainRows = trainRows;
+    this.holdoutRows = holdoutRows;
+    this.cachedBytes = cachedBytes;
+  }
+
+  public int numPartitions() {
+    return blocks.getNumPartitions();
+  }
+
+  /** Drops the cached blocks. */
+  public void release() {
+    blocks.unpersist(false);
+  }
+}

@@ -1,0 +1,28 @@
+package dev.sparksgd.data;
+
+import java.util.Arrays;
+
+/** A reusable buffer for one parsed record: label, weight and (index, value) pairs, 0-based. */
+public final class ParsedRecord {
+  public double label;
+  public double weight = 1.0;
+  public int nnz;
+  public int[] indices = new int[16];
+  public double[] values = new double[16];
+
+  void clear() {
+    label = Double.NaN;
+    weight = 1.0;
+    nnz = 0;
+  }
+
+  void add(int index, double value) {
+    if (nnz == indices.length) {
+      indices = Arrays.copyOf(indices, nnz * 2);
+      values = Arrays.copyOf(values, nnz * 2);
+    }
+    indices[nnz] = index;
+    values[nnz] = value;
+    nnz++;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.sparksgd.model;
+
+import dev.sparksgd.config.ConfigException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Publishes a model directory atomically on any Hadoop filesystem: everything is written under a
+ * hidden temporary sibling, which is renamed to the final name only when complete. Readers never
+ * see half a model, and a failed run leaves the previous model in place.
+ */
+public final class OutputDirectory {
+  private OutputDirectory() {
+  }
+
+  /** Fails early (before any training) when the output exists and may not be replaced. */
+  public static void checkWritable(Configuration conf, String output, boolean overwrite) {
+    try {
+      Path p = new Path(output);
+      FileSystem fs = p.getFileSystem(conf);
+      if (fs.exists(p)) {
+        if (!overwrite) {
+          throw new ConfigException("--output " + output + " already exists; give --overwrite to replace it");
+        }
+        if (!fs.getFileStatus(p).isDirectory()) {
+          throw new ConfigException("--output " + output + " is a file, not a model directory");
+        }
+      }
+    } catch (IOException e) {
+      throw new ConfigException("--output: cannot use " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes {@code files} (name → content) as the directory {@code output}. */
+  public static void publish(Configuration conf, String output, boolean overwrite,
+      Map<String, String> files) throws IOException {
+    Path target = new Path(output);
+    FileSystem fs = target.getFileSystem(conf);
+    fs.setWriteChecksum(false); // no .crc side files next to model.json on a local disk
+    Path parent = target.getParent();
+    if (parent != null) {
+      fs.mkdirs(parent);
+    }
+    Path tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    try {
+      fs.mkdirs(tmp);
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        try (OutputStream out = fs.create(new Path(tmp, f.getKey()), false)) {
+          out.write(f.getValue().getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      if (fs.exists(target)) {
+        if (!overwrite) {
+          throw new ConfigException("--output " + output + " appeared while training; not replaced (give --overwrite)");
+        }
+        Path old = new Path(parent, "." + target.getName() + ".old-" + UUID.randomUUID());
+        if (!fs.rename(target, old)) {
+          throw new IOException("cannot move the old " + target + " aside");
+        }
+        if (!fs.rename(tmp, target)) {
+          fs.rename(old, target);
+          throw new IOException("cannot rename " + tmp + " to " + target);
+        }
+        fs.delete(old, true);
+      } else if (!fs.rename(tmp, target)) {
+        throw new IOException("cannot rename " + tmp + " to " + target);
+      }
+    } finally {
+      if (fs.exists(tmp)) {
+        fs.delete(tmp, true);
+      }
+    }
+  }
+}

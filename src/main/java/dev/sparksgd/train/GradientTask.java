@@ -1,0 +1,92 @@
+package dev.sparksgd.train;
+
+import dev.sparksgd.data.Block;
+import dev.sparksgd.data.IndexSampler;
+import dev.sparksgd.data.Seeds;
+import dev.sparksgd.loss.Loss;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The per-partition work of one iteration: draw the mini-batch by index from (seed, t, p), and sum
+ * over it Σ ω·ℓ'(m, y)·x, Σ ω·ℓ', Σ ω·ℓ, Σ ω and the row count, with m = β·x + c on the raw data.
+ * The result is one array: [gradient sums (d) | Σ ω·ℓ' | Σ ω·ℓ | Σ ω | rows].
+ */
+final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator<double[]>> {
+  private static final long serialVersionUID = 1L;
+
+  private final Broadcast<double[]> rawCoefficients;
+  private final int numFeatures;
+  private final Loss loss;
+  private final double fraction;
+  private final long seed;
+  private final int iteration;
+  private final int failAtIteration;
+
+  GradientTask(Broadcast<double[]> rawCoefficients, int numFeatures, Loss loss, double fraction,
+      long seed, int iteration, int failAtIteration) {
+    this.rawCoefficients = rawCoefficients;
+    this.numFeatures = numFeatures;
+    this.loss = loss;
+    this.fraction = fraction;
+    this.seed = seed;
+    this.iteration = iteration;
+    this.failAtIteration = failAtIteration;
+  }
+
+  static int width(int numFeatures) {
+    return numFeatures + 4;
+  }
+
+  @Override
+  public Iterator<double[]> call(Integer partition, Iterator<Block> blocks) {
+    if (iteration == failAtIteration && partition == 0) {
+      TaskContext tc = TaskContext.get();
+      if (tc != null && tc.attemptNumber() == 0) {
+        throw new IllegalStateException("injected task failure (spark.sgd.test.failTaskAtIteration="
+            + failAtIteration + ")");
+      }
+    }
+    double[] coef = rawCoefficients.value();
+    double intercept = coef[numFeatures];
+    int d = numFeatures;
+    double[] acc = new double[width(d)];
+    IndexSampler sampler = fraction >= 1.0 ? null
+        : new IndexSampler(fraction, Seeds.derive(seed, iteration, partition));
+    long base = 0;
+    while (blocks.hasNext()) {
+      Block b = blocks.next();
+      if (b.holdout) {
+        continue;
+      }
+      if (sampler == null) {
+        for (int i = 0; i < b.numRows; i++) {
+          accumulate(b, i, coef, intercept, acc, d);
+        }
+      } else {
+        long end = base + b.numRows;
+        while (sampler.peek() < end) {
+          accumulate(b, (int) (sampler.peek() - base), coef, intercept, acc, d);
+          sampler.advance();
+        }
+      }
+      base += b.numRows;
+    }
+    return List.of(acc).iterator();
+  }
+
+  private void accumulate(Block b, int i, double[] coef, double intercept, double[] acc, int d) {
+    double m = b.margin(i, coef, intercept);
+    double y = b.labels[i];
+    double w = b.weight(i);
+    double dl = w * loss.derivative(m, y);
+    b.addScaledRow(i, dl, acc);
+    acc[d] += dl;
+    acc[d + 1] += w * loss.value(m, y);
+    acc[d + 2] += w;
+    acc[d + 3] += 1;
+  }
+}

@@ -1,0 +1,64 @@
+package dev.sparksgd.train;
+
+import dev.sparksgd.data.FeatureStats;
+import java.io.Serializable;
+
+/**
+ * Standardization without a scaled copy of the data. The optimizer works on z_j = (x_j − μ_j)/σ_j
+ * (centred only when there is an intercept to absorb the shift, as spark.ml does); the data stay
+ * raw. A margin in z-space equals β·x + c with β_j = w_j/σ_j and c = b − Σ β_j μ_j, and the
+ * gradient in z-space is derived from the raw sums Σ r·x_j and Σ r.
+ */
+final class Scaling implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final int numFeatures;
+  /** 1/σ_j, or 0 for a constant feature (its weight stays 0, as in spark.ml); all 1 when off. */
+  final double[] invStd;
+  /** μ_j when centring, else all 0. */
+  final double[] shift;
+
+  Scaling(FeatureStats stats, int numFeatures, boolean standardization, boolean fitIntercept) {
+    this.numFeatures = numFeatures;
+    invStd = new double[numFeatures];
+    shift = new double[numFeatures];
+    if (!standardization) {
+      java.util.Arrays.fill(invStd, 1.0);
+      return;
+    }
+    double[] std = stats.std();
+    double[] mean = stats.mean();
+    for (int j = 0; j < numFeatures; j++) {
+      invStd[j] = std[j] > 0 ? 1.0 / std[j] : 0.0;
+      shift[j] = fitIntercept ? mean[j] : 0.0;
+    }
+  }
+
+  /** Optimizer parameters [w_0 … w_{d−1}, b] → raw-space coefficients [β, c]. */
+  double[] toRaw(double[] params) {
+    double[] raw = new double[numFeatures + 1];
+    double c = params[numFeatures];
+    for (int j = 0; j < numFeatures; j++) {
+      raw[j] = params[j] * invStd[j];
+      c -= raw[j] * shift[j];
+    }
+    raw[numFeatures] = c;
+    return raw;
+  }
+
+  /**
+   * Mean gradient in optimizer space from the raw partial sums.
+   *
+   * @param rawGradSum Σ ω·ℓ'·x_j for j < d
+   * @param derivSum Σ ω·ℓ'
+   * @param weightSum Σ ω
+   */
+  double[] gradient(double[] rawGradSum, double derivSum, double weightSum, boolean fitIntercept) {
+    double[] g = new double[numFeatures + 1];
+    for (int j = 0; j < numFeatures; j++) {
+      g[j] = (rawGradSum[j] - shift[j] * derivSum) * invStd[j] / weightSum;
+    }
+    g[numFeatures] = fitIntercept ? derivSum / weightSum : 0.0;
+    return g;
+  }
+}

@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+#
+# submit.sh - run spark-sgd the way spark-submit would.
+#
+#   ./submit.sh [spark-submit options] [SUB-COMMAND [application options]]
+#
+# Everything before the first sub-command word goes to spark-submit; the sub-command and
+# everything after it go to the application (dev.sparksgd.cli.Main).
+#
+# Examples:
+#   ./submit.sh                                   # demo: train on sample-data/regression.libsvm
+#   ./submit.sh train --data data.libsvm --output model --max-iter 50
+#   ./submit.sh --master 'local[4]' --driver-memory 4g train --data big.csv --output model
+#   ./submit.sh --master spark://host:7077 --executor-memory 4g evaluate --model model --data test.csv
+#   ./submit.sh help
+#
+# Environment:
+#   SPARK_HOME            if set, run "$SPARK_HOME/bin/spark-submit"; otherwise start SparkSubmit
+#                         directly with java and the Spark jars from ~/.m2 (target/spark-classpath.txt),
+#                         with --master 'local[*]' unless --master is given.
+#   JAVA_HOME             the Java 17+ to use without SPARK_HOME (default: java on PATH).
+#   SPARK_SGD_JAVA_OPTS   extra JVM options for the driver without SPARK_HOME (word-split).
+#   SPARK_SGD_SKIP_BUILD  =1: do not (re)build target/spark-sgd-app.jar when sources are newer.
+#   SPARK_SGD_DRY_RUN     =1: print the final command (one %q-quoted argument per line), don't run it.
+#
+# Without SPARK_HOME the driver runs inside this JVM (client mode), so --driver-memory (or
+# --conf spark.driver.memory) becomes -Xmx, --driver-java-options is added to the java command
+# line and --driver-class-path is prepended to -cp.
+set -euo pipefail
+unset CDPATH
+
+# Application sub-commands (the first of these words ends the spark-submit options).
+SUBCOMMANDS=(train generate predict evaluate bench help)
+MAIN_CLASS=dev.sparksgd.cli.Main
+# spark-submit options that take no value; every other option without '=' takes the next argument.
+SPARK_FLAGS=(--verbose -v --supervise --help -h --version)
+# What Spark's launcher (JavaModuleOptions) adds on Java 17; needed by any JVM running a driver.
+JAVA17_OPTS=(
+  -XX:+IgnoreUnrecognizedVMOptions
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false
+)
+
+die() {
+  local code=$1
+  shift
+  printf 'submit.sh: %s\n' "$*" >&2
+  exit "$code"
+}
+
+contains() { # contains WORD LIST...
+  local word=$1 w
+  shift
+  for w in "$@"; do
+    if [[ $w == "$word" ]]; then return 0; fi
+  done
+  return 1
+}
+
+# ---- PROJECT_DIR: the directory of this script, following symlinks (no cd for the job itself) ----
+script_dir() {
+  local src=${BASH_SOURCE[0]} dir
+  while [[ -L $src ]]; do
+    dir=$(cd -P "$(dirname "$src")" && pwd)
+    src=$(readlink "$src")
+    if [[ $src != /* ]]; then src=$dir/$src; fi
+  done
+  cd -P "$(dirname "$src")" && pwd
+}
+PROJECT_DIR=$(script_dir)
+JAR=$PROJECT_DIR/target/spark-sgd-app.jar
+CP_FILE=$PROJECT_DIR/target/spark-classpath.txt
+LOG4J_CONF=$PROJECT_DIR/conf/log4j2.properties
+DRY_RUN=${SPARK_SGD_DRY_RUN:-0}
+
+# ---- split the arguments: spark-submit options | sub-command + application arguments ----
+spark_args=()
+app_args=()
+while (($# > 0)); do
+  arg=$1
+  if [[ $arg == -* ]]; then
+    spark_args+=("$arg")
+    shift
+    if ! contains "$arg" "${SPARK_FLAGS[@]}" && [[ $arg != *=* ]] && (($# > 0)); then
+      spark_args+=("$1") # the option's value
+      shift
+    fi
+  elif contains "$arg" "${SUBCOMMANDS[@]}"; then
+    app_args=("$@")
+    break
+  else
+    die 2 "unknown sub-command '$arg' (one of: ${SUBCOMMANDS[*]})"
+  fi
+done
+
+# ---- what the spark-submit options say about the driver ----
+has_master=0 master='' verbose=0 help_like=0
+driver_memory="" conf_driver_memory=""
+driver_java_opts="" conf_driver_java_opts="" has_driver_java_opts=0
+driver_class_path="" conf_driver_class_path=""
+i=0
+n=${#spark_args[@]}
+while ((i < n)); do
+  opt=${spark_args[i]}
+  val=""
+  i=$((i + 1))
+  if contains "$opt" "${SPARK_FLAGS[@]}"; then
+    case $opt in
+      --verbose | -v) verbose=1 ;;
+      --help | -h | --version) help_like=1 ;;
+    esac
+    continue
+  fi
+  if [[ $opt == *=* ]]; then
+    val=${opt#*=}
+    opt=${opt%%=*}
+  elif ((i < n)); then
+    val=${spark_args[i]}
+    i=$((i + 1))
+  fi
+  case $opt in
+    --master) has_master=1 master=$val ;;
+    --driver-memory) driver_memory=$val ;;
+    --driver-java-options) driver_java_opts=$val has_driver_java_opts=1 ;;
+    --driver-class-path) driver_class_path=$val ;;
+    --conf | -c)
+      case $val in
+        spark.driver.memory=*) conf_driver_memory=${val#*=} ;;
+        spark.driver.extraJavaOptions=*) conf_driver_java_opts=${val#*=} has_driver_java_opts=1 ;;
+        spark.driver.extraClassPath=*) conf_driver_class_path=${val#*=} ;;
+      esac
+      ;;
+  esac
+done
+# As in spark-submit, the dedicated option wins over --conf.
+driver_memory=${driver_memory:-$conf_driver_memory}
+driver_java_opts=${driver_java_opts:-$conf_driver_java_opts}
+driver_class_path=${driver_class_path:-$conf_driver_class_path}
+
+# A local-mode driver binds to loopback only (and Spark stops warning about the hostname).
+if [[ -z ${SPARK_LOCAL_IP:-} ]] && { ((!has_master)) || [[ $master == local* ]]; }; then
+  export SPARK_LOCAL_IP=127.0.0.1
+fi
+
+# ---- no sub-command: the demo ----
+if ((${#app_args[@]} == 0 && !help_like)); then
+  app_args=(train --data "$PROJECT_DIR/sample-data/regression.libsvm"
+    --output "$PROJECT_DIR/target/sample-model" --overwrite --validation-fraction 0.2)
+  printf 'submit.sh: no sub-command given, running the demo: train on sample-data/regression.libsvm, model -> %s\n' \
+    "$PROJECT_DIR/target/sample-model" >&2
+fi
+
+# ---- build when needed ----
+needs_build() {
+  if [[ ! -f $JAR || ! -f $CP_FILE || $PROJECT_DIR/pom.xml -nt $JAR ]]; then return 0; fi
+  [[ -n $(find "$PROJECT_DIR/src/main" -newer "$JAR" -print 2>/dev/null | head -n 1) ]]
+}
+if [[ ${SPARK_SGD_SKIP_BUILD:-0} != 1 ]] && needs_build; then
+  command -v mvn >/dev/null 2>&1 || die 2 "target/spark-sgd-app.jar needs (re)building but mvn is not on PATH"
+  printf 'submit.sh: building spark-sgd (mvn -B -q package -DskipTests) ...\n' >&2
+  rc=0
+  mvn -B -q -f "$PROJECT_DIR/pom.xml" package -DskipTests >&2 || rc=$?
+  if ((rc != 0)); then
+    printf 'submit.sh: build failed (mvn exit code %d)\n' "$rc" >&2
+    exit "$rc"
+  fi
+fi
+if [[ $DRY_RUN != 1 && ! -f $JAR ]]; then
+  die 2 "$JAR is missing (build with: mvn -f '$PROJECT_DIR/pom.xml' package -DskipTests)"
+fi
+
+# ---- assemble the command ----
+cmd=()
+if [[ -n ${SPARK_HOME:-} ]]; then
+  spark_submit=${SPARK_HOME%/}/bin/spark-submit
+  if [[ $DRY_RUN != 1 && ! -x $spark_submit ]]; then
+    die 2 "SPARK_HOME=$SPARK_HOME but $spark_submit is not executable"
+  fi
+  cmd=("$spark_submit" ${spark_args[@]+"${spark_args[@]}"})
+  if ((!has_driver_java_opts && !verbose)); then
+    log4j_opt="-Dlog4j2.configurationFile=file:$LOG4J_CONF"
+    # spark-submit splits --driver-java-options on blanks but honours quotes.
+    if [[ $log4j_opt == *[[:space:]]* ]]; then log4j_opt="\"$log4j_opt\""; fi
+    cmd+=(--driver-java-options "$log4j_opt")
+  fi
+else
+  if [[ -n ${JAVA_HOME:-} ]]; then
+    java=${JAVA_HOME%/}/bin/java
+    [[ -x $java ]] || die 2 "JAVA_HOME=$JAVA_HOME but $java is not executable; spark-sgd needs Java 17+"
+  else
+    java=$(command -v java || true)
+    [[ -n $java ]] || die 2 "java not found: set JAVA_HOME or put Java 17+ on PATH (or set SPARK_HOME)"
+  fi
+  java_version_out=$("$java" -version 2>&1 || true)
+  version_re='version "([0-9]+)(\.([0-9]+))?'
+  if [[ $java_version_out =~ $version_re ]]; then
+    java_major=${BASH_REMATCH[1]}
+    if [[ $java_major == 1 ]]; then java_major=${BASH_REMATCH[3]:-0}; fi # 1.8 -> 8
+  else
+    die 2 "could not tell the Java version of $java; spark-sgd needs Java 17+"
+  fi
+  if ((java_major < 17)); then
+    die 2 "$java is Java $java_major; spark-sgd needs Java 17+ (set JAVA_HOME, or SPARK_HOME to use spark-submit)"
+  fi
+
+  if [[ -f $CP_FILE ]]; then
+    classpath=$(tr -d '\r\n' <"$CP_FILE")
+  elif [[ $DRY_RUN == 1 ]]; then
+    classpath="<target/spark-classpath.txt>"
+  else
+    die 2 "$CP_FILE is missing (build with: mvn -f '$PROJECT_DIR/pom.xml' package -DskipTests)"
+  fi
+  if [[ -n $driver_class_path ]]; then classpath=$driver_class_path:$classpath; fi
+
+  cmd=("$java" "${JAVA17_OPTS[@]}" --add-modules=jdk.incubator.vector)
+  if ((!verbose)); then cmd+=("-Dlog4j2.configurationFile=file:$LOG4J_CONF"); fi
+  if [[ -n ${SPARK_SGD_JAVA_OPTS:-} ]]; then
+    read -r -d '' -a extra <<<"$SPARK_SGD_JAVA_OPTS" || true
+    cmd+=(${extra[@]+"${extra[@]}"})
+  fi
+  if [[ -n $driver_memory ]]; then
+    # Spark reads a bare number as MiB and accepts 4g/4gb/4G; java wants 4g / 4096m.
+    mem=$(printf '%s' "$driver_memory" | tr '[:upper:]' '[:lower:]')
+    if [[ $mem =~ ^[0-9]+$ ]]; then
+      mem=${mem}m
+    elif [[ $mem =~ ^[0-9]+[kmgt]b?$ ]]; then
+      mem=${mem%b}
+    else
+      die 2 "cannot understand driver memory '$driver_memory' (use e.g. 512m or 4g)"
+    fi
+    cmd+=("-Xmx$mem")
+  fi
+  if [[ -n $driver_java_opts ]]; then
+    read -r -d '' -a extra <<<"$driver_java_opts" || true
+    cmd+=(${extra[@]+"${extra[@]}"})
+  fi
+  cmd+=(-cp "$classpath" org.apache.spark.deploy.SparkSubmit)
+  if ((!has_master)); then cmd+=(--master 'local[*]'); fi
+  cmd+=(${spark_args[@]+"${spark_args[@]}"})
+fi
+cmd+=(--class "$MAIN_CLASS" "$JAR" ${app_args[@]+"${app_args[@]}"})
+
+if [[ $DRY_RUN == 1 ]]; then
+  printf '%q\n' "${cmd[@]}"
+  exit 0
+fi
+exec "${cmd[@]}"
