@@ -32,6 +32,7 @@ public final class Main implements Runnable {
     CommandLine train = new CommandLine(new TrainCommand(new ConfigFileDefaults(args), System.out));
     cmd.addSubcommand("train", train);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    cmd.setOverwrittenOptionsAllowed(true); // as spark-submit: a later option wins
     cmd.setParameterExceptionHandler((ex, a) -> {
       PrintWriter err = ex.getCommandLine().getErr();
       err.println("spark-sgd: error: " + ex.getMessage());
