@@ -56,7 +56,8 @@ public final class TrainCommand implements Callable<Integer> {
   String config;
 
   @Option(names = "--format", paramLabel = "libsvm|csv",
-      description = "Input format; default: from the path's extension (.csv = csv, else libsvm).")
+      description = "Input format; default: csv when the path (or every file in the directory or "
+          + "glob) ends in .csv or .csv.gz, else libsvm.")
   String format;
 
   @Option(names = "--label-col", paramLabel = "NAME", defaultValue = "label",
@@ -161,13 +162,14 @@ public final class TrainCommand implements Callable<Integer> {
     SparkSession spark = Spark.session("spark-sgd train");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     OutputDirectory.checkWritable(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite);
-    out.printf(Locale.ROOT, "spark-sgd: training on %s (%s) with Spark %s, master %s%n", cfg.dataPath,
-        cfg.format.cliName(), sc.version(), sc.master());
+    out.printf(Locale.ROOT, "spark-sgd: training on %s with Spark %s, master %s%n", cfg.dataPath,
+        sc.version(), sc.master());
 
     Dataset data = DataLoader.load(sc, cfg);
     long loadMillis = System.currentTimeMillis() - start;
-    out.printf(Locale.ROOT, "spark-sgd: %d training rows, %d holdout rows, %d features, %d partitions "
-        + "(loaded in %.1f s)%n", data.trainRows, data.holdoutRows, data.numFeatures,
+    out.printf(Locale.ROOT, "spark-sgd: %s input, %d training rows, %d holdout rows, %d features, "
+        + "%d partitions (loaded in %.1f s)%n", data.format.cliName(), data.trainRows, data.holdoutRows,
+        data.numFeatures,
         data.numPartitions(), loadMillis / 1000.0);
     try {
       Loss loss = SquaredLoss.INSTANCE;
@@ -179,8 +181,10 @@ public final class TrainCommand implements Callable<Integer> {
             last.objective(), cfg.stepSize);
         return ExitCodes.DIVERGED;
       }
+      Map<String, Object> options = cfg.toOptionMap();
+      options.put("format", data.format.cliName());
       LinearModel model = new LinearModel(result.coefficients(), result.intercept(), loss.name(),
-          data.featureNames, data.stats.mean(), data.stats.std(), cfg.toOptionMap(),
+          data.featureNames, data.stats.mean(), data.stats.std(), options,
           result.iterations(), result.stopReason().label());
       Evaluation eval = Evaluation.of(sc, data, model, loss);
       RunReport.RunInfo info = new RunReport.RunInfo(sc.sc().applicationId(), sc.version(), sc.master(),

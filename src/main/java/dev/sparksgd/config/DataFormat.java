@@ -1,5 +1,6 @@
 package dev.sparksgd.config;
 
+import java.util.List;
 import java.util.Locale;
 
 /** Input formats; AUTO picks one from the path's extension. */
@@ -14,21 +15,29 @@ public enum DataFormat {
     }
   }
 
-  /** Guess from a path (a file, a directory or a glob): .csv means CSV, anything else LIBSVM. */
-  public static DataFormat fromPath(String path) {
-    String p = path.toLowerCase(Locale.ROOT);
+  /**
+   * The format of the input when --format was not given: CSV when the path, or every data file it
+   * names (a directory or glob), ends in .csv or .csv.gz (or a glob ends in *.csv); LIBSVM otherwise.
+   */
+  public static DataFormat resolve(DataFormat explicit, String path, List<String> fileNames) {
+    if (explicit != null) {
+      return explicit;
+    }
+    if (isCsvName(path) || path.toLowerCase(Locale.ROOT).endsWith("*.csv")) {
+      return CSV;
+    }
+    if (!fileNames.isEmpty() && fileNames.stream().allMatch(DataFormat::isCsvName)) {
+      return CSV;
+    }
+    return LIBSVM;
+  }
+
+  private static boolean isCsvName(String name) {
+    String p = name.toLowerCase(Locale.ROOT);
     while (p.endsWith("/")) {
       p = p.substring(0, p.length() - 1);
     }
-    if (p.endsWith(".csv") || p.endsWith(".csv.gz") || p.endsWith(".csv/*") || p.endsWith("*.csv")) {
-      return CSV;
-    }
-    if (p.endsWith(".libsvm") || p.endsWith(".svm") || p.endsWith(".txt") || p.endsWith(".data")
-        || p.endsWith(".libsvm.gz") || p.contains("libsvm")) {
-      return LIBSVM;
-    }
-    throw new ConfigException("cannot tell the format of '" + path
-        + "' from its name: give --format libsvm or --format csv");
+    return p.endsWith(".csv") || p.endsWith(".csv.gz");
   }
 
   public String cliName() {

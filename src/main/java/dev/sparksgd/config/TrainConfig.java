@@ -14,6 +14,7 @@ public final class TrainConfig implements Serializable {
 
   public final String dataPath;
   public final String outputPath;
+  /** Null = decide from the file names ({@link DataFormat#resolve}). */
   public final DataFormat format;
   public final String labelCol;
   /** 0 = infer from the data (LIBSVM). */
@@ -36,7 +37,7 @@ public final class TrainConfig implements Serializable {
   private TrainConfig(Builder b) {
     dataPath = b.dataPath;
     outputPath = b.outputPath;
-    format = b.format != null ? b.format : (b.dataPath == null ? null : DataFormat.fromPath(b.dataPath));
+    format = b.format;
     labelCol = b.labelCol;
     numFeatures = b.numFeatures;
     maxIter = b.maxIter;
@@ -84,7 +85,7 @@ public final class TrainConfig implements Serializable {
   /** The training options as the CLI names them (no paths): recorded in model.json. */
   public Map<String, Object> toOptionMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("format", format == null ? null : format.cliName());
+    m.put("format", format == null ? "auto" : format.cliName());
     m.put("label-col", labelCol);
     m.put("num-features", numFeatures);
     m.put("max-iter", maxIter);

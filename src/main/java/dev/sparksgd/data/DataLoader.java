@@ -45,7 +45,10 @@ public final class DataLoader {
   public static Dataset load(JavaSparkContext sc, TrainConfig cfg) {
     Configuration hadoop = sc.hadoopConfiguration();
     List<Path> files = listInput(hadoop, cfg.dataPath);
-    boolean csv = cfg.format == DataFormat.CSV;
+    List<String> names = new ArrayList<>();
+    files.forEach(f -> names.add(f.getName()));
+    DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
+    boolean csv = format == DataFormat.CSV;
     String[] header = null;
     int labelIndex = -1;
     int denseCols = 0;
@@ -157,8 +160,8 @@ public final class DataLoader {
     LOG.info("loaded {} training and {} holdout rows, {} features, {} partitions, {} MB cached",
         summary.trainRows, summary.holdoutRows, numFeatures, blocks.getNumPartitions(),
         String.format("%.1f", summary.bytes / 1e6));
-    String[] names = csv ? new CsvParser(header, labelIndex).featureNames() : null;
-    return new Dataset(blocks, numFeatures, names, summary.stats, summary.trainRows,
+    String[] featureNames = csv ? new CsvParser(header, labelIndex).featureNames() : null;
+    return new Dataset(blocks, format, numFeatures, featureNames, summary.stats, summary.trainRows,
         summary.holdoutRows, summary.bytes);
   }
 

@@ -1,10 +1,13 @@
 package dev.sparksgd.data;
 
+import dev.sparksgd.config.DataFormat;
 import org.apache.spark.api.java.JavaRDD;
 
 /** Loaded, validated, cached data: blocks of training and holdout rows plus their statistics. */
 public final class Dataset {
   public final JavaRDD<Block> blocks;
+  /** The format the input was read as (given, or resolved from the file names). */
+  public final DataFormat format;
   public final int numFeatures;
   /** Column names for CSV input, null for LIBSVM. */
   public final String[] featureNames;
@@ -14,9 +17,10 @@ public final class Dataset {
   public final long holdoutRows;
   public final long cachedBytes;
 
-  Dataset(JavaRDD<Block> blocks, int numFeatures, String[] featureNames, FeatureStats stats,
+  Dataset(JavaRDD<Block> blocks, DataFormat format, int numFeatures, String[] featureNames, FeatureStats stats,
       long trainRows, long holdoutRows, long cachedBytes) {
     this.blocks = blocks;
+    this.format = format;
     this.numFeatures = numFeatures;
     this.featureNames = featureNames;
     this.stats = stats;
