@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 
 /** {@code generate}: synthetic regression data with known weights, for demos and benchmarks. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.Version.class,
     description = {"Writes synthetic regression data: x ~ N(0,1), y = w·x + b + noise·N(0,1), with "
         + "known w (in [-2, 2]) and b, recorded in a truth file next to the data.",
         "An --output ending in .libsvm or .csv is one file written by the driver; any other "

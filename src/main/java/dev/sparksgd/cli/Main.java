@@ -29,7 +29,9 @@ public final class Main implements Runnable {
   /** Runs one command and returns its exit code; leaves any SparkSession running (tests share one). */
   public static int run(String... args) {
     CommandLine cmd = new CommandLine(new Main());
-    CommandLine train = new CommandLine(new TrainCommand(new ConfigFileDefaults(args), System.out));
+    ConfigFileDefaults defaults = new ConfigFileDefaults(args);
+    CommandLine train = new CommandLine(new TrainCommand(defaults, System.out));
+    train.setDefaultValueProvider(defaults);
     cmd.addSubcommand("train", train);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setOverwrittenOptionsAllowed(true); // as spark-submit: a later option wins

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code train}: load, train, evaluate, publish the model directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.Version.class,
     description = {"Trains a linear regression by distributed mini-batch SGD and writes a model "
         + "directory (model.json, history.csv, metrics.json).",
         "Defaults come from --config FILE (default conf/sgd.properties, keys = option names "

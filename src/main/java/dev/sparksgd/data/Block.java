@@ -6,7 +6,8 @@ import java.io.Serializable;
  * Rows packed into primitive arrays: the cached unit of training data. Either dense (row-major
  * {@code values}, {@code numCols} per row) or sparse CSR ({@code rowPtr}, {@code colIdx},
  * {@code values}; column indices 0-based and strictly increasing within a row). A block holds
- * either training or holdout rows, never both.
+ * either training or holdout rows, never both. A dense block may have fewer columns than the data
+ * set (LIBSVM rows whose last features are absent): the missing columns are zeros.
  */
 public final class Block implements Serializable {
   private static final long serialVersionUID = 1L;

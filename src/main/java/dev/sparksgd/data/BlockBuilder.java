@@ -70,14 +70,35 @@ final class BlockBuilder {
   Block build() {
     double[] l = Arrays.copyOf(labels, rows);
     double[] w = allUnitWeights ? null : Arrays.copyOf(weights, rows);
-    double[] v = Arrays.copyOf(values, nnz);
-    Block b = sparse
-        ? Block.sparse(rows, Arrays.copyOf(rowPtr, rows + 1), Arrays.copyOf(colIdx, nnz), v, l, w, holdout)
-        : Block.dense(rows, numCols, v, l, w, holdout);
+    Block b;
+    int width = sparse ? maxColumn() + 1 : numCols;
+    if (sparse && 2L * nnz < (long) rows * width) {
+      b = Block.sparse(rows, Arrays.copyOf(rowPtr, rows + 1), Arrays.copyOf(colIdx, nnz),
+          Arrays.copyOf(values, nnz), l, w, holdout);
+    } else if (sparse) {
+      // At least half the entries present: dense rows are smaller (no indices) and faster.
+      double[] dense = new double[rows * width];
+      for (int i = 0; i < rows; i++) {
+        for (int k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
+          dense[i * width + colIdx[k]] = values[k];
+        }
+      }
+      b = Block.dense(rows, width, dense, l, w, holdout);
+    } else {
+      b = Block.dense(rows, numCols, Arrays.copyOf(values, nnz), l, w, holdout);
+    }
     rows = 0;
     nnz = 0;
     allUnitWeights = true;
     return b;
+  }
+
+  private int maxColumn() {
+    int max = -1;
+    for (int k = 0; k < nnz; k++) {
+      max = Math.max(max, colIdx[k]);
+    }
+    return max;
   }
 
   private void ensureValues(int needed) {

@@ -33,8 +33,9 @@ import scala.Tuple2;
 
 /**
  * Reads LIBSVM or CSV from any Hadoop path (file, directory, glob), validates every record once,
- * packs each input split into blocks (LIBSVM as CSR, CSV dense) and caches them. Whether a row is
- * held out depends only on (seed, file, byte offset), never on partitioning.
+ * packs each input split into blocks (LIBSVM as CSR unless dense enough, CSV dense) and caches
+ * them. Whether a row is held out depends only on (seed, file name, byte offset), never on
+ * partitioning or where the files live.
  */
 public final class DataLoader {
   private static final Logger LOG = LoggerFactory.getLogger(DataLoader.class);
@@ -85,7 +86,8 @@ public final class DataLoader {
     JavaRDD<Block> blocks = lines.mapPartitionsWithInputSplit(
         (InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
           String file = ((FileSplit) split).getPath().toString();
-          long fileHash = file.hashCode();
+          // The file's name, not its full path: the same files moved elsewhere split the same way.
+          long fileHash = ((FileSplit) split).getPath().getName().hashCode();
           LibsvmParser libsvm = fHeader == null ? new LibsvmParser(numFeaturesLimit) : null;
           CsvParser csvParser = fHeader == null ? null : new CsvParser(fHeader, fLabelIndex);
           ParsedRecord rec = new ParsedRecord();
