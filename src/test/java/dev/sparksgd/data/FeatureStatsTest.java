@@ -302,6 +302,53 @@ class FeatureStatsTest {
   }
 
   @Test
+  void constantFeatureHasZeroStd() {
+    // 0.1 is not a binary fraction: Σx/n rounds away from 0.1 unless the mean is computed carefully.
+    int n = 1000;
+    double[] v = new double[n * 3];
+    for (int i = 0; i < n; i++) {
+      v[i * 3] = 0.1;
+      v[i * 3 + 1] = i;
+      v[i * 3 + 2] = 1e8 / 3;
+    }
+    FeatureStats dense = FeatureStats.ofBlock(Block.dense(n, 3, v, new double[n], null, false));
+    assertEquals(0.0, dense.std()[0], "dense constant 0.1");
+    assertEquals(0.0, dense.std()[2], "dense constant 1e8/3");
+    assertEquals(0.1, dense.mean()[0]);
+    assertTrue(dense.std()[1] > 0);
+
+    // Split over blocks and merged: still exactly constant.
+    FeatureStats merged = new FeatureStats(0);
+    for (int k = 0; k < 7; k++) {
+      int rows = 13 + k * 17;
+      double[] vals = new double[rows * 3];
+      double[] w = new double[rows];
+      for (int i = 0; i < rows; i++) {
+        vals[i * 3] = 0.1;
+        vals[i * 3 + 1] = i;
+        vals[i * 3 + 2] = 1e8 / 3;
+        w[i] = 0.3 + i % 5;
+      }
+      merged.merge(FeatureStats.ofBlock(Block.dense(rows, 3, vals, new double[rows], w, false)));
+    }
+    assertEquals(0.0, merged.std()[0], "merged weighted constant 0.1");
+    assertEquals(0.0, merged.std()[2], "merged weighted constant 1e8/3");
+
+    // Sparse: the feature is present in every row with the same value.
+    int[] rowPtr = new int[n + 1];
+    int[] col = new int[n];
+    double[] sv = new double[n];
+    for (int i = 0; i < n; i++) {
+      rowPtr[i + 1] = i + 1;
+      col[i] = 1;
+      sv[i] = 0.7;
+    }
+    FeatureStats sparse = FeatureStats.ofBlock(Block.sparse(n, rowPtr, col, sv, new double[n], null, false));
+    assertEquals(0.0, sparse.std()[0], "sparse all-zero column");
+    assertEquals(0.0, sparse.std()[1], "sparse constant 0.7");
+  }
+
+  @Test
   void singleRowHasZeroStd() {
     FeatureStats s = FeatureStats.ofBlock(Block.dense(1, 2, new double[] {3, 4}, new double[1], null, false));
     assertArrayEquals(new double[] {0, 0}, s.std());
