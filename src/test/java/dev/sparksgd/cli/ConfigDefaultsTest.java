@@ -135,6 +135,46 @@ class ConfigDefaultsTest {
   }
 
   @Test
+  void configFileSuppliesDefaults() throws IOException {
+    Path f = write("a.properties", "max-iter=7", "step-size = 0.25 ", "lr-schedule=inverse-sqrt",
+        "fit-intercept=false", "seed=-3", "mini-batch-fraction=0.5", "label-col=target");
+    TrainConfig c = parseWithFile("--config", f.toString(), "--data", "d.csv", "--output", "o");
+    assertEquals(7, c.maxIter);
+    assertEquals(0.25, c.stepSize);
+    assertEquals(LrSchedule.INVERSE_SQRT, c.lrSchedule);
+    assertFalse(c.fitIntercept);
+    assertEquals(-3L, c.seed);
+    assertEquals(0.5, c.miniBatchFraction);
+    assertEquals("target", c.labelCol);
+    assertEquals(0.0, c.regParam, "keys not in the file keep the built-in default");
+  }
+
+  @Test
+  void configEqualsFormWorksToo() throws IOException {
+    Path f = write("b.properties", "max-iter=9");
+    TrainConfig c = parseWithFile("--config=" + f, "--data", "d.csv", "--output", "o");
+    assertEquals(9, c.maxIter);
+  }
+
+  @Test
+  void commandLineWinsOverTheFile() throws IOException {
+    Path f = write("c.properties", "max-iter=7", "step-size=0.25", "standardization=false");
+    TrainConfig c = parseWithFile("--max-iter", "50", "--config", f.toString(), "--data", "d.csv",
+        "--output", "o", "--standardization", "true");
+    assertEquals(50, c.maxIter);
+    assertTrue(c.standardization);
+    assertEquals(0.25, c.stepSize);
+  }
+
+  @Test
+  void badValueInTheFileIsRejected() throws IOException {
+    Path f = write("d.properties", "step-size=-1");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> parseWithFile("--config", f.toString(), "--data", "d.csv", "--output", "o"));
+    assertTrue(e.getMessage().contains("--step-size"), e.getMessage());
+  }
+
+  @Test
   void unknownKeyIsNamed() throws IOException {
     Path f = write("e.properties", "max-iter=7", "stepsize=0.1", "bogus-key=1");
     ConfigException e = assertThrows(ConfigException.class,
