@@ -37,8 +37,16 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExit codes:%n",
     footer = {"  0 trained, 1 other failure, 2 bad usage or input, 4 diverged (no model written)"})
 public final class TrainCommand implements Callable<Integer> {
-  @Spec
   picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Picocli hands over the spec when the CommandLine is built: the file's defaults go in here. */
+  @Spec
+  void spec(picocli.CommandLine.Model.CommandSpec s) {
+    spec = s;
+    if (defaults != null) {
+      s.defaultValueProvider(defaults);
+    }
+  }
 
   @Option(names = "--data", required = true, paramLabel = "PATH",
       description = "Input: a file, directory or glob on any Hadoop filesystem.")

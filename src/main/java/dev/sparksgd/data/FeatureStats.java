@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * Weighted count, mean and spread of each feature over the training rows, computed exactly per
- * block (two passes over an in-memory block) and merged with Chan et al.'s pairwise update, so a
- * feature with a large mean and a small spread keeps its precision. The standard deviation uses
+ * block (corrected two-pass over an in-memory block) and merged with Chan et al.'s pairwise
+ * update, so a feature with a large mean and a small spread keeps its precision. The standard deviation uses
  * the unbiased denominator spark.ml's Summarizer uses.
  */
 public final class FeatureStats implements Serializable {
@@ -45,6 +45,7 @@ public final class FeatureStats implements Serializable {
     for (int j = 0; j < d; j++) {
       s.mean[j] /= w;
     }
+    refineMean(b, s.mean, w);
     if (b.isSparse()) {
       // Rows without an entry for feature j hold an implicit 0: they add weight·mean² each.
       double[] nzWeight = new double[d];
@@ -71,6 +72,41 @@ public final class FeatureStats implements Serializable {
       }
     }
     return s;
+  }
+
+  /**
+   * Adds Σω(x − mean)/W to the mean (the corrected two-pass algorithm). Σωx/W alone is off by a
+   * few ulps, so a constant column would get a tiny non-zero spread and, in the trainer, a huge
+   * 1/σ instead of weight 0; after this correction its mean is the constant exactly.
+   */
+  private static void refineMean(Block b, double[] mean, double w) {
+    int d = mean.length;
+    double[] corr = new double[d];
+    if (b.isSparse()) {
+      double[] nzWeight = new double[d];
+      for (int i = 0; i < b.numRows; i++) {
+        double wi = b.weight(i);
+        for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
+          int j = b.colIdx[k];
+          corr[j] += wi * (b.values[k] - mean[j]);
+          nzWeight[j] += wi;
+        }
+      }
+      for (int j = 0; j < d; j++) {
+        corr[j] -= (w - nzWeight[j]) * mean[j];
+      }
+    } else {
+      for (int i = 0; i < b.numRows; i++) {
+        double wi = b.weight(i);
+        int off = i * b.numCols;
+        for (int j = 0; j < d; j++) {
+          corr[j] += wi * (b.values[off + j] - mean[j]);
+        }
+      }
+    }
+    for (int j = 0; j < d; j++) {
+      mean[j] += corr[j] / w;
+    }
   }
 
   /** Merges {@code o} into this one and returns this. */
