@@ -31,7 +31,6 @@ public final class Main implements Runnable {
     CommandLine cmd = new CommandLine(new Main());
     ConfigFileDefaults defaults = new ConfigFileDefaults(args);
     CommandLine train = new CommandLine(new TrainCommand(defaults, System.out));
-    train.setDefaultValueProvider(defaults);
     cmd.addSubcommand("train", train);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setOverwrittenOptionsAllowed(true); // as spark-submit: a later option wins

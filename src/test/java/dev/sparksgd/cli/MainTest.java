@@ -106,11 +106,6 @@ class MainTest {
   }
 
   @Test
-  void formatNotGuessableFromThePath() {
-    assertUsageError(run("train", "--data", "x.parquet", "--output", "o"), "x.parquet", "--format");
-  }
-
-  @Test
   void badBoolean() {
     assertUsageError(run(okPlus("--fit-intercept", "maybe")), "--fit-intercept", "maybe");
   }

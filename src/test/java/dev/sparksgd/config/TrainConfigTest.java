@@ -2,10 +2,12 @@ package dev.sparksgd.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ class TrainConfigTest {
     TrainConfig c = valid().build();
     assertEquals("in.libsvm", c.dataPath);
     assertEquals("out", c.outputPath);
-    assertSame(DataFormat.LIBSVM, c.format);
+    assertNull(c.format, "no --format: decided from the file names when loading");
     assertEquals("label", c.labelCol);
     assertEquals(0, c.numFeatures);
     assertEquals(1000, c.maxIter);
@@ -47,8 +49,8 @@ class TrainConfigTest {
   }
 
   @Test
-  void formatFollowsThePathUnlessGiven() {
-    assertSame(DataFormat.CSV, TrainConfig.builder().dataPath("d.csv").outputPath("o").build().format);
+  void formatIsKeptOnlyWhenGiven() {
+    assertNull(TrainConfig.builder().dataPath("d.csv").outputPath("o").build().format);
     assertSame(DataFormat.LIBSVM,
         TrainConfig.builder().dataPath("d.csv").outputPath("o").format(DataFormat.LIBSVM).build().format);
   }
@@ -78,7 +80,8 @@ class TrainConfigTest {
   @Test
   void optionMapUsesCliNames() {
     Map<String, Object> m = valid().lrSchedule(LrSchedule.INVERSE_SQRT).build().toOptionMap();
-    assertEquals("libsvm", m.get("format"));
+    assertEquals("auto", m.get("format"));
+    assertEquals("csv", valid().format(DataFormat.CSV).build().toOptionMap().get("format"));
     assertEquals("inverse-sqrt", m.get("lr-schedule"));
     assertEquals(1000, m.get("max-iter"));
     assertEquals(0.1, m.get("step-size"));
@@ -161,28 +164,23 @@ class TrainConfigTest {
   }
 
   @Test
-  void dataFormatFromPath() {
-    assertSame(DataFormat.CSV, DataFormat.fromPath("data.csv"));
-    assertSame(DataFormat.CSV, DataFormat.fromPath("hdfs://nn/x/DATA.CSV"));
-    assertSame(DataFormat.CSV, DataFormat.fromPath("data.csv.gz"));
-    assertSame(DataFormat.CSV, DataFormat.fromPath("dir/*.csv"));
-    assertSame(DataFormat.CSV, DataFormat.fromPath("dir.csv/"));
-    assertSame(DataFormat.LIBSVM, DataFormat.fromPath("a.libsvm"));
-    assertSame(DataFormat.LIBSVM, DataFormat.fromPath("a.svm"));
-    assertSame(DataFormat.LIBSVM, DataFormat.fromPath("a.txt"));
-    assertSame(DataFormat.LIBSVM, DataFormat.fromPath("a.data"));
-    assertSame(DataFormat.LIBSVM, DataFormat.fromPath("a.libsvm.gz"));
-    assertSame(DataFormat.LIBSVM, DataFormat.fromPath("s3a://b/libsvm-parts/"));
-    ConfigException e = assertThrows(ConfigException.class, () -> DataFormat.fromPath("data.parquet"));
-    assertTrue(e.getMessage().contains("data.parquet") && e.getMessage().contains("--format"),
-        e.getMessage());
-  }
-
-  @Test
-  void buildWithUnguessableFormatFails() {
-    assertThrows(ConfigException.class, () -> TrainConfig.builder().dataPath("x.bin").outputPath("o").build());
-    assertSame(DataFormat.CSV,
-        TrainConfig.builder().dataPath("x.bin").outputPath("o").format(DataFormat.CSV).build().format);
+  void dataFormatResolvedFromTheFileNames() {
+    List<String> none = List.of();
+    assertSame(DataFormat.CSV, DataFormat.resolve(null, "data.csv", none));
+    assertSame(DataFormat.CSV, DataFormat.resolve(null, "hdfs://nn/x/DATA.CSV", none));
+    assertSame(DataFormat.CSV, DataFormat.resolve(null, "data.csv.gz", none));
+    assertSame(DataFormat.CSV, DataFormat.resolve(null, "dir/*.csv", none));
+    assertSame(DataFormat.CSV, DataFormat.resolve(null, "dir.csv/", none));
+    assertSame(DataFormat.LIBSVM, DataFormat.resolve(null, "a.libsvm", none));
+    assertSame(DataFormat.LIBSVM, DataFormat.resolve(null, "a.txt", none));
+    assertSame(DataFormat.LIBSVM, DataFormat.resolve(null, "x.bin", none));
+    // A directory: CSV only when every data file in it is.
+    assertSame(DataFormat.CSV, DataFormat.resolve(null, "dir", List.of("a.csv", "b.CSV.gz")));
+    assertSame(DataFormat.LIBSVM, DataFormat.resolve(null, "dir", List.of("a.csv", "part-00000")));
+    assertSame(DataFormat.LIBSVM, DataFormat.resolve(null, "dir", List.of("part-00000")));
+    // --format wins.
+    assertSame(DataFormat.LIBSVM, DataFormat.resolve(DataFormat.LIBSVM, "data.csv", List.of("data.csv")));
+    assertSame(DataFormat.CSV, DataFormat.resolve(DataFormat.CSV, "x.bin", none));
   }
 
   @Test
