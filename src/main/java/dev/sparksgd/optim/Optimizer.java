@@ -17,4 +17,19 @@ public interface Optimizer extends Serializable {
   void step(double[] params, double[] gradient, double eta);
 
   String name();
+
+  /**
+   * The optimizer's state (velocity, accumulators, moments, step count) by name, as copies:
+   * what a checkpoint saves. Stateless optimizers return an empty map.
+   */
+  default java.util.Map<String, double[]> state() {
+    return java.util.Map.of();
+  }
+
+  /** Restores what {@link #state()} returned (a resumed run continues bit-identically). */
+  default void restoreState(java.util.Map<String, double[]> state) {
+    if (!state.isEmpty()) {
+      throw new IllegalArgumentException(name() + " keeps no state, got " + state.keySet());
+    }
+  }
 }
