@@ -2,6 +2,8 @@ package dev.sparksgd.cli;
 
 import dev.sparksgd.config.DataFormat;
 import dev.sparksgd.config.LrSchedule;
+import dev.sparksgd.config.OptimizerKind;
+import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.DataLoader;
 import dev.sparksgd.data.Dataset;
@@ -16,6 +18,7 @@ import dev.sparksgd.train.IterationRecord;
 import dev.sparksgd.train.StopReason;
 import dev.sparksgd.train.TrainResult;
 import dev.sparksgd.train.Trainer;
+import dev.sparksgd.train.TrainingListener;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -81,12 +84,15 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Maximum iterations. Default: ${DEFAULT-VALUE}.")
   int maxIter;
 
-  @Option(names = "--step-size", paramLabel = "X", defaultValue = "0.1",
-      description = "Learning rate η₀. Default: ${DEFAULT-VALUE}.")
-  double stepSize;
+  @Option(names = "--step-size", paramLabel = "X|auto", defaultValue = "0.1",
+      description = "Learning rate η₀, or auto: try rates from large to small on a seeded sample "
+          + "and keep the largest whose double still lowers the loss steadily. Default: ${DEFAULT-VALUE}.")
+  String stepSize;
 
-  @Option(names = "--lr-schedule", paramLabel = "constant|inverse-sqrt", defaultValue = "constant",
-      description = "η_t = η₀ (constant) or η₀/√t (inverse-sqrt, MLlib's SimpleUpdater). "
+  @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "constant",
+      description = "constant: η₀; inverse-sqrt: η₀/√t (MLlib's SimpleUpdater); inverse-time: "
+          + "η₀/(1+decay·t); exponential: η₀·decay^t; step: η₀·decay^⌊t/decay-steps⌋; adaptive: "
+          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%). "
           + "Default: ${DEFAULT-VALUE}.")
   String lrSchedule;
 
@@ -95,7 +101,8 @@ public final class TrainCommand implements Callable<Integer> {
   double miniBatchFraction;
 
   @Option(names = "--reg-param", paramLabel = "X", defaultValue = "0.0",
-      description = "L2 penalty λ (½λ‖w‖², intercept not penalized). Default: ${DEFAULT-VALUE}.")
+      description = "Penalty λ as spark.ml's regParam: λ·(α‖w‖₁ + (1−α)/2·‖w‖²/σ_y), σ_y = the "
+          + "label's std for squared loss (intercept not penalized). Default: ${DEFAULT-VALUE}.")
   double regParam;
 
   @Option(names = "--fit-intercept", arity = "1", paramLabel = "true|false", defaultValue = "true",
@@ -130,6 +137,83 @@ public final class TrainCommand implements Callable<Integer> {
           + "the training rows. Default: ${DEFAULT-VALUE}.")
   double validationFraction;
 
+  @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|adagrad|rmsprop|adam",
+      defaultValue = "sgd", description = "Update rule. Default: ${DEFAULT-VALUE}.")
+  String optimizer;
+
+  @Option(names = "--momentum", paramLabel = "X", defaultValue = "0.9",
+      description = "Momentum μ of momentum and nesterov, 0 <= μ < 1. Default: ${DEFAULT-VALUE}.")
+  double momentum;
+
+  @Option(names = "--beta1", paramLabel = "X", defaultValue = "0.9",
+      description = "Adam's first-moment decay, 0 <= β₁ < 1. Default: ${DEFAULT-VALUE}.")
+  double beta1;
+
+  @Option(names = "--beta2", paramLabel = "X", defaultValue = "0.999",
+      description = "Adam's second-moment decay, 0 <= β₂ < 1. Default: ${DEFAULT-VALUE}.")
+  double beta2;
+
+  @Option(names = "--rho", paramLabel = "X", defaultValue = "0.9",
+      description = "RMSprop's decay of the mean squared gradient, 0 <= ρ < 1. Default: ${DEFAULT-VALUE}.")
+  double rho;
+
+  @Option(names = "--epsilon", paramLabel = "X", defaultValue = "1e-8",
+      description = "ε added to the denominator of adagrad, rmsprop and adam (> 0). Default: ${DEFAULT-VALUE}.")
+  double epsilon;
+
+  @Option(names = "--averaging", arity = "1", paramLabel = "true|false", defaultValue = "false",
+      description = "Polyak-Ruppert averaging: the model is the mean of the iterates. Default: ${DEFAULT-VALUE}.")
+  boolean averaging;
+
+  @Option(names = "--decay", paramLabel = "X", defaultValue = "0.99",
+      description = "Decay of the inverse-time, exponential and step schedules. Default: ${DEFAULT-VALUE}.")
+  double decay;
+
+  @Option(names = "--decay-steps", paramLabel = "N", defaultValue = "100",
+      description = "Iterations per decay of the step schedule. Default: ${DEFAULT-VALUE}.")
+  int decaySteps;
+
+  @Option(names = "--elastic-net-param", paramLabel = "A", defaultValue = "0.0",
+      description = "Elastic-net mixing α as spark.ml: 0 = L2, 1 = L1 (exact zeros by soft-thresholding). "
+          + "Default: ${DEFAULT-VALUE}.")
+  double elasticNetParam;
+
+  @Option(names = "--update-mode", paramLabel = "gradient|model-averaging", defaultValue = "gradient",
+      description = "gradient: sum mini-batch gradients over the partitions; model-averaging: each "
+          + "task runs per-example SGD from the broadcast weights and the driver averages the "
+          + "weights. Default: ${DEFAULT-VALUE}.")
+  String updateMode;
+
+  @Option(names = "--local-steps", paramLabel = "K", defaultValue = "0",
+      description = "model-averaging: per-example steps per task and iteration; 0 = one per sampled "
+          + "row. Default: ${DEFAULT-VALUE}.")
+  int localSteps;
+
+  @Option(names = "--loss-tol", paramLabel = "X", defaultValue = "0.0",
+      description = "Stop when the loss changed by less than X (relative) over the last patience iterations; "
+          + "0 = off. Default: ${DEFAULT-VALUE}.")
+  double lossTol;
+
+  @Option(names = "--patience", paramLabel = "N", defaultValue = "5",
+      description = "Iterations for loss-tol, and validation evaluations without improvement for "
+          + "early stopping. Default: ${DEFAULT-VALUE}.")
+  int patience;
+
+  @Option(names = "--grad-tol", paramLabel = "X", defaultValue = "0.0",
+      description = "Stop when the gradient norm (optimizer space) is below X; 0 = off. Default: ${DEFAULT-VALUE}.")
+  double gradTol;
+
+  @Option(names = "--validation-interval", paramLabel = "N", defaultValue = "10",
+      description = "With a validation fraction: evaluate the holdout loss every N iterations, stop "
+          + "after patience evaluations without improvement and keep the best weights; 0 = no "
+          + "early stopping. Default: ${DEFAULT-VALUE}.")
+  int validationInterval;
+
+  @Option(names = "--max-time", paramLabel = "DURATION", defaultValue = "0",
+      description = "Stop cleanly after this long (e.g. 90s, 30m, 2h) with the best model so far; "
+          + "0 = no limit. Default: ${DEFAULT-VALUE}.")
+  String maxTime;
+
   private final ConfigFileDefaults defaults;
   private final PrintStream out;
 
@@ -161,6 +245,23 @@ public final class TrainCommand implements Callable<Integer> {
         .seed(seed)
         .numPartitions(numPartitions)
         .validationFraction(validationFraction)
+        .optimizer(OptimizerKind.parse(optimizer))
+        .momentum(momentum)
+        .beta1(beta1)
+        .beta2(beta2)
+        .rho(rho)
+        .epsilon(epsilon)
+        .averaging(averaging)
+        .decay(decay)
+        .decaySteps(decaySteps)
+        .elasticNetParam(elasticNetParam)
+        .updateMode(UpdateMode.parse(updateMode))
+        .localSteps(localSteps)
+        .lossTol(lossTol)
+        .patience(patience)
+        .gradTol(gradTol)
+        .validationInterval(validationInterval)
+        .maxTime(maxTime)
         .build();
   }
 
@@ -182,16 +283,30 @@ public final class TrainCommand implements Callable<Integer> {
         data.numPartitions(), loadMillis / 1000.0);
     try {
       Loss loss = SquaredLoss.INSTANCE;
-      TrainResult result = new Trainer(cfg, loss).train(sc, data, this::progress);
+      TrainResult result = new Trainer(cfg, loss).train(sc, data, new TrainingListener() {
+        @Override
+        public void onIteration(IterationRecord r, int maxIter) {
+          progress(r, maxIter);
+        }
+
+        @Override
+        public void onMessage(String line) {
+          out.println(line);
+        }
+      });
       if (result.stopReason() == StopReason.DIVERGED) {
         IterationRecord last = result.history().get(result.history().size() - 1);
         System.err.printf(Locale.ROOT, "spark-sgd: error: training diverged at iteration %d (loss %s); "
-            + "try a smaller --step-size (now %s); no model was written%n", last.iteration(),
-            last.objective(), cfg.stepSize);
+            + "try a smaller --step-size (now %s) or --lr-schedule adaptive; no model was written%n",
+            last.iteration(), last.objective(),
+            cfg.stepSizeAuto ? "auto: " + result.chosenStepSize() : String.valueOf(cfg.stepSize));
         return ExitCodes.DIVERGED;
       }
       Map<String, Object> options = cfg.toOptionMap();
       options.put("format", data.format.cliName());
+      if (cfg.stepSizeAuto) {
+        options.put("chosen-step-size", result.chosenStepSize());
+      }
       LinearModel model = new LinearModel(result.coefficients(), result.intercept(), loss.name(),
           data.featureNames, data.stats.mean(), data.stats.std(), options,
           result.iterations(), result.stopReason().label());

@@ -41,6 +41,9 @@ public final class RunReport {
     m.put("cachedBytes", info.cachedBytes());
     m.put("iterations", result.iterations());
     m.put("stopReason", result.stopReason().label());
+    if (!Double.isNaN(result.chosenStepSize())) {
+      m.put("chosenStepSize", result.chosenStepSize());
+    }
     if (!result.history().isEmpty()) {
       m.put("firstBatchLoss", result.history().get(0).loss());
       m.put("lastBatchLoss", result.history().get(result.history().size() - 1).loss());

@@ -1,17 +1,18 @@
 package dev.sparksgd.train;
 
-import dev.sparksgd.config.LrSchedule;
 import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.loss.Loss;
 import dev.sparksgd.optim.LearningRate;
+import dev.sparksgd.optim.LossFeedback;
 import dev.sparksgd.optim.Optimizer;
 import dev.sparksgd.optim.Regularizer;
-import dev.sparksgd.optim.Sgd;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -19,15 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver loop: broadcast the weights, sum partial gradients over the sampled mini-batches in
- * partition order, take an optimizer step, apply the stopping rules.
+ * The driver loop, in the seeds' steps: (1) the gradient of the loss at the current parameters,
+ * summed over the sampled mini-batches in partition order; (2) the step size; (3) the new
+ * parameters (optimizer step, then the penalty's proximal step); (4) the stopping rules. With
+ * --update-mode model-averaging, step 1 runs per-example SGD in the tasks and step 3 moves to their
+ * weighted average instead.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   /** Spark conf key of a test hook: the first attempt of partition 0's task fails at this iteration. */
   public static final String FAIL_TASK_AT_ITERATION = "spark.sgd.test.failTaskAtIteration";
   /** A loss above this multiple of the first iteration's loss counts as divergence. */
-  static final double DIVERGENCE_FACTOR = 1e6;
+  static final double DIVERGENCE_FACTOR = StoppingRules.DIVERGENCE_FACTOR;
 
   private final TrainConfig cfg;
   private final Loss loss;
@@ -37,80 +41,183 @@ public final class Trainer {
     this.loss = loss;
   }
 
+  /** What step 1 found at the current parameters. */
+  private record Batch(double meanLoss, double weightSum, long rows, double[] gradient) {
+  }
+
+  /** The last accepted point, kept while an adaptive schedule may reject the next step. */
+  private record Accepted(double[] params, Map<String, double[]> optimizerState, double objective) {
+  }
+
   public TrainResult train(JavaSparkContext sc, Dataset data, TrainingListener listener) {
     long start = System.nanoTime();
     int d = data.numFeatures;
     Scaling scaling = new Scaling(data.stats, d, cfg.standardization, cfg.fitIntercept);
-    LearningRate rate = cfg.lrSchedule == LrSchedule.INVERSE_SQRT
-        ? LearningRate.inverseSqrt(cfg.stepSize) : LearningRate.constant(cfg.stepSize);
-    Optimizer optimizer = new Sgd();
-    Regularizer regularizer = Regularizer.l2(cfg.regParam);
+    double labelScale = LabelScale.of(sc, data, cfg, loss);
+    OptimSetup.Penalty penalty = OptimSetup.penalty(cfg, labelScale);
+    Regularizer reg = penalty.regularizer();
+    double chosen = Double.NaN;
+    if (cfg.stepSizeAuto) {
+      chosen = StepSizeSearch.choose(sc, data, cfg, loss, scaling, reg, listener::onMessage).chosen();
+    }
+    LearningRate rate = OptimSetup.schedule(cfg, cfg.stepSizeAuto ? chosen : cfg.stepSize);
+    LossFeedback feedback = rate instanceof LossFeedback f ? f : null;
+    Optimizer optimizer = OptimSetup.optimizer(cfg);
+    StoppingRules rules = new StoppingRules(cfg, data.holdoutRows > 0);
     int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
+    boolean averagingMode = cfg.updateMode == UpdateMode.MODEL_AVERAGING;
 
     double[] params = new double[d + 1];
     List<IterationRecord> history = new ArrayList<>();
     StopReason reason = StopReason.MAX_ITER;
-    double firstLoss = Double.NaN;
+    Accepted base = null;
     int t = 0;
     while (t < cfg.maxIter) {
       t++;
       long iterStart = System.nanoTime();
-      double[] raw = scaling.toRaw(params);
-      Broadcast<double[]> bc = sc.broadcast(raw);
-      double[] acc;
-      sc.setJobDescription("iteration " + t + ": gradient");
-      try {
-        JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(
-            new GradientTask(bc, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
-        acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
-      } finally {
-        sc.setJobDescription(null);
-        bc.destroy();
-      }
-      double weightSum = acc[d + 2];
-      long rows = (long) acc[d + 3];
-      double eta = rate.rate(t);
-      if (weightSum <= 0) {
+      double taskEta = rate.rate(t);
+      // 1. the gradient at params (distributed)
+      Batch batch = averagingMode
+          ? modelAverage(sc, data, scaling, params, t, taskEta, penalty)
+          : gradient(sc, data, scaling, params, t, failAt);
+      if (batch.weightSum <= 0) {
         LOG.warn("iteration {}: the mini-batch is empty (fraction {} too small?); weights unchanged",
             t, cfg.miniBatchFraction);
-        IterationRecord r = new IterationRecord(t, Double.NaN, Double.NaN, eta, 0.0, Double.NaN,
-            millisSince(iterStart), 0);
-        history.add(r);
-        listener.onIteration(r, cfg.maxIter);
+        record(history, listener, new IterationRecord(t, Double.NaN, Double.NaN, taskEta, 0.0,
+            Double.NaN, millisSince(iterStart), 0));
+        if (rules.outOfTime(millisSince(start))) {
+          reason = StopReason.MAX_TIME;
+          break;
+        }
         continue;
       }
-      double[] g = scaling.gradient(Arrays.copyOf(acc, d), acc[d], weightSum, cfg.fitIntercept);
-      double batchLoss = acc[d + 1] / weightSum;
-      double objective = batchLoss + regularizer.value(params, d);
-      regularizer.addGradient(params, d, g);
+      double objective = batch.meanLoss + reg.value(params, d);
+      // An adaptive schedule judges the previous step by the objective it reached.
+      if (feedback != null && base != null && !feedback.feedback(base.objective, objective)) {
+        double back = distance(params, base.params);
+        params = base.params.clone();
+        optimizer.restoreState(base.optimizerState);
+        LOG.info("iteration {}: objective rose from {} to {}; step rejected, step size now {}", t,
+            base.objective, objective, rate.rate(t));
+        record(history, listener, new IterationRecord(t, batch.meanLoss, objective, rate.rate(t), back,
+            norm(batch.gradient), millisSince(iterStart), batch.rows));
+        if (rules.outOfTime(millisSince(start))) {
+          reason = StopReason.MAX_TIME;
+          break;
+        }
+        continue;
+      }
+      // 2. the step size
+      double eta = averagingMode ? taskEta : rate.rate(t);
+      if (feedback != null) {
+        base = new Accepted(params.clone(), optimizer.state(), objective);
+      }
+      // 3. the new parameters
       double[] before = params.clone();
-      optimizer.step(params, g, eta);
+      double gradNorm;
+      if (averagingMode) {
+        gradNorm = norm(batch.gradient);
+        optimizer.step(params, batch.gradient, eta);
+        optimizer.afterStep(params);
+      } else {
+        gradNorm = stationarityNorm(reg, params, d, batch.gradient);
+        UpdateStep.apply(optimizer, reg, d, params, batch.gradient, eta);
+      }
       double stepNorm = distance(before, params);
-      IterationRecord r = new IterationRecord(t, batchLoss, objective, eta, stepNorm, norm(g),
-          millisSince(iterStart), rows);
-      history.add(r);
-      listener.onIteration(r, cfg.maxIter);
-
-      if (Double.isNaN(firstLoss)) {
-        firstLoss = objective;
+      record(history, listener, new IterationRecord(t, batch.meanLoss, objective, eta, stepNorm, gradNorm,
+          millisSince(iterStart), batch.rows));
+      // 4. the stopping rules
+      StopReason r = rules.afterStep(objective, params, stepNorm, norm(params), gradNorm);
+      if (r == null && rules.validationDue(t)) {
+        double[] model = optimizer.modelParams(params);
+        r = rules.onValidation(t, HoldoutLoss.of(sc, data, scaling.toRaw(model), loss, t), model);
       }
-      if (!Double.isFinite(objective) || !allFinite(params)
-          || (firstLoss > 0 && objective > DIVERGENCE_FACTOR * firstLoss)) {
-        reason = StopReason.DIVERGED;
-        break;
+      if (r == null && rules.outOfTime(millisSince(start))) {
+        r = StopReason.MAX_TIME;
       }
-      if (stepNorm < cfg.minStepSize) {
-        reason = StopReason.MIN_STEP_SIZE;
-        break;
-      }
-      if (stepNorm < cfg.tol * Math.max(norm(params), 1.0)) {
-        reason = StopReason.TOL;
+      if (r != null) {
+        reason = r;
         break;
       }
     }
-    double[] raw = scaling.toRaw(params);
-    return new TrainResult(Arrays.copyOf(raw, d), raw[d], params, t, reason, history,
-        millisSince(start));
+    double[] model = optimizer.modelParams(params);
+    if (reason != StopReason.DIVERGED && rules.validationOn()) {
+      if (!rules.evaluatedAt(t)) {
+        rules.onValidation(t, HoldoutLoss.of(sc, data, scaling.toRaw(model), loss, t), model);
+      }
+      model = rules.bestParams();
+      LOG.info("validation: best holdout loss {} after iteration {}", rules.bestValidationLoss(),
+          rules.bestIteration());
+    }
+    double[] raw = scaling.toRaw(model);
+    return new TrainResult(Arrays.copyOf(raw, d), raw[d], model, t, reason, history,
+        millisSince(start), chosen);
+  }
+
+  private Batch gradient(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int t,
+      int failAt) {
+    int d = data.numFeatures;
+    Broadcast<double[]> bc = sc.broadcast(scaling.toRaw(params));
+    double[] acc;
+    sc.setJobDescription("iteration " + t + ": gradient");
+    try {
+      JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(
+          new GradientTask(bc, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
+      acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
+    } finally {
+      sc.setJobDescription(null);
+      bc.destroy();
+    }
+    double weightSum = acc[d + 2];
+    if (weightSum <= 0) {
+      return new Batch(Double.NaN, 0, 0, null);
+    }
+    double[] g = scaling.gradient(Arrays.copyOf(acc, d), acc[d], weightSum, cfg.fitIntercept);
+    return new Batch(acc[d + 1] / weightSum, weightSum, (long) acc[d + 3], g);
+  }
+
+  /**
+   * Model averaging: the tasks' weights averaged by instance weight, in partition order. The
+   * driver's step is taken on the pseudo-gradient (w − w̄)/η, which plain SGD turns into w̄ itself
+   * and momentum into server-side momentum; the penalty was already applied in the tasks.
+   */
+  private Batch modelAverage(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int t,
+      double eta, OptimSetup.Penalty penalty) {
+    int p = params.length;
+    Broadcast<double[]> bc = sc.broadcast(params.clone());
+    double[] acc;
+    sc.setJobDescription("iteration " + t + ": model averaging");
+    try {
+      JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(new ModelAveragingTask(bc, scaling,
+          loss, cfg.miniBatchFraction, cfg.seed, t, cfg.localSteps, eta, penalty.l1(), penalty.l2(),
+          cfg.fitIntercept), false);
+      acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
+    } finally {
+      sc.setJobDescription(null);
+      bc.destroy();
+    }
+    double weightSum = acc[p + 1];
+    if (weightSum <= 0) {
+      return new Batch(Double.NaN, 0, 0, null);
+    }
+    double[] g = new double[p];
+    for (int j = 0; j < p; j++) {
+      g[j] = (params[j] - acc[j] / weightSum) / eta;
+    }
+    return new Batch(acc[p] / weightSum, weightSum, (long) acc[p + 2], g);
+  }
+
+  private static double stationarityNorm(Regularizer reg, double[] params, int d, double[] lossGradient) {
+    double[] smooth = lossGradient.clone();
+    reg.addGradient(params, d, smooth);
+    double[] s = new double[smooth.length];
+    reg.stationarity(params, d, smooth, s);
+    return norm(s);
+  }
+
+  private void record(List<IterationRecord> history, TrainingListener listener, IterationRecord r) {
+    history.add(r);
+    listener.onIteration(r, cfg.maxIter);
   }
 
   static double[] addInPlace(double[] into, double[] other) {
@@ -135,15 +242,6 @@ public final class Trainer {
       s += x * x;
     }
     return Math.sqrt(s);
-  }
-
-  private static boolean allFinite(double[] v) {
-    for (double x : v) {
-      if (!Double.isFinite(x)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static long millisSince(long nanoStart) {
