@@ -54,6 +54,9 @@ public final class Adam implements Optimizer {
 
   @Override
   public Map<String, double[]> state() {
+    if (t == 0) {
+      return Map.of();
+    }
     Map<String, double[]> s = new java.util.LinkedHashMap<>();
     s.putAll(OptimState.of("m", m));
     s.putAll(OptimState.of("v", v));
