@@ -153,7 +153,7 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Adam's second-moment decay, 0 <= β₂ < 1. Default: ${DEFAULT-VALUE}.")
   double beta2;
 
-  @Option(names = "--rho", paramLabel = "X", defaultValue = "0.9",
+  @Option(names = "--rho", paramLabel = "X", defaultValue = "0.99",
       description = "RMSprop's decay of the mean squared gradient, 0 <= ρ < 1. Default: ${DEFAULT-VALUE}.")
   double rho;
 
@@ -164,6 +164,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--averaging", arity = "1", paramLabel = "true|false", defaultValue = "false",
       description = "Polyak-Ruppert averaging: the model is the mean of the iterates. Default: ${DEFAULT-VALUE}.")
   boolean averaging;
+
+  @Option(names = "--averaging-start", paramLabel = "N", defaultValue = "1",
+      description = "First iteration whose iterate enters the average (later keeps the early, "
+          + "far-off iterates out). Default: ${DEFAULT-VALUE}.")
+  int averagingStart;
 
   @Option(names = "--decay", paramLabel = "X", defaultValue = "0.99",
       description = "Decay of the inverse-time, exponential and step schedules. Default: ${DEFAULT-VALUE}.")
@@ -252,6 +257,7 @@ public final class TrainCommand implements Callable<Integer> {
         .rho(rho)
         .epsilon(epsilon)
         .averaging(averaging)
+        .averagingStart(averagingStart)
         .decay(decay)
         .decaySteps(decaySteps)
         .elasticNetParam(elasticNetParam)

@@ -42,6 +42,8 @@ public final class TrainConfig implements Serializable {
   public final double rho;
   public final double epsilon;
   public final boolean averaging;
+  /** First iteration whose iterate enters the average. */
+  public final int averagingStart;
   public final double decay;
   public final int decaySteps;
   public final double elasticNetParam;
@@ -85,6 +87,7 @@ public final class TrainConfig implements Serializable {
     rho = b.rho;
     epsilon = b.epsilon;
     averaging = b.averaging;
+    averagingStart = b.averagingStart;
     decay = b.decay;
     decaySteps = b.decaySteps;
     elasticNetParam = b.elasticNetParam;
@@ -130,6 +133,7 @@ public final class TrainConfig implements Serializable {
     b.rho = rho;
     b.epsilon = epsilon;
     b.averaging = averaging;
+    b.averagingStart = averagingStart;
     b.decay = decay;
     b.decaySteps = decaySteps;
     b.elasticNetParam = elasticNetParam;
@@ -169,6 +173,7 @@ public final class TrainConfig implements Serializable {
     m.put("rho", rho);
     m.put("epsilon", epsilon);
     m.put("averaging", averaging);
+    m.put("averaging-start", averagingStart);
     m.put("decay", decay);
     m.put("decay-steps", decaySteps);
     m.put("elastic-net-param", elasticNetParam);
@@ -208,9 +213,10 @@ public final class TrainConfig implements Serializable {
     private double momentum = 0.9;
     private double beta1 = 0.9;
     private double beta2 = 0.999;
-    private double rho = 0.9;
+    private double rho = 0.99;
     private double epsilon = 1e-8;
     private boolean averaging = false;
+    private int averagingStart = 1;
     private double decay = 0.99;
     private int decaySteps = 100;
     private double elasticNetParam = 0.0;
@@ -250,6 +256,7 @@ public final class TrainConfig implements Serializable {
     public Builder rho(double v) { rho = v; return this; }
     public Builder epsilon(double v) { epsilon = v; return this; }
     public Builder averaging(boolean v) { averaging = v; return this; }
+    public Builder averagingStart(int v) { averagingStart = v; return this; }
     public Builder decay(double v) { decay = v; return this; }
     public Builder decaySteps(int v) { decaySteps = v; return this; }
     public Builder elasticNetParam(double v) { elasticNetParam = v; return this; }
@@ -310,6 +317,7 @@ public final class TrainConfig implements Serializable {
       requireUnit(rho, "--rho");
       requireFinite(epsilon, "--epsilon");
       require(epsilon > 0, "--epsilon must be > 0 (got " + epsilon + ")");
+      require(averagingStart >= 1, "--averaging-start must be >= 1 (got " + averagingStart + ")");
       requireFinite(decay, "--decay");
       require(decay >= 0, "--decay must be >= 0 (got " + decay + ")");
       if (lrSchedule == LrSchedule.EXPONENTIAL || lrSchedule == LrSchedule.STEP) {

@@ -5,19 +5,31 @@ import java.util.Map;
 
 /**
  * Polyak–Ruppert averaging around any optimizer: the inner optimizer moves the iterates as before,
- * and the model is their running mean w̄_t = w̄_{t−1} + (w_t − w̄_{t−1})/t over the iterates
- * after each step (t = 1, 2, …). The mean of noisy SGD iterates is far closer to the optimum
- * than the last iterate when the mini-batch is small (Polyak and Juditsky 1992).
+ * and the model is their running mean w̄ = w̄ + (w_t − w̄)/k over the iterates from step
+ * {@code start} on (k counts them). The mean of noisy SGD iterates is far closer to the optimum
+ * than the last iterate when the mini-batch is small (Polyak and Juditsky 1992); starting it later
+ * (as sklearn's {@code average=N} and Bottou's ASGD t₀ do) keeps the early, far-off iterates out
+ * of the mean. Before {@code start} the model is the iterate itself.
  */
 public final class Averaged implements Optimizer {
   private static final long serialVersionUID = 1L;
 
   private final Optimizer inner;
+  private final long start;
   private double[] average;
-  private long count;
+  private long steps;
 
   public Averaged(Optimizer inner) {
+    this(inner, 1);
+  }
+
+  /** @param start the first step (1-based) whose iterate enters the mean */
+  public Averaged(Optimizer inner, long start) {
+    if (start < 1) {
+      throw new IllegalArgumentException("averaging start must be >= 1: " + start);
+    }
     this.inner = inner;
+    this.start = start;
   }
 
   public Optimizer inner() {
@@ -30,14 +42,18 @@ public final class Averaged implements Optimizer {
   }
 
   /**
-   * Adds the iterate to the average. Called by the trainer once the iteration's parameters are
-   * final (after any proximal step), so the average is over the iterates actually visited.
+   * Adds the iterate to the mean. Called by the trainer once the step's parameters are final
+   * (after any proximal step), so the mean is over the iterates actually visited.
    */
   @Override
   public void afterStep(double[] params) {
+    inner.afterStep(params);
+    steps++;
+    if (steps < start) {
+      return;
+    }
     average = OptimState.ensure(average, params.length);
-    count++;
-    double inv = 1.0 / count;
+    double inv = 1.0 / (steps - start + 1);
     for (int i = 0; i < params.length; i++) {
       average[i] += (params[i] - average[i]) * inv;
     }
@@ -58,14 +74,16 @@ public final class Averaged implements Optimizer {
     return inner.name() + "+averaging";
   }
 
-  /** The inner optimizer's entries prefixed "inner.", plus "average" and "count". */
+  /** The inner optimizer's entries prefixed "inner.", plus "steps" and (once started) "average". */
   @Override
   public Map<String, double[]> state() {
     Map<String, double[]> s = new LinkedHashMap<>();
     inner.state().forEach((k, v) -> s.put("inner." + k, v));
+    if (steps > 0) {
+      s.put("steps", new double[] {steps});
+    }
     if (average != null) {
       s.put("average", average.clone());
-      s.put("count", new double[] {count});
     }
     return s;
   }
@@ -81,17 +99,20 @@ public final class Averaged implements Optimizer {
         in.put(k.substring("inner.".length()), e.getValue());
       } else if (k.equals("average")) {
         avg = e.getValue();
-      } else if (k.equals("count")) {
+      } else if (k.equals("steps")) {
         n = e.getValue();
       } else {
         throw new IllegalArgumentException(name() + " state has no entry '" + k + "'");
       }
     }
-    if ((avg == null) != (n == null) || (n != null && (n.length != 1 || !(n[0] >= 1)))) {
-      throw new IllegalArgumentException(name() + " state needs both average and count >= 1");
+    long restoredSteps = n == null ? 0 : (long) n[0];
+    if ((n != null && (n.length != 1 || !(n[0] >= 1) || n[0] != Math.rint(n[0])))
+        || ((avg != null) != (restoredSteps >= start))) {
+      throw new IllegalArgumentException(name() + " state needs steps >= 1, and the average exactly "
+          + "when steps >= " + start);
     }
     inner.restoreState(in);
     average = avg == null ? null : avg.clone();
-    count = n == null ? 0 : (long) n[0];
+    steps = restoredSteps;
   }
 }

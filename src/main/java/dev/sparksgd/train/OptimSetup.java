@@ -28,7 +28,7 @@ final class OptimSetup {
       case RMSPROP -> new RmsProp(cfg.rho, cfg.epsilon);
       case ADAM -> new Adam(cfg.beta1, cfg.beta2, cfg.epsilon);
     };
-    return cfg.averaging ? new Averaged(o) : o;
+    return cfg.averaging ? new Averaged(o, cfg.averagingStart) : o;
   }
 
   /** A fresh schedule starting at eta0. */
