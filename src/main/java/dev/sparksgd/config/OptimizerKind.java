@@ -15,11 +15,6 @@ public enum OptimizerKind {
     return cliName;
   }
 
-  /** Optimizers whose step is linear in the gradient (usable on model-averaging's pseudo-gradient). */
-  public boolean isLinear() {
-    return this == SGD || this == MOMENTUM || this == NESTEROV;
-  }
-
   public static OptimizerKind parse(String s) {
     return CliNames.parse(values(), OptimizerKind::cliName, "--optimizer", s);
   }

@@ -331,9 +331,9 @@ public final class TrainConfig implements Serializable {
       require(updateMode != null, "--update-mode is required");
       require(localSteps >= 0, "--local-steps must be >= 1, or 0 for one step per sampled row (got "
           + localSteps + ")");
-      require(updateMode == UpdateMode.GRADIENT || optimizer.isLinear(),
-          "--optimizer " + optimizer.cliName() + " cannot be used with --update-mode model-averaging "
-          + "(the tasks run plain SGD; use sgd, momentum or nesterov)");
+      require(updateMode == UpdateMode.GRADIENT || optimizer == OptimizerKind.SGD,
+          "--update-mode model-averaging runs plain per-example SGD in the tasks and averages the "
+          + "weights; --optimizer must be sgd (got " + optimizer.cliName() + ")");
       requireFinite(lossTol, "--loss-tol");
       require(lossTol >= 0, "--loss-tol must be >= 0 (got " + lossTol + ")");
       require(patience >= 1, "--patience must be >= 1 (got " + patience + ")");

@@ -41,8 +41,11 @@ public final class Trainer {
     this.loss = loss;
   }
 
-  /** What step 1 found at the current parameters. */
-  private record Batch(double meanLoss, double weightSum, long rows, double[] gradient) {
+  /**
+   * What step 1 found at the current parameters: the mean loss gradient, or with model averaging
+   * the tasks' averaged weights and the pseudo-gradient (w − w̄)/η they amount to.
+   */
+  private record Batch(double meanLoss, double weightSum, long rows, double[] gradient, double[] averaged) {
   }
 
   /** The last accepted point, kept while an adaptive schedule may reject the next step. */
@@ -117,7 +120,7 @@ public final class Trainer {
       double gradNorm;
       if (averagingMode) {
         gradNorm = norm(batch.gradient);
-        optimizer.step(params, batch.gradient, eta);
+        params = batch.averaged;
         optimizer.afterStep(params);
       } else {
         gradNorm = stationarityNorm(reg, params, d, batch.gradient);
@@ -170,16 +173,15 @@ public final class Trainer {
     }
     double weightSum = acc[d + 2];
     if (weightSum <= 0) {
-      return new Batch(Double.NaN, 0, 0, null);
+      return new Batch(Double.NaN, 0, 0, null, null);
     }
     double[] g = scaling.gradient(Arrays.copyOf(acc, d), acc[d], weightSum, cfg.fitIntercept);
-    return new Batch(acc[d + 1] / weightSum, weightSum, (long) acc[d + 3], g);
+    return new Batch(acc[d + 1] / weightSum, weightSum, (long) acc[d + 3], g, null);
   }
 
   /**
-   * Model averaging: the tasks' weights averaged by instance weight, in partition order. The
-   * driver's step is taken on the pseudo-gradient (w − w̄)/η, which plain SGD turns into w̄ itself
-   * and momentum into server-side momentum; the penalty was already applied in the tasks.
+   * Model averaging: the tasks' weights averaged by instance weight, in partition order. They are
+   * the new parameters as they are (the penalty, L1 zeros included, was applied in the tasks).
    */
   private Batch modelAverage(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int t,
       double eta, OptimSetup.Penalty penalty) {
@@ -198,13 +200,15 @@ public final class Trainer {
     }
     double weightSum = acc[p + 1];
     if (weightSum <= 0) {
-      return new Batch(Double.NaN, 0, 0, null);
+      return new Batch(Double.NaN, 0, 0, null, null);
     }
+    double[] averaged = new double[p];
     double[] g = new double[p];
     for (int j = 0; j < p; j++) {
-      g[j] = (params[j] - acc[j] / weightSum) / eta;
+      averaged[j] = acc[j] / weightSum;
+      g[j] = (params[j] - averaged[j]) / eta;
     }
-    return new Batch(acc[p] / weightSum, weightSum, (long) acc[p + 2], g);
+    return new Batch(acc[p] / weightSum, weightSum, (long) acc[p + 2], g, averaged);
   }
 
   private static double stationarityNorm(Regularizer reg, double[] params, int d, double[] lossGradient) {
