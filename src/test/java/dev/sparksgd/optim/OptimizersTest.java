@@ -130,6 +130,24 @@ class OptimizersTest {
     assertEquals("sgd+averaging", avg.name());
   }
 
+  @Test
+  void averagingFromALaterStepLeavesTheEarlyIteratesOut() {
+    Averaged avg = new Averaged(new Sgd(), 2);
+    double[] a = {0.0};
+    avg.step(a, new double[] {grad(a[0])}, 0.005);
+    avg.afterStep(a);
+    assertEquals(2.35, avg.modelParams(a)[0], 1e-12, "before the start the model is the iterate");
+    for (int k = 0; k < 2; k++) {
+      avg.step(a, new double[] {grad(a[0])}, 0.005);
+      avg.afterStep(a);
+    }
+    assertEquals((3.525 + 4.1125) / 2, avg.modelParams(a)[0], 1e-12);
+    Averaged copy = new Averaged(new Sgd(), 2);
+    copy.restoreState(avg.state());
+    assertArrayEquals(avg.modelParams(a), copy.modelParams(a), 0.0);
+    assertThrows(IllegalArgumentException.class, () -> new Averaged(new Sgd(), 5).restoreState(avg.state()));
+  }
+
   private static final List<Supplier<Optimizer>> ALL = List.of(Sgd::new, () -> new Momentum(0.9),
       () -> new Nesterov(0.8), () -> new Adagrad(1e-8), () -> new RmsProp(0.9, 1e-8),
       () -> new Adam(0.9, 0.999, 1e-8), () -> new Averaged(new Adam(0.8, 0.99, 1e-6)),
