@@ -331,6 +331,9 @@ public final class TrainConfig implements Serializable {
       require(updateMode != null, "--update-mode is required");
       require(localSteps >= 0, "--local-steps must be >= 1, or 0 for one step per sampled row (got "
           + localSteps + ")");
+      require(updateMode == UpdateMode.GRADIENT || !stepSizeAuto,
+          "--step-size auto probes full-batch steps and cannot pick a per-example rate for "
+          + "--update-mode model-averaging; give --step-size X");
       require(updateMode == UpdateMode.GRADIENT || optimizer == OptimizerKind.SGD,
           "--update-mode model-averaging runs plain per-example SGD in the tasks and averages the "
           + "weights; --optimizer must be sgd (got " + optimizer.cliName() + ")");

@@ -83,6 +83,8 @@ class OptimOptionsTest {
     assertInvalid("--validation-interval must be >= 1, or 0", b -> b.validationInterval(-1));
     assertInvalid("--update-mode model-averaging runs plain per-example SGD",
         b -> b.updateMode(UpdateMode.MODEL_AVERAGING).optimizer(OptimizerKind.ADAM));
+    assertInvalid("--step-size auto probes full-batch steps",
+        b -> b.updateMode(UpdateMode.MODEL_AVERAGING).stepSize("auto"));
     assertEquals(UpdateMode.MODEL_AVERAGING,
         valid().updateMode(UpdateMode.MODEL_AVERAGING).averaging(true).build().updateMode);
   }
