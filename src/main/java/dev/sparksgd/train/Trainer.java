@@ -49,7 +49,8 @@ public final class Trainer {
   }
 
   /** The last accepted point, kept while an adaptive schedule may reject the next step. */
-  private record Accepted(double[] params, Map<String, double[]> optimizerState, double objective) {
+  private record Accepted(double[] params, Map<String, double[]> optimizerState, double objective,
+      Batch batch) {
   }
 
   public TrainResult train(JavaSparkContext sc, Dataset data, TrainingListener listener) {
@@ -97,23 +98,30 @@ public final class Trainer {
       double objective = batch.meanLoss + reg.value(params, d);
       // An adaptive schedule judges the previous step by the objective it reached.
       if (feedback != null && base != null && !feedback.feedback(base.objective, objective)) {
-        double back = distance(params, base.params);
-        params = base.params.clone();
-        optimizer.restoreState(base.optimizerState);
         LOG.info("iteration {}: objective rose from {} to {}; step rejected, step size now {}", t,
             base.objective, objective, rate.rate(t));
-        record(history, listener, new IterationRecord(t, batch.meanLoss, objective, rate.rate(t), back,
-            norm(batch.gradient), millisSince(iterStart), batch.rows));
-        if (rules.outOfTime(millisSince(start))) {
-          reason = StopReason.MAX_TIME;
-          break;
+        params = base.params.clone();
+        optimizer.restoreState(base.optimizerState);
+        if (averagingMode) {
+          // The tasks' steps depend on η: the next iteration runs them again from the restored point.
+          record(history, listener, new IterationRecord(t, batch.meanLoss, objective, rate.rate(t), 0.0,
+              norm(batch.gradient), millisSince(iterStart), batch.rows));
+          if (rules.outOfTime(millisSince(start))) {
+            reason = StopReason.MAX_TIME;
+            break;
+          }
+          continue;
         }
-        continue;
+        // The gradient at the restored point is known: step again from there with the smaller η.
+        batch = new Batch(base.batch.meanLoss, base.batch.weightSum, base.batch.rows,
+            base.batch.gradient.clone(), null);
+        objective = base.objective;
       }
       // 2. the step size
       double eta = averagingMode ? taskEta : rate.rate(t);
       if (feedback != null) {
-        base = new Accepted(params.clone(), optimizer.state(), objective);
+        base = new Accepted(params.clone(), optimizer.state(), objective, averagingMode ? null
+            : new Batch(batch.meanLoss, batch.weightSum, batch.rows, batch.gradient.clone(), null));
       }
       // 3. the new parameters
       double[] before = params.clone();

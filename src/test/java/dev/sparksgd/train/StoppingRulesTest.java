@@ -178,11 +178,16 @@ class StoppingRulesTest {
       double lastLoss = HoldoutLoss.of(v.sc, v.data, raw(last), dev.sparksgd.loss.SquaredLoss.INSTANCE, 0);
       assertTrue(bestLoss < lastLoss, bestLoss + " vs " + lastLoss);
 
-      // --max-time with validation on publishes the best weights so far, not the last ones.
-      TrainResult timed = v.train(b -> b.maxIter(1000000).maxTime("2s").patience(1000000));
+      // --max-time with validation on publishes the best weights so far: the same as a run told to
+      // stop at that iteration, and no worse on the holdout than that iteration's own weights.
+      TrainResult timed = v.train(b -> b.maxIter(1000000).maxTime("1s").patience(1000000));
       assertEquals(StopReason.MAX_TIME, timed.stopReason());
+      TrainResult untimed = v.train(b -> b.maxIter(timed.iterations()).patience(1000000));
+      assertArrayEquals(untimed.coefficients(), timed.coefficients(), 0.0);
+      TrainResult lastTimed = v.train(b -> b.maxIter(timed.iterations()).validationInterval(0));
       double timedLoss = HoldoutLoss.of(v.sc, v.data, raw(timed), dev.sparksgd.loss.SquaredLoss.INSTANCE, 0);
-      assertTrue(timedLoss <= bestLoss, timedLoss + " vs best " + bestLoss);
+      double lastTimedLoss = HoldoutLoss.of(v.sc, v.data, raw(lastTimed), dev.sparksgd.loss.SquaredLoss.INSTANCE, 0);
+      assertTrue(timedLoss <= lastTimedLoss, timedLoss + " vs " + lastTimedLoss);
     }
   }
 
