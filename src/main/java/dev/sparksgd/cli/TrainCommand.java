@@ -134,7 +134,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.0",
       description = "Fraction of rows held out (seeded) to report RMSE/MAE/R² on; 0 = report on "
-          + "the training rows. Default: ${DEFAULT-VALUE}.")
+          + "the training rows. Also used for early stopping (see validation-interval). "
+          + "Default: ${DEFAULT-VALUE}.")
   double validationFraction;
 
   @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|adagrad|rmsprop|adam",
