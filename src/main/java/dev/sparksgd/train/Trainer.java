@@ -156,7 +156,9 @@ public final class Trainer {
       if (!rules.evaluatedAt(t)) {
         rules.onValidation(t, HoldoutLoss.of(sc, data, scaling.toRaw(model), loss, t), model);
       }
-      model = rules.bestParams();
+      if (rules.bestParams() != null) { // null only if every holdout loss was NaN
+        model = rules.bestParams();
+      }
       LOG.info("validation: best holdout loss {} after iteration {}", rules.bestValidationLoss(),
           rules.bestIteration());
     }
