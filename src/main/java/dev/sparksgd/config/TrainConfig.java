@@ -33,6 +33,14 @@ public final class TrainConfig implements Serializable {
   public final int numPartitions;
   public final double validationFraction;
   public final boolean overwrite;
+  /** fail: a bad record stops the run; skip: it is counted, reported and left out. */
+  public final BadRecordMode badRecords;
+  /** Skip mode: the run fails once more than this many records were skipped. */
+  public final long maxBadRecords;
+  /** Quality gate: the model directory to compare against, or null for no gate. */
+  public final String baselineModel;
+  /** Quality gate: the largest relative worsening of the metric that still publishes. */
+  public final double maxRegression;
 
   private TrainConfig(Builder b) {
     dataPath = b.dataPath;
@@ -53,6 +61,10 @@ public final class TrainConfig implements Serializable {
     numPartitions = b.numPartitions;
     validationFraction = b.validationFraction;
     overwrite = b.overwrite;
+    badRecords = b.badRecords;
+    maxBadRecords = b.maxBadRecords;
+    baselineModel = b.baselineModel;
+    maxRegression = b.maxRegression;
   }
 
   public static Builder builder() {
@@ -79,6 +91,10 @@ public final class TrainConfig implements Serializable {
     b.numPartitions = numPartitions;
     b.validationFraction = validationFraction;
     b.overwrite = overwrite;
+    b.badRecords = badRecords;
+    b.maxBadRecords = maxBadRecords;
+    b.baselineModel = baselineModel;
+    b.maxRegression = maxRegression;
     return b;
   }
 
@@ -100,6 +116,9 @@ public final class TrainConfig implements Serializable {
     m.put("seed", seed);
     m.put("num-partitions", numPartitions);
     m.put("validation-fraction", validationFraction);
+    m.put("bad-records", badRecords.cliName());
+    m.put("max-bad-records", maxBadRecords);
+    m.put("max-regression", maxRegression);
     return m;
   }
 
@@ -123,6 +142,10 @@ public final class TrainConfig implements Serializable {
     private int numPartitions = 0;
     private double validationFraction = 0.0;
     private boolean overwrite = false;
+    private BadRecordMode badRecords = BadRecordMode.FAIL;
+    private long maxBadRecords = 100L;
+    private String baselineModel;
+    private double maxRegression = 0.0;
 
     public Builder dataPath(String v) { dataPath = v; return this; }
     public Builder outputPath(String v) { outputPath = v; return this; }
@@ -142,6 +165,10 @@ public final class TrainConfig implements Serializable {
     public Builder numPartitions(int v) { numPartitions = v; return this; }
     public Builder validationFraction(double v) { validationFraction = v; return this; }
     public Builder overwrite(boolean v) { overwrite = v; return this; }
+    public Builder badRecords(BadRecordMode v) { badRecords = v; return this; }
+    public Builder maxBadRecords(long v) { maxBadRecords = v; return this; }
+    public Builder baselineModel(String v) { baselineModel = v; return this; }
+    public Builder maxRegression(double v) { maxRegression = v; return this; }
 
     /** Checks every option; the first problem found is thrown as a {@link ConfigException}. */
     public TrainConfig build() {
@@ -166,6 +193,12 @@ public final class TrainConfig implements Serializable {
       requireFinite(validationFraction, "--validation-fraction");
       require(validationFraction >= 0 && validationFraction < 1,
           "--validation-fraction must be in [0, 1) (got " + validationFraction + ")");
+      require(badRecords != null, "--bad-records must be fail or skip");
+      require(maxBadRecords >= 0, "--max-bad-records must be >= 0 (got " + maxBadRecords + ")");
+      require(baselineModel == null || !baselineModel.isBlank(), "--baseline-model must not be empty");
+      requireFinite(maxRegression, "--max-regression");
+      require(maxRegression >= 0, "--max-regression must be >= 0, a relative worsening such as 0.05 "
+          + "for 5% (got " + maxRegression + ")");
       return new TrainConfig(this);
     }
 
