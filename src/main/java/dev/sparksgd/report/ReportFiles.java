@@ -26,6 +26,7 @@ public final class ReportFiles {
       @SuppressWarnings("unchecked")
       Map<String, Object> rows = (Map<String, Object>) r;
       long used = ((Number) rows.get("train")).longValue() + ((Number) rows.get("holdout")).longValue();
+      rows.remove("rejected");
       rows.put("used", used);
       rows.put("rejected", rejected.count());
     }
