@@ -22,7 +22,7 @@ import org.apache.logging.log4j.message.Message;
  * Drops the lines Spark logs about a task that failed on one of our {@code BadRecordException}s.
  * A bad record already ends the run with one clear line ({@link Errors}); Spark would add five
  * more (BlockManager, Executor with the exception, TaskSetManager "Lost task" and "aborting job")
- * that say the same thing louder. Every other failure is left alone, so a real problem still
+ * that say the same thing louder, and two more for each other task the abort kills. Every other failure is left alone, so a real problem still
  * shows Spark's own lines, and {@code train --verbose} turns this filter off.
  *
  * <p>It is installed in code as a configuration-wide filter rather than in conf/log4j2.properties:
@@ -32,11 +32,17 @@ import org.apache.logging.log4j.message.Message;
 final class BadRecordLogFilter extends AbstractFilter {
   static final String EXCEPTION = "dev.sparksgd.data.BadRecordException";
   private static final Pattern LOST_TASK = Pattern.compile("Lost task (\\d+)\\.\\d+ in stage (\\S+) ");
+  private static final Pattern EXCEPTION_IN_TASK = Pattern.compile("^Exception in task (\\d+)\\.\\d+ in stage (\\S+) ");
   private static final Pattern ABORTING = Pattern.compile("^Task (\\d+) in stage (\\S+) failed \\d+ times?; aborting job");
   private static final Pattern PUTTING = Pattern.compile("^Putting block (\\S+) failed");
   private static final Pattern NOT_REMOVED = Pattern.compile("^Block (\\S+) could not be removed");
 
+  private static final String KILLED = "org.apache.spark.TaskKilledException";
+  /** How long after a bad record the lines of the tasks killed by the job's abort are dropped. */
+  static final long KILLED_WINDOW_NANOS = 30_000_000_000L;
+
   private static volatile boolean enabled = true;
+  private volatile long lastBadRecordNanos = System.nanoTime() - 2 * KILLED_WINDOW_NANOS;
 
   /** Tasks and cached blocks that failed on a bad record, whose follow-up lines go too. */
   private final Set<String> failed = Collections.synchronizedSet(Collections.newSetFromMap(
@@ -92,6 +98,12 @@ final class BadRecordLogFilter extends AbstractFilter {
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c.getClass().getName().equals(EXCEPTION)) {
+        // Local mode: the executor's line comes first, and may be all that passes the level.
+        Matcher m = text == null ? null : EXCEPTION_IN_TASK.matcher(text);
+        if (m != null && m.find()) {
+          failed.add("task " + m.group(1) + " stage " + m.group(2));
+        }
+        lastBadRecordNanos = System.nanoTime();
         return true;
       }
     }
@@ -107,7 +119,16 @@ final class BadRecordLogFilter extends AbstractFilter {
       if (m.find()) {
         failed.add("block " + m.group(1));
       }
+      lastBadRecordNanos = System.nanoTime();
       return true;
+    }
+    // The job's abort kills the other running tasks; their cached blocks fail to be stored.
+    if (text.contains(KILLED) && System.nanoTime() - lastBadRecordNanos < KILLED_WINDOW_NANOS) {
+      Matcher m = PUTTING.matcher(text);
+      if (m.find()) {
+        failed.add("block " + m.group(1));
+        return true;
+      }
     }
     Matcher m = ABORTING.matcher(text);
     if (m.find()) {

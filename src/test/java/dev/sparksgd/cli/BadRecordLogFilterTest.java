@@ -54,6 +54,27 @@ class BadRecordLogFilterTest {
         "Task 1 in stage 0.0 failed 1 times; aborting job", null));
   }
 
+  /** With the console at ERROR, Spark never builds its WARN "Lost task" line: the executor's line keys it. */
+  @Test
+  void theExecutorLineAloneKeysTheAbortLine() {
+    assertTrue(f.drop("org.apache.spark.executor.Executor", "Exception in task 0.0 in stage 7.0 (TID 3)",
+        new BadRecordException("f:1", "bad")));
+    assertTrue(f.drop("org.apache.spark.scheduler.TaskSetManager",
+        "Task 0 in stage 7.0 failed 1 times; aborting job", null));
+  }
+
+  @Test
+  void tasksKilledByTheAbortAreQuietOnlyRightAfterABadRecord() {
+    String killed = "Putting block rdd_32_0 failed due to exception org.apache.spark.TaskKilledException.";
+    String notRemoved = "Block rdd_32_0 could not be removed as it was not found on disk or in memory";
+    assertFalse(f.drop("org.apache.spark.storage.BlockManager", killed, null), "no bad record yet");
+    assertFalse(f.drop("org.apache.spark.storage.BlockManager", notRemoved, null));
+    f.drop("org.apache.spark.scheduler.TaskSetManager",
+        "Lost task 1.0 in stage 10.0 (TID 21) (localhost executor driver): dev.sparksgd.data.BadRecordException: x", null);
+    assertTrue(f.drop("org.apache.spark.storage.BlockManager", killed, null));
+    assertTrue(f.drop("org.apache.spark.storage.BlockManager", notRemoved, null));
+  }
+
   @Test
   void ourOwnLoggersAndVerboseRunsAreNeverFiltered() {
     assertFalse(f.drop("dev.sparksgd.data.DataLoader", "skipped dev.sparksgd.data.BadRecordException", null));
