@@ -11,6 +11,7 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.Property;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Records every log event that reaches the root logger's appenders while open (after the
@@ -41,11 +42,14 @@ public final class LogCapture implements AutoCloseable {
   }
 
   /**
-   * Starts the shared session first: Spark installs its default log setup only while the root
-   * logger has no appender, so a capture opened before Spark's first log line would change it.
+   * Starts the shared session first if none runs: Spark installs its default log setup only while
+   * the root logger has no appender, so a capture opened before Spark's first log line would
+   * change it. A running session (whatever its conf) is left as it is.
    */
   public static LogCapture start() {
-    SparkTestSession.get();
+    if (SparkSession.getDefaultSession().isEmpty()) {
+      SparkTestSession.get();
+    }
     return new LogCapture();
   }
 
