@@ -2,6 +2,7 @@ package dev.sparksgd.cli;
 
 import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.data.BadRecordException;
+import dev.sparksgd.report.Redact;
 import java.io.PrintStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +35,11 @@ final class Errors {
     return ExitCodes.FAILURE;
   }
 
-  /** A message from a library may span lines (Jackson's does); the user gets one line. */
+  /**
+   * A message from a library may span lines (Jackson's does); the user gets one line, with any
+   * credentials in a URI masked.
+   */
   static String oneLine(String message) {
-    return String.valueOf(message).replaceAll("\\s*\\R\\s*", " ").strip();
+    return Redact.text(String.valueOf(message).replaceAll("\\s*\\R\\s*", " ").strip());
   }
 }

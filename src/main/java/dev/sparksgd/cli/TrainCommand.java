@@ -223,7 +223,7 @@ public final class TrainCommand implements Callable<Integer> {
         data.numPartitions(), loadMillis / 1000.0);
     if (data.rejected().count() > 0) {
       out.printf(Locale.ROOT, "spark-sgd: skipped %d bad record(s) (--bad-records skip); the first: %s%n",
-          data.rejected().count(), Redact.path(data.rejected().samples().get(0).describe()));
+          data.rejected().count(), Redact.text(data.rejected().samples().get(0).describe()));
     }
     try {
       Loss loss = SquaredLoss.INSTANCE;
@@ -268,7 +268,7 @@ public final class TrainCommand implements Callable<Integer> {
       if (gate != null) {
         out.println("  quality gate   passed: " + gate.describe());
       }
-      out.println("  model          " + cfg.outputPath + " (" + String.join(", ", files.keySet()) + ")");
+      out.println("  model          " + Redact.path(cfg.outputPath) + " (" + String.join(", ", files.keySet()) + ")");
       return ExitCodes.OK;
     } finally {
       data.release();

@@ -13,7 +13,15 @@ public final class Redact {
   private Redact() {
   }
 
+  private static final Pattern USER_INFO_ANYWHERE =
+      Pattern.compile("\\b([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\\s]*@");
+
   public static String path(String p) {
     return p == null ? null : USER_INFO.matcher(p).replaceFirst("$1***@");
+  }
+
+  /** The same masking for every URI inside a free text, such as an error message. */
+  public static String text(String t) {
+    return t == null ? null : USER_INFO_ANYWHERE.matcher(t).replaceAll("$1***@");
   }
 }

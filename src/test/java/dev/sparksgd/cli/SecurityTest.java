@@ -106,6 +106,9 @@ class SecurityTest {
     assertEquals("s3a://***@bucket/data/x.csv", Redact.path("s3a://AKIA:secret@bucket/data/x.csv"));
     assertEquals("hdfs://nn:8020/data", Redact.path("hdfs://nn:8020/data"));
     assertEquals("/tmp/a@b/c", Redact.path("/tmp/a@b/c"));
+    assertEquals("--data: no such file or directory: s3a://***@bucket/x and hdfs://***@nn/y",
+        Redact.text("--data: no such file or directory: s3a://K:S@bucket/x and hdfs://u@nn/y"));
+    assertEquals("spark-sgd: error: " + "a s3a://***@b/c", "spark-sgd: error: " + Errors.oneLine("a\n s3a://k:s@b/c"));
   }
 
   /** Model, checkpoint and config files are JSON or properties; no class here reads Java objects. */
