@@ -62,6 +62,7 @@ public final class LossPlot {
     st.setLegendPosition(Styler.LegendPosition.InsideNE);
     st.setChartBackgroundColor(Color.WHITE);
     st.setPlotGridLinesVisible(true);
+    st.setXAxisDecimalPattern("#"); // "1051", not "1,051": the labels stay apart
     Color[] colors = {new Color(31, 119, 180), new Color(44, 160, 44), new Color(214, 39, 40),
         new Color(148, 103, 189), new Color(255, 127, 14)};
     int added = 0;
