@@ -28,6 +28,8 @@ public final class Main implements Runnable {
 
   /** Runs one command and returns its exit code; leaves any SparkSession running (tests share one). */
   public static int run(String... args) {
+    BadRecordLogFilter.install();
+    BadRecordLogFilter.setEnabled(true);
     CommandLine cmd = new CommandLine(new Main());
     ConfigFileDefaults defaults = new ConfigFileDefaults(args);
     CommandLine train = new CommandLine(new TrainCommand(defaults, System.out));

@@ -1,5 +1,6 @@
 package dev.sparksgd.cli;
 
+import dev.sparksgd.config.BadRecordMode;
 import dev.sparksgd.config.DataFormat;
 import dev.sparksgd.config.LrSchedule;
 import dev.sparksgd.config.OptimizerKind;
@@ -8,11 +9,14 @@ import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.DataLoader;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.eval.Evaluation;
+import dev.sparksgd.eval.QualityGate;
 import dev.sparksgd.loss.Loss;
 import dev.sparksgd.loss.SquaredLoss;
 import dev.sparksgd.model.LinearModel;
+import dev.sparksgd.model.ModelDirectory;
 import dev.sparksgd.model.OutputDirectory;
-import dev.sparksgd.report.HistoryCsv;
+import dev.sparksgd.report.Redact;
+import dev.sparksgd.report.ReportFiles;
 import dev.sparksgd.report.RunReport;
 import dev.sparksgd.train.IterationRecord;
 import dev.sparksgd.train.StopReason;
@@ -20,10 +24,11 @@ import dev.sparksgd.train.TrainResult;
 import dev.sparksgd.train.Trainer;
 import dev.sparksgd.train.TrainingListener;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -34,11 +39,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Main.Version.class,
     description = {"Trains a linear regression by distributed mini-batch SGD and writes a model "
-        + "directory (model.json, history.csv, metrics.json).",
+        + "directory (model.json, history.csv, metrics.json, loss.png, report.html).",
         "Defaults come from --config FILE (default conf/sgd.properties, keys = option names "
             + "without dashes); the command line wins."},
     footerHeading = "%nExit codes:%n",
-    footer = {"  0 trained, 1 other failure, 2 bad usage or input, 4 diverged (no model written)"})
+    footer = {"  0 trained, 1 other failure, 2 bad usage or input, 3 quality gate refused the new "
+        + "model (not published), 4 diverged (no model written)"})
 public final class TrainCommand implements Callable<Integer> {
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -219,6 +225,30 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Stop cleanly after this long (e.g. 90s, 30m, 2h) with the best model so far; "
           + "0 = no limit. Default: ${DEFAULT-VALUE}.")
   String maxTime;
+  @Option(names = "--bad-records", paramLabel = "fail|skip", defaultValue = "fail",
+      description = "A bad input record stops the run (fail) or is counted, reported and left out "
+          + "(skip). Default: ${DEFAULT-VALUE}.")
+  String badRecords;
+
+  @Option(names = "--max-bad-records", paramLabel = "N", defaultValue = "100",
+      description = "In skip mode: fail once more than N records were skipped. "
+          + "Default: ${DEFAULT-VALUE}.")
+  long maxBadRecords;
+
+  @Option(names = "--baseline-model", paramLabel = "DIR",
+      description = "Quality gate: a model directory to compare with on the same rows (holdout, or "
+          + "training rows without one); the new model is published only if it is not worse by more "
+          + "than --max-regression, else exit code 3.")
+  String baselineModel;
+
+  @Option(names = "--max-regression", paramLabel = "X", defaultValue = "0.0",
+      description = "Quality gate: largest relative worsening of the metric (RMSE for squared loss) "
+          + "that still publishes, e.g. 0.05 = 5%. Default: ${DEFAULT-VALUE}.")
+  double maxRegression;
+
+  @Option(names = "--verbose",
+      description = "Spark's own INFO logging, and Spark's lines about tasks failing on bad records.")
+  boolean verbose;
 
   private final ConfigFileDefaults defaults;
   private final PrintStream out;
@@ -269,6 +299,10 @@ public final class TrainCommand implements Callable<Integer> {
         .gradTol(gradTol)
         .validationInterval(validationInterval)
         .maxTime(maxTime)
+        .badRecords(BadRecordMode.parse(badRecords))
+        .maxBadRecords(maxBadRecords)
+        .baselineModel(baselineModel)
+        .maxRegression(maxRegression)
         .build();
   }
 
@@ -276,10 +310,16 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long start = System.currentTimeMillis();
     TrainConfig cfg = toConfig(); // every option is checked before Spark starts
+    if (verbose) {
+      BadRecordLogFilter.setEnabled(false);
+      Configurator.setRootLevel(Level.INFO);
+    }
     SparkSession spark = Spark.session("spark-sgd train");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     OutputDirectory.checkWritable(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite);
-    out.printf(Locale.ROOT, "spark-sgd: training on %s with Spark %s, master %s%n", cfg.dataPath,
+    LinearModel baseline = cfg.baselineModel == null ? null
+        : ModelDirectory.read(sc.hadoopConfiguration(), cfg.baselineModel, "--baseline-model");
+    out.printf(Locale.ROOT, "spark-sgd: training on %s with Spark %s, master %s%n", Redact.path(cfg.dataPath),
         sc.version(), sc.master());
 
     Dataset data = DataLoader.load(sc, cfg);
@@ -288,12 +328,17 @@ public final class TrainCommand implements Callable<Integer> {
         + "%d partitions (loaded in %.1f s)%n", data.format.cliName(), data.trainRows, data.holdoutRows,
         data.numFeatures,
         data.numPartitions(), loadMillis / 1000.0);
+    if (data.rejected().count() > 0) {
+      out.printf(Locale.ROOT, "spark-sgd: skipped %d bad record(s) (--bad-records skip); the first: %s%n",
+          data.rejected().count(), Redact.text(data.rejected().samples().get(0).describe()));
+    }
     try {
       Loss loss = SquaredLoss.INSTANCE;
+      ProgressPrinter progress = new ProgressPrinter(out);
       TrainResult result = new Trainer(cfg, loss).train(sc, data, new TrainingListener() {
         @Override
         public void onIteration(IterationRecord r, int maxIter) {
-          progress(r, maxIter);
+          progress.onIteration(r, maxIter);
         }
 
         @Override
@@ -301,6 +346,7 @@ public final class TrainCommand implements Callable<Integer> {
           out.println(line);
         }
       });
+      progress.finish();
       if (result.stopReason() == StopReason.DIVERGED) {
         IterationRecord last = result.history().get(result.history().size() - 1);
         System.err.printf(Locale.ROOT, "spark-sgd: error: training diverged at iteration %d (loss %s); "
@@ -318,25 +364,35 @@ public final class TrainCommand implements Callable<Integer> {
           data.featureNames, data.stats.mean(), data.stats.std(), options,
           result.iterations(), result.stopReason().label());
       Evaluation eval = Evaluation.of(sc, data, model, loss);
+      QualityGate gate = null;
+      if (baseline != null) {
+        QualityGate.checkCompatible(baseline, data.numFeatures, data.featureNames, cfg.baselineModel);
+        gate = QualityGate.compare(loss.name(), eval, Evaluation.of(sc, data, baseline, loss),
+            cfg.maxRegression);
+        if (!gate.passed()) {
+          System.err.println("spark-sgd: quality gate refused the new model: " + gate.describe()
+              + " (--max-regression " + cfg.maxRegression + "); nothing was published");
+          return ExitCodes.QUALITY_GATE;
+        }
+      }
       RunReport.RunInfo info = new RunReport.RunInfo(sc.sc().applicationId(), sc.version(), sc.master(),
-          cfg.dataPath, cfg.outputPath, data.trainRows, data.holdoutRows, data.numPartitions(),
-          data.cachedBytes, loadMillis, System.currentTimeMillis() - start);
-      Map<String, String> files = new LinkedHashMap<>();
-      files.put("model.json", model.toJson());
-      files.put("history.csv", HistoryCsv.render(result.history()));
-      files.put("metrics.json", RunReport.metricsJson(info, model, result, eval));
-      OutputDirectory.publish(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite, files);
+          Redact.path(cfg.dataPath), Redact.path(cfg.outputPath), data.trainRows, data.holdoutRows,
+          data.numPartitions(), data.cachedBytes, loadMillis, System.currentTimeMillis() - start);
+      Map<String, Object> metrics = RunReport.metricsMap(info, model, result, eval);
+      ReportFiles.addBadRecords(metrics, cfg.badRecords.cliName(), cfg.maxBadRecords, data.rejected());
+      if (gate != null) {
+        metrics.put("qualityGate", gate.toMap(Redact.path(cfg.baselineModel)));
+      }
+      Map<String, byte[]> files = ReportFiles.build(model, result, eval, metrics);
+      OutputDirectory.publishBytes(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite, files);
       RunReport.printSummary(out, info, result, eval);
-      out.println("  model          " + cfg.outputPath + " (model.json, history.csv, metrics.json)");
+      if (gate != null) {
+        out.println("  quality gate   passed: " + gate.describe());
+      }
+      out.println("  model          " + Redact.path(cfg.outputPath) + " (" + String.join(", ", files.keySet()) + ")");
       return ExitCodes.OK;
     } finally {
       data.release();
     }
-  }
-
-  private void progress(IterationRecord r, int maxIter) {
-    out.printf(Locale.ROOT, "iter %d/%d  loss %.6g  step-size %.4g  step %.4g  grad %.4g  rows %d  %d ms%n",
-        r.iteration(), maxIter, r.loss(), r.stepSize(), r.stepNorm(), r.gradNorm(), r.batchRows(),
-        r.millis());
   }
 }

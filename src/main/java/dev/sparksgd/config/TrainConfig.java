@@ -59,6 +59,14 @@ public final class TrainConfig implements Serializable {
   public final long maxTimeMillis;
   /** --max-time as given (model.json records it). */
   public final String maxTime;
+  /** fail: a bad record stops the run; skip: it is counted, reported and left out. */
+  public final BadRecordMode badRecords;
+  /** Skip mode: the run fails once more than this many records were skipped. */
+  public final long maxBadRecords;
+  /** Quality gate: the model directory to compare against, or null for no gate. */
+  public final String baselineModel;
+  /** Quality gate: the largest relative worsening of the metric that still publishes. */
+  public final double maxRegression;
 
   private TrainConfig(Builder b) {
     dataPath = b.dataPath;
@@ -99,6 +107,10 @@ public final class TrainConfig implements Serializable {
     validationInterval = b.validationInterval;
     maxTimeMillis = b.maxTimeMillis;
     maxTime = b.maxTime;
+    badRecords = b.badRecords;
+    maxBadRecords = b.maxBadRecords;
+    baselineModel = b.baselineModel;
+    maxRegression = b.maxRegression;
   }
 
   public static Builder builder() {
@@ -145,6 +157,10 @@ public final class TrainConfig implements Serializable {
     b.validationInterval = validationInterval;
     b.maxTimeMillis = maxTimeMillis;
     b.maxTime = maxTime;
+    b.badRecords = badRecords;
+    b.maxBadRecords = maxBadRecords;
+    b.baselineModel = baselineModel;
+    b.maxRegression = maxRegression;
     return b;
   }
 
@@ -184,6 +200,9 @@ public final class TrainConfig implements Serializable {
     m.put("grad-tol", gradTol);
     m.put("validation-interval", validationInterval);
     m.put("max-time", maxTime);
+    m.put("bad-records", badRecords.cliName());
+    m.put("max-bad-records", maxBadRecords);
+    m.put("max-regression", maxRegression);
     return m;
   }
 
@@ -228,6 +247,10 @@ public final class TrainConfig implements Serializable {
     private int validationInterval = 10;
     private long maxTimeMillis = 0;
     private String maxTime = "0";
+    private BadRecordMode badRecords = BadRecordMode.FAIL;
+    private long maxBadRecords = 100L;
+    private String baselineModel;
+    private double maxRegression = 0.0;
 
     public Builder dataPath(String v) { dataPath = v; return this; }
     public Builder outputPath(String v) { outputPath = v; return this; }
@@ -268,6 +291,10 @@ public final class TrainConfig implements Serializable {
     public Builder validationInterval(int v) { validationInterval = v; return this; }
     /** A duration ({@link Durations}); checked in {@link #build()}. */
     public Builder maxTime(String v) { maxTime = v; return this; }
+    public Builder badRecords(BadRecordMode v) { badRecords = v; return this; }
+    public Builder maxBadRecords(long v) { maxBadRecords = v; return this; }
+    public Builder baselineModel(String v) { baselineModel = v; return this; }
+    public Builder maxRegression(double v) { maxRegression = v; return this; }
 
     /** Checks every option; the first problem found is thrown as a {@link ConfigException}. */
     public TrainConfig build() {
@@ -346,6 +373,12 @@ public final class TrainConfig implements Serializable {
           + "stopping (got " + validationInterval + ")");
       maxTimeMillis = Durations.parseMillis("--max-time", maxTime);
       maxTime = maxTime.trim();
+      require(badRecords != null, "--bad-records must be fail or skip");
+      require(maxBadRecords >= 0, "--max-bad-records must be >= 0 (got " + maxBadRecords + ")");
+      require(baselineModel == null || !baselineModel.isBlank(), "--baseline-model must not be empty");
+      requireFinite(maxRegression, "--max-regression");
+      require(maxRegression >= 0, "--max-regression must be >= 0, a relative worsening such as 0.05 "
+          + "for 5% (got " + maxRegression + ")");
       return new TrainConfig(this);
     }
 

@@ -83,6 +83,8 @@ public final class DataLoader {
     final int numFeaturesLimit = cfg.numFeatures;
     final double holdoutFraction = cfg.validationFraction;
     final long seed = cfg.seed;
+    final BadRecordPolicy badRecords = new BadRecordPolicy(cfg.badRecords, cfg.maxBadRecords);
+    final BadRecordPolicy.Tally rejected = badRecords.newTally(sc);
     JavaRDD<Block> blocks = lines.mapPartitionsWithInputSplit(
         (InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
           String file = ((FileSplit) split).getPath().toString();
@@ -102,14 +104,16 @@ public final class DataLoader {
             try {
               if (csvParser != null && offset == 0) {
                 if (!String.join(",", CsvParser.splitHeader(line)).equals(headerLine)) {
-                  throw new RecordException("this file's header differs from the first file's ("
-                      + headerLine + ")");
+                  // Never skippable: the rows below it would be read against the wrong columns.
+                  throw new BadRecordException(LineLocator.describe(file, offset),
+                      "this file's header differs from the first file's (" + headerLine + ")");
                 }
                 continue;
               }
               ok = csvParser != null ? csvParser.parse(line, rec) : libsvm.parse(line, rec);
             } catch (RecordException e) {
-              throw new BadRecordException(LineLocator.describe(file, offset), e.getMessage());
+              badRecords.reject(file, offset, e.getMessage(), rejected);
+              continue;
             }
             if (!ok) {
               continue;
@@ -152,19 +156,36 @@ public final class DataLoader {
     } finally {
       sc.setJobDescription(null);
     }
+    RejectedRecords skipped;
+    try {
+      skipped = badRecords.check(rejected);
+    } catch (BadRecordException e) {
+      blocks.unpersist(false);
+      throw e;
+    }
     int numFeatures = csv ? denseCols : Math.max(cfg.numFeatures, summary.requiredFeatures);
     summary.stats.resize(numFeatures);
     if (summary.trainRows == 0) {
       blocks.unpersist(false);
       throw new ConfigException("--data " + cfg.dataPath + ": no training rows"
-          + (summary.holdoutRows > 0 ? " (all " + summary.holdoutRows + " rows went to the holdout)" : " (the input is empty)"));
+          + (summary.holdoutRows > 0 ? " (all " + summary.holdoutRows + " rows went to the holdout)"
+          : skipped.count() > 0 ? " (all " + skipped.count() + " records were bad and skipped)" : " (the input is empty)"));
     }
     LOG.info("loaded {} training and {} holdout rows, {} features, {} partitions, {} MB cached",
         summary.trainRows, summary.holdoutRows, numFeatures, blocks.getNumPartitions(),
         String.format("%.1f", summary.bytes / 1e6));
     String[] featureNames = csv ? new CsvParser(header, labelIndex).featureNames() : null;
-    return new Dataset(blocks, format, numFeatures, featureNames, summary.stats, summary.trainRows,
+    for (RejectedRecords.Sample r : skipped.samples()) {
+      LOG.warn("skipped bad record {}", r.describe());
+    }
+    if (skipped.count() > 0) {
+      LOG.warn("skipped {} bad record(s) in all (--bad-records skip, --max-bad-records {})",
+          skipped.count(), cfg.maxBadRecords);
+    }
+    Dataset ds = new Dataset(blocks, format, numFeatures, featureNames, summary.stats, summary.trainRows,
         summary.holdoutRows, summary.bytes);
+    ds.rejected = skipped;
+    return ds;
   }
 
   /** The data files a path names (a file, a directory's visible files, or a glob's matches). */

@@ -16,6 +16,8 @@ public final class Dataset {
   public final long trainRows;
   public final long holdoutRows;
   public final long cachedBytes;
+  /** Records left out by --bad-records skip (set by the loader after the load pass). */
+  RejectedRecords rejected = RejectedRecords.NONE;
 
   Dataset(JavaRDD<Block> blocks, DataFormat format, int numFeatures, String[] featureNames, FeatureStats stats,
       long trainRows, long holdoutRows, long cachedBytes) {
@@ -27,6 +29,10 @@ public final class Dataset {
     this.trainRows = trainRows;
     this.holdoutRows = holdoutRows;
     this.cachedBytes = cachedBytes;
+  }
+
+  public RejectedRecords rejected() {
+    return rejected;
   }
 
   public int numPartitions() {

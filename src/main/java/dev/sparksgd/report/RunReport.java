@@ -25,6 +25,12 @@ public final class RunReport {
   }
 
   public static String metricsJson(RunInfo info, LinearModel model, TrainResult result, Evaluation eval) {
+    return json(metricsMap(info, model, result, eval));
+  }
+
+  /** metrics.json as a map, for a caller that adds its own sections before writing it. */
+  public static Map<String, Object> metricsMap(RunInfo info, LinearModel model, TrainResult result,
+      Evaluation eval) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", result.stopReason().label().equals("diverged") ? "diverged" : "trained");
     m.put("applicationId", info.applicationId());
@@ -56,6 +62,11 @@ public final class RunReport {
     ms.put("train", result.millis());
     ms.put("total", info.totalMillis());
     m.put("millis", ms);
+    return m;
+  }
+
+  /** Indented JSON of a metrics map, ending in a newline. */
+  public static String json(Map<String, Object> m) {
     try {
       return JSON.writeValueAsString(m) + "\n";
     } catch (IOException e) {
