@@ -1,21 +1,26 @@
 package dev.sparksgd.cli;
 
 import dev.sparksgd.config.DataFormat;
+import dev.sparksgd.config.LossType;
 import dev.sparksgd.config.LrSchedule;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.DataLoader;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.eval.Evaluation;
+import dev.sparksgd.eval.ModelMetrics;
 import dev.sparksgd.loss.Loss;
-import dev.sparksgd.loss.SquaredLoss;
+import dev.sparksgd.loss.Losses;
 import dev.sparksgd.model.LinearModel;
+import dev.sparksgd.model.ModelReader;
 import dev.sparksgd.model.OutputDirectory;
+import dev.sparksgd.model.SparkMlModels;
 import dev.sparksgd.report.HistoryCsv;
 import dev.sparksgd.report.RunReport;
 import dev.sparksgd.train.IterationRecord;
 import dev.sparksgd.train.StopReason;
 import dev.sparksgd.train.TrainResult;
 import dev.sparksgd.train.Trainer;
+import dev.sparksgd.train.WarmStart;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -30,8 +35,9 @@ import picocli.CommandLine.Spec;
 /** {@code train}: load, train, evaluate, publish the model directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Main.Version.class,
-    description = {"Trains a linear regression by distributed mini-batch SGD and writes a model "
-        + "directory (model.json, history.csv, metrics.json).",
+    description = {"Trains a linear model (regression, logistic regression or linear SVM) by "
+        + "distributed mini-batch SGD and writes a model directory (model.json, history.csv, "
+        + "metrics.json, sparkml/).",
         "Defaults come from --config FILE (default conf/sgd.properties, keys = option names "
             + "without dashes); the command line wins."},
     footerHeading = "%nExit codes:%n",
@@ -64,9 +70,9 @@ public final class TrainCommand implements Callable<Integer> {
       defaultValue = ConfigFileDefaults.DEFAULT_FILE)
   String config;
 
-  @Option(names = "--format", paramLabel = "libsvm|csv",
+  @Option(names = "--format", paramLabel = "libsvm|csv|parquet",
       description = "Input format; default: csv when the path (or every file in the directory or "
-          + "glob) ends in .csv or .csv.gz, else libsvm.")
+          + "glob) ends in .csv or .csv.gz, parquet likewise for .parquet, else libsvm.")
   String format;
 
   @Option(names = "--label-col", paramLabel = "NAME", defaultValue = "label",
@@ -130,6 +136,30 @@ public final class TrainCommand implements Callable<Integer> {
           + "the training rows. Default: ${DEFAULT-VALUE}.")
   double validationFraction;
 
+  @Option(names = "--loss", paramLabel = "squared|huber|logistic|hinge", defaultValue = "squared",
+      description = "squared and huber (spark.ml's scale-invariant form) fit a regression; logistic "
+          + "and hinge a binary classifier on labels 0/1 or -1/+1. Default: ${DEFAULT-VALUE}.")
+  String loss;
+
+  @Option(names = "--huber-delta", paramLabel = "X", defaultValue = "1.35",
+      description = "Huber threshold on residual/scale, > 1 (spark.ml's epsilon). Default: ${DEFAULT-VALUE}.")
+  double huberDelta;
+
+  @Option(names = "--weight-col", paramLabel = "NAME",
+      description = "CSV or Parquet column of instance weights (>= 0) that multiply each row's loss; "
+          + "default: none, every row weighs 1.")
+  String weightCol;
+
+  @Option(names = "--features-col", paramLabel = "NAME", defaultValue = "features",
+      description = "Parquet: the Spark ML Vector column of features; without such a column the "
+          + "numeric columns other than label and weight are the features. Default: ${DEFAULT-VALUE}.")
+  String featuresCol;
+
+  @Option(names = "--init-model", paramLabel = "DIR",
+      description = "Start from this model (a spark-sgd model directory or a Spark ML model "
+          + "directory) instead of zero; same features and a compatible loss.")
+  String initModel;
+
   private final ConfigFileDefaults defaults;
   private final PrintStream out;
 
@@ -161,6 +191,11 @@ public final class TrainCommand implements Callable<Integer> {
         .seed(seed)
         .numPartitions(numPartitions)
         .validationFraction(validationFraction)
+        .loss(LossType.parse(loss))
+        .huberDelta(huberDelta)
+        .weightCol(weightCol)
+        .featuresCol(featuresCol)
+        .initModel(initModel)
         .build();
   }
 
@@ -174,6 +209,8 @@ public final class TrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "spark-sgd: training on %s with Spark %s, master %s%n", cfg.dataPath,
         sc.version(), sc.master());
 
+    LinearModel init = cfg.initModel == null ? null
+        : ModelReader.read(sc.hadoopConfiguration(), cfg.initModel, "--init-model");
     Dataset data = DataLoader.load(sc, cfg);
     long loadMillis = System.currentTimeMillis() - start;
     out.printf(Locale.ROOT, "spark-sgd: %s input, %d training rows, %d holdout rows, %d features, "
@@ -181,8 +218,12 @@ public final class TrainCommand implements Callable<Integer> {
         data.numFeatures,
         data.numPartitions(), loadMillis / 1000.0);
     try {
-      Loss loss = SquaredLoss.INSTANCE;
-      TrainResult result = new Trainer(cfg, loss).train(sc, data, this::progress);
+      Loss loss = Losses.byName(cfg.loss.cliName(), cfg.huberDelta);
+      Trainer trainer = new Trainer(cfg, loss);
+      if (init != null) {
+        data = WarmStart.apply(trainer, init, data, loss, cfg.initModel);
+      }
+      TrainResult result = trainer.train(sc, data, this::progress);
       if (result.stopReason() == StopReason.DIVERGED) {
         IterationRecord last = result.history().get(result.history().size() - 1);
         System.err.printf(Locale.ROOT, "spark-sgd: error: training diverged at iteration %d (loss %s); "
@@ -192,20 +233,23 @@ public final class TrainCommand implements Callable<Integer> {
       }
       Map<String, Object> options = cfg.toOptionMap();
       options.put("format", data.format.cliName());
+      double scale = WarmStart.huberScale(loss, result.params(), data.numFeatures);
       LinearModel model = new LinearModel(result.coefficients(), result.intercept(), loss.name(),
           data.featureNames, data.stats.mean(), data.stats.std(), options,
-          result.iterations(), result.stopReason().label());
-      Evaluation eval = Evaluation.of(sc, data, model, loss);
+          result.iterations(), result.stopReason().label(), data.labelEncoding, cfg.huberDelta, scale);
+      Evaluation eval = Evaluation.of(sc, data, model, model.lossFunction());
+      Map<String, Object> metrics = ModelMetrics.of(data.blocks, eval.hasHoldout(), model);
       RunReport.RunInfo info = new RunReport.RunInfo(sc.sc().applicationId(), sc.version(), sc.master(),
           cfg.dataPath, cfg.outputPath, data.trainRows, data.holdoutRows, data.numPartitions(),
           data.cachedBytes, loadMillis, System.currentTimeMillis() - start);
       Map<String, String> files = new LinkedHashMap<>();
       files.put("model.json", model.toJson());
       files.put("history.csv", HistoryCsv.render(result.history()));
-      files.put("metrics.json", RunReport.metricsJson(info, model, result, eval));
-      OutputDirectory.publish(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite, files);
-      RunReport.printSummary(out, info, result, eval);
-      out.println("  model          " + cfg.outputPath + " (model.json, history.csv, metrics.json)");
+      files.put("metrics.json", RunReport.metricsJson(info, model, result, eval, metrics));
+      OutputDirectory.publish(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite, files,
+          dir -> SparkMlModels.write(model, new org.apache.hadoop.fs.Path(dir, "sparkml").toString()));
+      RunReport.printSummary(out, info, result, eval, metrics);
+      out.println("  model          " + cfg.outputPath + " (model.json, history.csv, metrics.json, sparkml/)");
       return ExitCodes.OK;
     } finally {
       data.release();

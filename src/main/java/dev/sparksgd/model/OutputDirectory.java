@@ -37,9 +37,24 @@ public final class OutputDirectory {
     }
   }
 
+  /** Writes more content into the not yet published directory. */
+  @FunctionalInterface
+  public interface ContentWriter {
+    void write(Path dir) throws IOException;
+  }
+
   /** Writes {@code files} (name → content) as the directory {@code output}. */
   public static void publish(Configuration conf, String output, boolean overwrite,
       Map<String, String> files) throws IOException {
+    publish(conf, output, overwrite, files, null);
+  }
+
+  /**
+   * Writes {@code files} (name → content), then whatever {@code more} writes into the temporary
+   * directory (e.g. a Spark ML model), as the directory {@code output}.
+   */
+  public static void publish(Configuration conf, String output, boolean overwrite,
+      Map<String, String> files, ContentWriter more) throws IOException {
     Path target = new Path(output);
     FileSystem fs = target.getFileSystem(conf);
     fs.setWriteChecksum(false); // no .crc side files next to model.json on a local disk
@@ -54,6 +69,9 @@ public final class OutputDirectory {
         try (OutputStream out = fs.create(new Path(tmp, f.getKey()), false)) {
           out.write(f.getValue().getBytes(StandardCharsets.UTF_8));
         }
+      }
+      if (more != null) {
+        more.write(fs.makeQualified(tmp));
       }
       if (fs.exists(target)) {
         if (!overwrite) {

@@ -1,5 +1,6 @@
 package dev.sparksgd.train;
 
+import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.LrSchedule;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.Dataset;
@@ -31,15 +32,50 @@ public final class Trainer {
 
   private final TrainConfig cfg;
   private final Loss loss;
+  /** Warm start in original units [β, c, extra…], or null to start from zero. */
+  private double[] start;
 
   public Trainer(TrainConfig cfg, Loss loss) {
     this.cfg = cfg;
     this.loss = loss;
   }
 
+  /**
+   * Starts from a model instead of zero: coefficients and intercept in original feature units,
+   * and the loss's extra parameters in optimizer space (null = the loss's defaults).
+   */
+  public Trainer startFrom(double[] coefficients, double intercept, double[] extraParams) {
+    int d = coefficients.length;
+    double[] extra = extraParams != null ? extraParams : loss.initialExtraParams();
+    start = new double[d + 1 + extra.length];
+    System.arraycopy(coefficients, 0, start, 0, d);
+    start[d] = cfg.fitIntercept ? intercept : 0.0;
+    System.arraycopy(extra, 0, start, d + 1, extra.length);
+    return this;
+  }
+
+  /** The first iterate: zero weights and the loss's starting extras, or the warm start. */
+  private double[] initialParams(Scaling scaling, int d) {
+    if (start != null) {
+      if (start.length != d + 1 + loss.numExtraParams()) {
+        throw new IllegalArgumentException("warm start has " + (start.length - 1 - loss.numExtraParams())
+            + " features, the data " + d);
+      }
+      return scaling.fromRaw(start);
+    }
+    double[] params = new double[d + 1 + loss.numExtraParams()];
+    double[] extra = loss.initialExtraParams();
+    System.arraycopy(extra, 0, params, d + 1, extra.length);
+    return params;
+  }
+
   public TrainResult train(JavaSparkContext sc, Dataset data, TrainingListener listener) {
     long start = System.nanoTime();
     int d = data.numFeatures;
+    if (loss.isClassification() && !data.hasBothClasses()) {
+      throw new ConfigException("--data " + cfg.dataPath + ": the training rows hold only one class; "
+          + "--loss " + loss.name() + " needs both (labels 0/1 or -1/+1)");
+    }
     Scaling scaling = new Scaling(data.stats, d, cfg.standardization, cfg.fitIntercept);
     LearningRate rate = cfg.lrSchedule == LrSchedule.INVERSE_SQRT
         ? LearningRate.inverseSqrt(cfg.stepSize) : LearningRate.constant(cfg.stepSize);
@@ -47,7 +83,7 @@ public final class Trainer {
     Regularizer regularizer = Regularizer.l2(cfg.regParam);
     int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
 
-    double[] params = new double[d + 1];
+    double[] params = initialParams(scaling, d);
     List<IterationRecord> history = new ArrayList<>();
     StopReason reason = StopReason.MAX_ITER;
     double firstLoss = Double.NaN;
@@ -79,7 +115,8 @@ public final class Trainer {
         listener.onIteration(r, cfg.maxIter);
         continue;
       }
-      double[] g = scaling.gradient(Arrays.copyOf(acc, d), acc[d], weightSum, cfg.fitIntercept);
+      double[] g = withExtraGradient(scaling.gradient(Arrays.copyOf(acc, d), acc[d], weightSum,
+          cfg.fitIntercept), acc, d, weightSum);
       double batchLoss = acc[d + 1] / weightSum;
       double objective = batchLoss + regularizer.value(params, d);
       regularizer.addGradient(params, d, g);
@@ -111,6 +148,19 @@ public final class Trainer {
     double[] raw = scaling.toRaw(params);
     return new TrainResult(Arrays.copyOf(raw, d), raw[d], params, t, reason, history,
         millisSince(start));
+  }
+
+  /** Appends the mean gradient of the loss's extra parameters (summed after the row count). */
+  static double[] withExtraGradient(double[] g, double[] acc, int d, double weightSum) {
+    int k = acc.length - GradientTask.width(d);
+    if (k == 0) {
+      return g;
+    }
+    double[] out = Arrays.copyOf(g, d + 1 + k);
+    for (int i = 0; i < k; i++) {
+      out[d + 1 + i] = acc[GradientTask.width(d) + i] / weightSum;
+    }
+    return out;
   }
 
   static double[] addInPlace(double[] into, double[] other) {
