@@ -44,6 +44,14 @@ public final class DataLoader {
   }
 
   public static Dataset load(JavaSparkContext sc, TrainConfig cfg) {
+    return load(sc, cfg, null);
+  }
+
+  /**
+   * @param parquetFeatures for Parquet input without a Vector column: the feature columns to take
+   *     by name (a model's), or null for every numeric column but the label and weight
+   */
+  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures) {
     Configuration hadoop = sc.hadoopConfiguration();
     List<Path> files = listInput(hadoop, cfg.dataPath);
     List<String> names = new ArrayList<>();
@@ -51,7 +59,7 @@ public final class DataLoader {
     DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
     int wanted = cfg.numPartitions > 0 ? cfg.numPartitions : sc.defaultParallelism();
     if (format == DataFormat.PARQUET) {
-      ParquetInput in = ParquetInput.open(cfg, true);
+      ParquetInput in = ParquetInput.open(cfg, true, parquetFeatures);
       return finish(sc, cfg, format, in.blocks(cfg), wanted, in.numFeatures(), in.featureNames());
     }
     if (cfg.weightCol != null && format == DataFormat.LIBSVM) {
@@ -239,7 +247,7 @@ public final class DataLoader {
     }
   }
 
-  private static String firstLine(Configuration hadoop, Path file) {
+  static String firstLine(Configuration hadoop, Path file) {
     try {
       FileSystem fs = file.getFileSystem(hadoop);
       CompressionCodec codec = new CompressionCodecFactory(hadoop).getCodec(file);

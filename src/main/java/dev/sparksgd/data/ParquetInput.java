@@ -67,11 +67,6 @@ public final class ParquetInput implements Serializable {
     this.classification = classification;
   }
 
-  /** Opens {@code cfg.dataPath} for training or evaluation (a label column is required). */
-  static ParquetInput open(TrainConfig cfg, boolean requireLabel) {
-    return open(cfg, requireLabel, null);
-  }
-
   /**
    * @param requireLabel false when scoring: the label column is then used only if present
    * @param wantedFeatures the feature columns by name (a model's), or null to take them from the data

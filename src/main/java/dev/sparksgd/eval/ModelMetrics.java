@@ -26,7 +26,7 @@ import scala.Tuple4;
  * ({@link RegressionMetrics}) for a regression; log loss, accuracy, precision/recall/F1 of the
  * positive class ({@link MulticlassMetrics}) and the areas under the ROC and PR curves
  * ({@link BinaryClassificationMetrics}, exact, no binning) for a classifier. Instance weights
- * count as in MLlib. {@code loss} is the model's own training loss, weighted mean.
+ * count as in MLlib. {@code meanLoss} is the model's own training loss, weighted mean.
  */
 public final class ModelMetrics {
   private ModelMetrics() {
@@ -61,7 +61,7 @@ public final class ModelMetrics {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rows", (long) lossSums[2]);
     m.put("weightSum", lossSums[1]);
-    m.put("loss", lossSums[1] > 0 ? lossSums[0] / lossSums[1] : Double.NaN);
+    m.put("meanLoss", lossSums[1] > 0 ? lossSums[0] / lossSums[1] : Double.NaN);
     if (lossSums[2] == 0) {
       return m;
     }

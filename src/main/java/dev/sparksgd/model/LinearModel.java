@@ -110,6 +110,15 @@ public final class LinearModel implements Serializable {
     return s;
   }
 
+  /** weights·x + intercept for a sparse x (0-based indices below {@link #numFeatures()}). */
+  public double margin(int nnz, int[] indices, double[] values) {
+    double s = intercept;
+    for (int k = 0; k < nnz; k++) {
+      s += weights[indices[k]] * values[k];
+    }
+    return s;
+  }
+
   /** The prediction from a margin: the margin itself, or the class label in the model's encoding. */
   public double predictFromMargin(double margin) {
     if (!isClassifier()) {
