@@ -65,7 +65,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     cfg = cfg.toBuilder().loss(LossType.parse(model.loss)).buildForInput();
     Dataset data = DataLoader.load(sc, cfg, model.featureNames);
     try {
-      checkFeatures(data, model);
+      checkFeatures(data, cfg.dataPath, model);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("model", input.model);
       m.put("data", cfg.dataPath);
@@ -90,16 +90,16 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  private static void checkFeatures(Dataset data, LinearModel model) {
-    if (data.format == DataFormat.LIBSVM ? data.numFeatures > model.numFeatures()
-        : data.numFeatures != model.numFeatures()) {
-      throw new ConfigException("--data " + data.format.cliName() + " input has " + data.numFeatures
-          + " features; the model has " + model.numFeatures());
-    }
+  private static void checkFeatures(Dataset data, String path, LinearModel model) {
     if (data.featureNames != null && model.featureNames != null
         && !Arrays.equals(data.featureNames, model.featureNames)) {
-      throw new ConfigException("--data: the feature columns are " + String.join(",", data.featureNames)
+      throw new ConfigException("--data " + path + ": the feature columns are " + String.join(",", data.featureNames)
           + "; the model was trained on " + String.join(",", model.featureNames));
+    }
+    if (data.format == DataFormat.LIBSVM ? data.numFeatures > model.numFeatures()
+        : data.numFeatures != model.numFeatures()) {
+      throw new ConfigException("--data " + path + " has " + data.numFeatures + " features; the model has "
+          + model.numFeatures());
     }
   }
 }
