@@ -92,6 +92,10 @@ class SparkMlInteropTest {
     List<Row> theirs = spark.transform(rows.vectorFrame(session)).collectAsList();
     List<Row> ours = predict(model, data, "export-" + loss);
     assertEquals(rows.n(), ours.size());
+    List<Row> viaExport = predict(model.resolve("sparkml"), data, "export-read-" + loss);
+    for (int i = 0; i < rows.n(); i++) {
+      assertEquals(ours.get(i), viaExport.get(i), "predict --model DIR/sparkml reads the same model back");
+    }
     assertEquals(rows.n(), theirs.size());
     for (int i = 0; i < rows.n(); i++) {
       Row o = ours.get(i);
