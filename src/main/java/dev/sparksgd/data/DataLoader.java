@@ -117,9 +117,7 @@ public final class DataLoader {
           LibsvmParser libsvm = fHeader == null ? new LibsvmParser(numFeaturesLimit) : null;
           CsvParser csvParser = fHeader == null ? null : new CsvParser(fHeader, fLabelIndex, fWeightIndex);
           ParsedRecord rec = new ParsedRecord();
-          BlockBuilder train = new BlockBuilder(fHeader == null, fDenseCols, false);
-          BlockBuilder hold = new BlockBuilder(fHeader == null, fDenseCols, true);
-          List<Block> out = new ArrayList<>();
+          PartitionBlocks out = new PartitionBlocks(fHeader == null, fDenseCols);
           while (it.hasNext()) {
             Tuple2<LongWritable, Text> kv = it.next();
             long offset = kv._1().get();
@@ -143,20 +141,9 @@ public final class DataLoader {
             if (!ok) {
               continue;
             }
-            boolean isHoldout = isHoldout(holdoutFraction, seed, fileHash, offset);
-            BlockBuilder b = isHoldout ? hold : train;
-            b.add(rec);
-            if (b.isFull()) {
-              out.add(b.build());
-            }
+            out.add(rec, isHoldout(holdoutFraction, seed, fileHash, offset));
           }
-          if (!train.isEmpty()) {
-            out.add(train.build());
-          }
-          if (!hold.isEmpty()) {
-            out.add(hold.build());
-          }
-          return out.iterator();
+          return out.finish();
         }, false);
     String[] featureNames = csv ? new CsvParser(header, labelIndex, weightIndex).featureNames() : null;
     return finish(sc, cfg, format, blocks, wanted, csv ? denseCols : -1, featureNames);

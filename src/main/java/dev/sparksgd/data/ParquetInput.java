@@ -290,9 +290,7 @@ public final class ParquetInput implements Serializable {
     final ParquetInput self = this;
     return rows.javaRDD().mapPartitions((Iterator<Row> it) -> {
       ParsedRecord rec = new ParsedRecord();
-      BlockBuilder train = new BlockBuilder(sparse, denseCols, false);
-      BlockBuilder hold = new BlockBuilder(sparse, denseCols, true);
-      List<Block> out = new ArrayList<>();
+      PartitionBlocks out = new PartitionBlocks(sparse, denseCols);
       while (it.hasNext()) {
         Row row = it.next();
         try {
@@ -301,19 +299,9 @@ public final class ParquetInput implements Serializable {
           throw new BadRecordException(self.location(row), e.getMessage());
         }
         long fileHash = row.getString(self.fileNamePos).hashCode();
-        BlockBuilder b = DataLoader.isHoldout(holdoutFraction, seed, fileHash, self.rowIndex(row)) ? hold : train;
-        b.add(rec);
-        if (b.isFull()) {
-          out.add(b.build());
-        }
+        out.add(rec, DataLoader.isHoldout(holdoutFraction, seed, fileHash, self.rowIndex(row)));
       }
-      if (!train.isEmpty()) {
-        out.add(train.build());
-      }
-      if (!hold.isEmpty()) {
-        out.add(hold.build());
-      }
-      return out.iterator();
+      return out.finish();
     });
   }
 

@@ -35,16 +35,11 @@ public record Rows(double[][] x, double[] y, double[] w) {
   public static Rows regression(long seed, int n, double[] weights, double b, double noise,
       double outlierFraction, double outlier) {
     Random r = new Random(seed);
-    int d = weights.length;
-    double[][] x = new double[n][d];
+    double[][] x = new double[n][];
     double[] y = new double[n];
     for (int i = 0; i < n; i++) {
-      double m = b;
-      for (int j = 0; j < d; j++) {
-        x[i][j] = round(r.nextGaussian());
-        m += weights[j] * x[i][j];
-      }
-      y[i] = m + noise * r.nextGaussian();
+      x[i] = gaussian(r, weights.length);
+      y[i] = margin(x[i], weights, b) + noise * r.nextGaussian();
       if (r.nextDouble() < outlierFraction) {
         y[i] += (r.nextBoolean() ? 1 : -1) * outlier * (1 + r.nextDouble());
       }
@@ -56,18 +51,29 @@ public record Rows(double[][] x, double[] y, double[] w) {
   /** x ~ N(0, 1)^d, y ~ Bernoulli(sigmoid(w·x + b)) as 1 or {@code negative} (0 or −1). */
   public static Rows logistic(long seed, int n, double[] weights, double b, double negative) {
     Random r = new Random(seed);
-    int d = weights.length;
-    double[][] x = new double[n][d];
+    double[][] x = new double[n][];
     double[] y = new double[n];
     for (int i = 0; i < n; i++) {
-      double m = b;
-      for (int j = 0; j < d; j++) {
-        x[i][j] = round(r.nextGaussian());
-        m += weights[j] * x[i][j];
-      }
-      y[i] = r.nextDouble() < 1.0 / (1.0 + Math.exp(-m)) ? 1.0 : negative;
+      x[i] = gaussian(r, weights.length);
+      y[i] = r.nextDouble() < 1.0 / (1.0 + Math.exp(-margin(x[i], weights, b))) ? 1.0 : negative;
     }
     return new Rows(x, y, null);
+  }
+
+  private static double[] gaussian(Random r, int d) {
+    double[] x = new double[d];
+    for (int j = 0; j < d; j++) {
+      x[j] = round(r.nextGaussian());
+    }
+    return x;
+  }
+
+  private static double margin(double[] x, double[] w, double b) {
+    double m = b;
+    for (int j = 0; j < w.length; j++) {
+      m += w[j] * x[j];
+    }
+    return m;
   }
 
   /** The same rows with the labels −1 instead of 0. */
