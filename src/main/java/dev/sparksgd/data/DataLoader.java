@@ -189,7 +189,15 @@ public final class DataLoader {
     LOG.info("loaded {} training and {} holdout rows, {} features, {} partitions, {} MB cached",
         summary.trainRows, summary.holdoutRows, numFeatures, blocks.getNumPartitions(),
         String.format("%.1f", summary.bytes / 1e6));
-    String encoding = cfg.loss.isClassification() ? Labels.encoding(summary.labelKinds, cfg.dataPath) : null;
+    String encoding = null;
+    if (cfg.loss.isClassification()) {
+      try {
+        encoding = Labels.encoding(summary.labelKinds, "--data " + cfg.dataPath);
+      } catch (ConfigException e) {
+        blocks.unpersist(false);
+        throw e;
+      }
+    }
     return new Dataset(blocks, format, numFeatures, featureNames, summary.stats, summary.trainRows,
         summary.holdoutRows, summary.bytes, encoding, summary.trainLabelKinds);
   }
