@@ -2,6 +2,7 @@ package dev.sparksgd.cli;
 
 import dev.sparksgd.config.BadRecordMode;
 import dev.sparksgd.config.DataFormat;
+import dev.sparksgd.config.LossType;
 import dev.sparksgd.config.LrSchedule;
 import dev.sparksgd.config.OptimizerKind;
 import dev.sparksgd.config.UpdateMode;
@@ -10,19 +11,25 @@ import dev.sparksgd.data.DataLoader;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.eval.Evaluation;
 import dev.sparksgd.eval.QualityGate;
+import dev.sparksgd.eval.ModelMetrics;
 import dev.sparksgd.loss.Loss;
-import dev.sparksgd.loss.SquaredLoss;
+import dev.sparksgd.loss.Losses;
 import dev.sparksgd.model.LinearModel;
 import dev.sparksgd.model.ModelDirectory;
 import dev.sparksgd.model.OutputDirectory;
 import dev.sparksgd.report.Redact;
 import dev.sparksgd.report.ReportFiles;
+import dev.sparksgd.model.ModelReader;
+import dev.sparksgd.model.OutputDirectory;
+import dev.sparksgd.model.SparkMlModels;
+import dev.sparksgd.report.HistoryCsv;
 import dev.sparksgd.report.RunReport;
 import dev.sparksgd.train.IterationRecord;
 import dev.sparksgd.train.StopReason;
 import dev.sparksgd.train.TrainResult;
 import dev.sparksgd.train.Trainer;
 import dev.sparksgd.train.TrainingListener;
+import dev.sparksgd.train.WarmStart;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -38,8 +45,9 @@ import picocli.CommandLine.Spec;
 /** {@code train}: load, train, evaluate, publish the model directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Main.Version.class,
-    description = {"Trains a linear regression by distributed mini-batch SGD and writes a model "
-        + "directory (model.json, history.csv, metrics.json, loss.png, report.html).",
+    description = {"Trains a linear model (regression, logistic regression or linear SVM) by "
+        + "distributed mini-batch SGD and writes a model directory (model.json, history.csv, "
+        + "metrics.json, loss.png, report.html, sparkml/).",
         "Defaults come from --config FILE (default conf/sgd.properties, keys = option names "
             + "without dashes); the command line wins."},
     footerHeading = "%nExit codes:%n",
@@ -73,9 +81,9 @@ public final class TrainCommand implements Callable<Integer> {
       defaultValue = ConfigFileDefaults.DEFAULT_FILE)
   String config;
 
-  @Option(names = "--format", paramLabel = "libsvm|csv",
+  @Option(names = "--format", paramLabel = "libsvm|csv|parquet",
       description = "Input format; default: csv when the path (or every file in the directory or "
-          + "glob) ends in .csv or .csv.gz, else libsvm.")
+          + "glob) ends in .csv or .csv.gz, parquet likewise for .parquet, else libsvm.")
   String format;
 
   @Option(names = "--label-col", paramLabel = "NAME", defaultValue = "label",
@@ -249,6 +257,29 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--verbose",
       description = "Spark's own INFO logging, and Spark's lines about tasks failing on bad records.")
   boolean verbose;
+  @Option(names = "--loss", paramLabel = "squared|huber|logistic|hinge", defaultValue = "squared",
+      description = "squared and huber (spark.ml's scale-invariant form) fit a regression; logistic "
+          + "and hinge a binary classifier on labels 0/1 or -1/+1. Default: ${DEFAULT-VALUE}.")
+  String loss;
+
+  @Option(names = "--huber-delta", paramLabel = "X", defaultValue = "1.35",
+      description = "Huber threshold on residual/scale, > 1 (spark.ml's epsilon). Default: ${DEFAULT-VALUE}.")
+  double huberDelta;
+
+  @Option(names = "--weight-col", paramLabel = "NAME",
+      description = "CSV or Parquet column of instance weights (>= 0) that multiply each row's loss; "
+          + "default: none, every row weighs 1.")
+  String weightCol;
+
+  @Option(names = "--features-col", paramLabel = "NAME", defaultValue = "features",
+      description = "Parquet: the Spark ML Vector column of features; without such a column the "
+          + "numeric columns other than label and weight are the features. Default: ${DEFAULT-VALUE}.")
+  String featuresCol;
+
+  @Option(names = "--init-model", paramLabel = "DIR",
+      description = "Start from this model (a spark-sgd model directory or a Spark ML model "
+          + "directory) instead of zero; same features and a compatible loss.")
+  String initModel;
 
   private final ConfigFileDefaults defaults;
   private final PrintStream out;
@@ -303,6 +334,11 @@ public final class TrainCommand implements Callable<Integer> {
         .maxBadRecords(maxBadRecords)
         .baselineModel(baselineModel)
         .maxRegression(maxRegression)
+        .loss(LossType.parse(loss))
+        .huberDelta(huberDelta)
+        .weightCol(weightCol)
+        .featuresCol(featuresCol)
+        .initModel(initModel)
         .build();
   }
 
@@ -322,6 +358,8 @@ public final class TrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "spark-sgd: training on %s with Spark %s, master %s%n", Redact.path(cfg.dataPath),
         sc.version(), sc.master());
 
+    LinearModel init = cfg.initModel == null ? null
+        : ModelReader.read(sc.hadoopConfiguration(), cfg.initModel, "--init-model");
     Dataset data = DataLoader.load(sc, cfg);
     long loadMillis = System.currentTimeMillis() - start;
     out.printf(Locale.ROOT, "spark-sgd: %s input, %d training rows, %d holdout rows, %d features, "
@@ -333,9 +371,13 @@ public final class TrainCommand implements Callable<Integer> {
           data.rejected().count(), Redact.text(data.rejected().samples().get(0).describe()));
     }
     try {
-      Loss loss = SquaredLoss.INSTANCE;
+      Loss loss = Losses.byName(cfg.loss.cliName(), cfg.huberDelta);
+      Trainer trainer = new Trainer(cfg, loss);
+      if (init != null) {
+        data = WarmStart.apply(trainer, init, data, loss, cfg.initModel);
+      }
       ProgressPrinter progress = new ProgressPrinter(out);
-      TrainResult result = new Trainer(cfg, loss).train(sc, data, new TrainingListener() {
+      TrainResult result = trainer.train(sc, data, new TrainingListener() {
         @Override
         public void onIteration(IterationRecord r, int maxIter) {
           progress.onIteration(r, maxIter);
@@ -360,36 +402,40 @@ public final class TrainCommand implements Callable<Integer> {
       if (cfg.stepSizeAuto) {
         options.put("chosen-step-size", result.chosenStepSize());
       }
+      double scale = WarmStart.huberScale(loss, result.params(), data.numFeatures);
       LinearModel model = new LinearModel(result.coefficients(), result.intercept(), loss.name(),
           data.featureNames, data.stats.mean(), data.stats.std(), options,
-          result.iterations(), result.stopReason().label());
-      Evaluation eval = Evaluation.of(sc, data, model, loss);
+          result.iterations(), result.stopReason().label(), data.labelEncoding, cfg.huberDelta, scale);
+      Evaluation eval = Evaluation.of(sc, data, model, model.lossFunction());
       QualityGate gate = null;
       if (baseline != null) {
         QualityGate.checkCompatible(baseline, data.numFeatures, data.featureNames, cfg.baselineModel);
-        gate = QualityGate.compare(loss.name(), eval, Evaluation.of(sc, data, baseline, loss),
-            cfg.maxRegression);
+        gate = QualityGate.compare(loss.name(), eval,
+            Evaluation.of(sc, data, baseline, baseline.lossFunction()), cfg.maxRegression);
         if (!gate.passed()) {
           System.err.println("spark-sgd: quality gate refused the new model: " + gate.describe()
               + " (--max-regression " + cfg.maxRegression + "); nothing was published");
           return ExitCodes.QUALITY_GATE;
         }
       }
+      Map<String, Object> mlMetrics = ModelMetrics.of(data.blocks, eval.hasHoldout(), model);
       RunReport.RunInfo info = new RunReport.RunInfo(sc.sc().applicationId(), sc.version(), sc.master(),
           Redact.path(cfg.dataPath), Redact.path(cfg.outputPath), data.trainRows, data.holdoutRows,
           data.numPartitions(), data.cachedBytes, loadMillis, System.currentTimeMillis() - start);
-      Map<String, Object> metrics = RunReport.metricsMap(info, model, result, eval);
+      Map<String, Object> metrics = RunReport.metricsMap(info, model, result, eval, mlMetrics);
       ReportFiles.addBadRecords(metrics, cfg.badRecords.cliName(), cfg.maxBadRecords, data.rejected());
       if (gate != null) {
         metrics.put("qualityGate", gate.toMap(Redact.path(cfg.baselineModel)));
       }
       Map<String, byte[]> files = ReportFiles.build(model, result, eval, metrics);
-      OutputDirectory.publishBytes(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite, files);
-      RunReport.printSummary(out, info, result, eval);
+      OutputDirectory.publishBytes(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite, files,
+          dir -> SparkMlModels.write(model, new org.apache.hadoop.fs.Path(dir, "sparkml").toString()));
+      RunReport.printSummary(out, info, result, eval, mlMetrics);
       if (gate != null) {
         out.println("  quality gate   passed: " + gate.describe());
       }
-      out.println("  model          " + Redact.path(cfg.outputPath) + " (" + String.join(", ", files.keySet()) + ")");
+      out.println("  model          " + Redact.path(cfg.outputPath) + " (" + String.join(", ", files.keySet())
+          + ", sparkml/)");
       return ExitCodes.OK;
     } finally {
       data.release();

@@ -67,6 +67,15 @@ public final class TrainConfig implements Serializable {
   public final String baselineModel;
   /** Quality gate: the largest relative worsening of the metric that still publishes. */
   public final double maxRegression;
+  public final LossType loss;
+  /** spark.ml's huber epsilon (> 1). */
+  public final double huberDelta;
+  /** CSV/Parquet column of instance weights, or null (every row weighs 1). */
+  public final String weightCol;
+  /** Parquet: the Vector column of features, if the data has it; else the numeric columns. */
+  public final String featuresCol;
+  /** Model directory (ours or Spark ML) to start from, or null. */
+  public final String initModel;
 
   private TrainConfig(Builder b) {
     dataPath = b.dataPath;
@@ -111,6 +120,11 @@ public final class TrainConfig implements Serializable {
     maxBadRecords = b.maxBadRecords;
     baselineModel = b.baselineModel;
     maxRegression = b.maxRegression;
+    loss = b.loss;
+    huberDelta = b.huberDelta;
+    weightCol = b.weightCol;
+    featuresCol = b.featuresCol;
+    initModel = b.initModel;
   }
 
   public static Builder builder() {
@@ -161,6 +175,11 @@ public final class TrainConfig implements Serializable {
     b.maxBadRecords = maxBadRecords;
     b.baselineModel = baselineModel;
     b.maxRegression = maxRegression;
+    b.loss = loss;
+    b.huberDelta = huberDelta;
+    b.weightCol = weightCol;
+    b.featuresCol = featuresCol;
+    b.initModel = initModel;
     return b;
   }
 
@@ -203,6 +222,10 @@ public final class TrainConfig implements Serializable {
     m.put("bad-records", badRecords.cliName());
     m.put("max-bad-records", maxBadRecords);
     m.put("max-regression", maxRegression);
+    m.put("loss", loss.cliName());
+    m.put("huber-delta", huberDelta);
+    m.put("weight-col", weightCol);
+    m.put("features-col", featuresCol);
     return m;
   }
 
@@ -251,6 +274,11 @@ public final class TrainConfig implements Serializable {
     private long maxBadRecords = 100L;
     private String baselineModel;
     private double maxRegression = 0.0;
+    private LossType loss = LossType.SQUARED;
+    private double huberDelta = 1.35;
+    private String weightCol;
+    private String featuresCol = "features";
+    private String initModel;
 
     public Builder dataPath(String v) { dataPath = v; return this; }
     public Builder outputPath(String v) { outputPath = v; return this; }
@@ -295,11 +323,26 @@ public final class TrainConfig implements Serializable {
     public Builder maxBadRecords(long v) { maxBadRecords = v; return this; }
     public Builder baselineModel(String v) { baselineModel = v; return this; }
     public Builder maxRegression(double v) { maxRegression = v; return this; }
+    public Builder loss(LossType v) { loss = v; return this; }
+    public Builder huberDelta(double v) { huberDelta = v; return this; }
+    /** Null or blank = no weight column. */
+    public Builder weightCol(String v) { weightCol = v == null || v.isBlank() ? null : v; return this; }
+    public Builder featuresCol(String v) { featuresCol = v; return this; }
+    /** Null or blank = start from zero. */
+    public Builder initModel(String v) { initModel = v == null || v.isBlank() ? null : v; return this; }
 
     /** Checks every option; the first problem found is thrown as a {@link ConfigException}. */
     public TrainConfig build() {
-      require(dataPath != null && !dataPath.isBlank(), "--data is required");
       require(outputPath != null && !outputPath.isBlank(), "--output is required");
+      return buildForInput();
+    }
+
+    /**
+     * As {@link #build()} without requiring an output path: the input side of a run, for the
+     * commands that read data with the training options but write no model (predict, evaluate).
+     */
+    public TrainConfig buildForInput() {
+      require(dataPath != null && !dataPath.isBlank(), "--data is required");
       require(labelCol != null && !labelCol.isBlank(), "--label-col must not be empty");
       require(numFeatures >= 0, "--num-features must be >= 1, or 0 to infer it (got " + numFeatures + ")");
       require(maxIter >= 1, "--max-iter must be >= 1 (got " + maxIter + ")");
@@ -379,6 +422,14 @@ public final class TrainConfig implements Serializable {
       requireFinite(maxRegression, "--max-regression");
       require(maxRegression >= 0, "--max-regression must be >= 0, a relative worsening such as 0.05 "
           + "for 5% (got " + maxRegression + ")");
+      require(loss != null, "--loss is required");
+      requireFinite(huberDelta, "--huber-delta");
+      require(huberDelta > 1.0, "--huber-delta must be > 1, as spark.ml's epsilon (got " + huberDelta + ")");
+      require(featuresCol != null && !featuresCol.isBlank(), "--features-col must not be empty");
+      require(weightCol == null || !weightCol.equals(labelCol),
+          "--weight-col and --label-col name the same column '" + labelCol + "'");
+      require(weightCol == null || format != DataFormat.LIBSVM,
+          "--weight-col needs CSV or Parquet input (LIBSVM has no named columns)");
       return new TrainConfig(this);
     }
 

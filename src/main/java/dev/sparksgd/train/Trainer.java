@@ -1,5 +1,6 @@
 package dev.sparksgd.train;
 
+import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.data.Dataset;
@@ -35,6 +36,8 @@ public final class Trainer {
 
   private final TrainConfig cfg;
   private final Loss loss;
+  /** Warm start in original units [β, c, extra…], or null to start from zero. */
+  private double[] start;
 
   public Trainer(TrainConfig cfg, Loss loss) {
     this.cfg = cfg;
@@ -53,9 +56,53 @@ public final class Trainer {
       Batch batch) {
   }
 
+  /**
+   * Starts from a model instead of zero: coefficients and intercept in original feature units,
+   * and the loss's extra parameters in optimizer space (null = the loss's defaults).
+   */
+  public Trainer startFrom(double[] coefficients, double intercept, double[] extraParams) {
+    int d = coefficients.length;
+    double[] extra = extraParams != null ? extraParams : loss.initialExtraParams();
+    start = new double[d + 1 + extra.length];
+    System.arraycopy(coefficients, 0, start, 0, d);
+    start[d] = cfg.fitIntercept ? intercept : 0.0;
+    System.arraycopy(extra, 0, start, d + 1, extra.length);
+    return this;
+  }
+
+  /** The first iterate: zero weights and the loss's starting extras, or the warm start. */
+  private double[] initialParams(Scaling scaling, int d) {
+    if (start != null) {
+      if (start.length != d + 1 + loss.numExtraParams()) {
+        throw new IllegalArgumentException("warm start has " + (start.length - 1 - loss.numExtraParams())
+            + " features, the data " + d);
+      }
+      return scaling.fromRaw(start);
+    }
+    double[] params = new double[d + 1 + loss.numExtraParams()];
+    double[] extra = loss.initialExtraParams();
+    System.arraycopy(extra, 0, params, d + 1, extra.length);
+    return params;
+  }
+
+  /** The validation loss at {@code params}, with the loss's own parameters (Huber's σ) bound. */
+  private double holdoutLoss(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int d, int t) {
+    double[] raw = scaling.toRaw(params);
+    return HoldoutLoss.of(sc, data, raw, loss.bind(raw, d + 1), t);
+  }
+
   public TrainResult train(JavaSparkContext sc, Dataset data, TrainingListener listener) {
     long start = System.nanoTime();
     int d = data.numFeatures;
+    if (loss.numExtraParams() > 0 && (cfg.stepSizeAuto || cfg.updateMode == UpdateMode.MODEL_AVERAGING)) {
+      throw new ConfigException("--loss " + loss.name() + " optimizes its own scale, which "
+          + (cfg.stepSizeAuto ? "--step-size auto" : "--update-mode model-averaging")
+          + " does not handle yet; give a number to --step-size and use --update-mode gradient");
+    }
+    if (loss.isClassification() && !data.hasBothClasses()) {
+      throw new ConfigException("--data " + cfg.dataPath + ": the training rows hold only one class; "
+          + "--loss " + loss.name() + " needs both (labels 0/1 or -1/+1)");
+    }
     Scaling scaling = new Scaling(data.stats, d, cfg.standardization, cfg.fitIntercept);
     double labelScale = LabelScale.of(sc, data, cfg, loss);
     OptimSetup.Penalty penalty = OptimSetup.penalty(cfg, labelScale);
@@ -71,7 +118,7 @@ public final class Trainer {
     int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
     boolean averagingMode = cfg.updateMode == UpdateMode.MODEL_AVERAGING;
 
-    double[] params = new double[d + 1];
+    double[] params = initialParams(scaling, d);
     List<IterationRecord> history = new ArrayList<>();
     StopReason reason = StopReason.MAX_ITER;
     Accepted base = null;
@@ -141,7 +188,7 @@ public final class Trainer {
       StopReason r = rules.afterStep(objective, params, stepNorm, norm(params), gradNorm);
       if (r == null && rules.validationDue(t)) {
         double[] model = optimizer.modelParams(params);
-        r = rules.onValidation(t, HoldoutLoss.of(sc, data, scaling.toRaw(model), loss, t), model);
+        r = rules.onValidation(t, holdoutLoss(sc, data, scaling, model, d, t), model);
       }
       if (r == null && rules.outOfTime(millisSince(start))) {
         r = StopReason.MAX_TIME;
@@ -154,7 +201,7 @@ public final class Trainer {
     double[] model = optimizer.modelParams(params);
     if (reason != StopReason.DIVERGED && rules.validationOn()) {
       if (!rules.evaluatedAt(t)) {
-        rules.onValidation(t, HoldoutLoss.of(sc, data, scaling.toRaw(model), loss, t), model);
+        rules.onValidation(t, holdoutLoss(sc, data, scaling, model, d, t), model);
       }
       if (rules.bestParams() != null) { // null only if every holdout loss was NaN
         model = rules.bestParams();
@@ -185,7 +232,8 @@ public final class Trainer {
     if (weightSum <= 0) {
       return new Batch(Double.NaN, 0, 0, null, null);
     }
-    double[] g = scaling.gradient(Arrays.copyOf(acc, d), acc[d], weightSum, cfg.fitIntercept);
+    double[] g = withExtraGradient(scaling.gradient(Arrays.copyOf(acc, d), acc[d], weightSum,
+        cfg.fitIntercept), acc, d, weightSum);
     return new Batch(acc[d + 1] / weightSum, weightSum, (long) acc[d + 3], g, null);
   }
 
@@ -232,6 +280,19 @@ public final class Trainer {
   private void record(List<IterationRecord> history, TrainingListener listener, IterationRecord r) {
     history.add(r);
     listener.onIteration(r, cfg.maxIter);
+  }
+
+  /** Appends the mean gradient of the loss's extra parameters (summed after the row count). */
+  static double[] withExtraGradient(double[] g, double[] acc, int d, double weightSum) {
+    int k = acc.length - GradientTask.width(d);
+    if (k == 0) {
+      return g;
+    }
+    double[] out = Arrays.copyOf(g, d + 1 + k);
+    for (int i = 0; i < k; i++) {
+      out[d + 1 + i] = acc[GradientTask.width(d) + i] / weightSum;
+    }
+    return out;
   }
 
   static double[] addInPlace(double[] into, double[] other) {
