@@ -329,7 +329,7 @@ public final class TrainConfig implements Serializable {
     public Builder weightCol(String v) { weightCol = v == null || v.isBlank() ? null : v; return this; }
     public Builder featuresCol(String v) { featuresCol = v; return this; }
     /** Null or blank = start from zero. */
-    public Builder initModel(String v) { initModel = v == null || v.isBlank() ? null : v; return this; }
+    public Builder initModel(String v) { initModel = v; return this; }
 
     /** Checks every option; the first problem found is thrown as a {@link ConfigException}. */
     public TrainConfig build() {
@@ -426,6 +426,7 @@ public final class TrainConfig implements Serializable {
       requireFinite(huberDelta, "--huber-delta");
       require(huberDelta > 1.0, "--huber-delta must be > 1, as spark.ml's epsilon (got " + huberDelta + ")");
       require(featuresCol != null && !featuresCol.isBlank(), "--features-col must not be empty");
+      require(initModel == null || !initModel.isBlank(), "--init-model must not be empty");
       require(weightCol == null || !weightCol.equals(labelCol),
           "--weight-col and --label-col name the same column '" + labelCol + "'");
       require(weightCol == null || format != DataFormat.LIBSVM,

@@ -71,6 +71,11 @@ class OptionRangeTest {
         Arguments.of("--grad-tol", "-1", "--grad-tol"),
         Arguments.of("--validation-interval", "-1", "--validation-interval"),
         Arguments.of("--max-time", "soon", "--max-time"),
+        Arguments.of("--loss", "quadratic", "--loss must be"),
+        Arguments.of("--huber-delta", "1", "--huber-delta must be > 1"),
+        Arguments.of("--features-col", "", "--features-col must not be empty"),
+        Arguments.of("--weight-col", "label", "--weight-col and --label-col name the same column"),
+        Arguments.of("--init-model", "", "--init-model must not be empty"),
         Arguments.of("--verbose", "=loud", "--verbose"));
   }
 
