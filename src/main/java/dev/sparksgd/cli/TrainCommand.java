@@ -12,6 +12,7 @@ import dev.sparksgd.model.LinearModel;
 import dev.sparksgd.model.OutputDirectory;
 import dev.sparksgd.report.HistoryCsv;
 import dev.sparksgd.report.RunReport;
+import dev.sparksgd.train.Checkpoints;
 import dev.sparksgd.train.IterationRecord;
 import dev.sparksgd.train.StopReason;
 import dev.sparksgd.train.TrainResult;
@@ -130,6 +131,19 @@ public final class TrainCommand implements Callable<Integer> {
           + "the training rows. Default: ${DEFAULT-VALUE}.")
   double validationFraction;
 
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+      description = "Write a checkpoint (weights, optimizer state, iteration, history) here every "
+          + "--checkpoint-interval iterations, atomically, on any Hadoop filesystem.")
+  String checkpointDir;
+
+  @Option(names = "--checkpoint-interval", paramLabel = "K", defaultValue = "10",
+      description = "Iterations between checkpoints. Default: ${DEFAULT-VALUE}.")
+  int checkpointInterval;
+
+  @Option(names = "--resume", description = "Continue from the newest checkpoint in --checkpoint-dir "
+      + "(refused if it was made from other data or options; starts at iteration 0 if there is none).")
+  boolean resume;
+
   private final ConfigFileDefaults defaults;
   private final PrintStream out;
 
@@ -161,6 +175,9 @@ public final class TrainCommand implements Callable<Integer> {
         .seed(seed)
         .numPartitions(numPartitions)
         .validationFraction(validationFraction)
+        .checkpointDir(checkpointDir)
+        .checkpointInterval(checkpointInterval)
+        .resume(resume)
         .build();
   }
 
@@ -171,6 +188,7 @@ public final class TrainCommand implements Callable<Integer> {
     SparkSession spark = Spark.session("spark-sgd train");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     OutputDirectory.checkWritable(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite);
+    Checkpoints.preflight(sc.hadoopConfiguration(), cfg);
     out.printf(Locale.ROOT, "spark-sgd: training on %s with Spark %s, master %s%n", cfg.dataPath,
         sc.version(), sc.master());
 

@@ -33,6 +33,10 @@ public final class TrainConfig implements Serializable {
   public final int numPartitions;
   public final double validationFraction;
   public final boolean overwrite;
+  /** Null = no checkpoints. Not in {@link #toOptionMap()}: checkpoints never change the model. */
+  public final String checkpointDir;
+  public final int checkpointInterval;
+  public final boolean resume;
 
   private TrainConfig(Builder b) {
     dataPath = b.dataPath;
@@ -53,6 +57,9 @@ public final class TrainConfig implements Serializable {
     numPartitions = b.numPartitions;
     validationFraction = b.validationFraction;
     overwrite = b.overwrite;
+    checkpointDir = b.checkpointDir;
+    checkpointInterval = b.checkpointInterval;
+    resume = b.resume;
   }
 
   public static Builder builder() {
@@ -79,6 +86,9 @@ public final class TrainConfig implements Serializable {
     b.numPartitions = numPartitions;
     b.validationFraction = validationFraction;
     b.overwrite = overwrite;
+    b.checkpointDir = checkpointDir;
+    b.checkpointInterval = checkpointInterval;
+    b.resume = resume;
     return b;
   }
 
@@ -123,6 +133,9 @@ public final class TrainConfig implements Serializable {
     private int numPartitions = 0;
     private double validationFraction = 0.0;
     private boolean overwrite = false;
+    private String checkpointDir;
+    private int checkpointInterval = 10;
+    private boolean resume = false;
 
     public Builder dataPath(String v) { dataPath = v; return this; }
     public Builder outputPath(String v) { outputPath = v; return this; }
@@ -142,6 +155,9 @@ public final class TrainConfig implements Serializable {
     public Builder numPartitions(int v) { numPartitions = v; return this; }
     public Builder validationFraction(double v) { validationFraction = v; return this; }
     public Builder overwrite(boolean v) { overwrite = v; return this; }
+    public Builder checkpointDir(String v) { checkpointDir = v == null || v.isBlank() ? null : v; return this; }
+    public Builder checkpointInterval(int v) { checkpointInterval = v; return this; }
+    public Builder resume(boolean v) { resume = v; return this; }
 
     /** Checks every option; the first problem found is thrown as a {@link ConfigException}. */
     public TrainConfig build() {
@@ -166,6 +182,8 @@ public final class TrainConfig implements Serializable {
       requireFinite(validationFraction, "--validation-fraction");
       require(validationFraction >= 0 && validationFraction < 1,
           "--validation-fraction must be in [0, 1) (got " + validationFraction + ")");
+      require(checkpointInterval >= 1, "--checkpoint-interval must be >= 1 (got " + checkpointInterval + ")");
+      require(!resume || checkpointDir != null, "--resume needs --checkpoint-dir (the directory to resume from)");
       return new TrainConfig(this);
     }
 

@@ -12,6 +12,7 @@ import dev.sparksgd.optim.Sgd;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -47,12 +48,24 @@ public final class Trainer {
     Regularizer regularizer = Regularizer.l2(cfg.regParam);
     int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
 
-    double[] params = new double[d + 1];
+    double[]
     List<IterationRecord> history = new ArrayList<>();
     StopReason reason = StopReason.MAX_ITER;
     double firstLoss = Double.NaN;
     int t = 0;
+    Checkpoints checkpoints = Checkpoints.open(sc.hadoopConfiguration(), cfg, data);
+    Checkpoint from = checkpoints.resumed();
+    if (from != null) {
+      LOG.info("resuming after iteration {} from {}", from.iteration(), cfg.checkpointDir);
+      t = from.iteration();
+      params = from.params();
+      optimizer.restoreState(from.optimizerState());
+      history.addAll(from.history());
+      firstLoss = from.firstObjective();
+    }
     while (t < cfg.maxIter) {
+      // The schedules here are pure functions of t: they have no state beyond t to save.
+      checkpoints.afterIteration(t, params, optimizer, Map.of(), history);
       t++;
       long iterStart = System.nanoTime();
       double[] raw = scaling.toRaw(params);
@@ -107,6 +120,9 @@ public final class Trainer {
         reason = StopReason.TOL;
         break;
       }
+    }
+    if (reason == StopReason.MAX_ITER) {
+      checkpoints.afterIteration(t, params, optimizer, Map.of(), history);
     }
     double[] raw = scaling.toRaw(params);
     return new TrainResult(Arrays.copyOf(raw, d), raw[d], params, t, reason, history,
