@@ -21,7 +21,7 @@
 # Layout of DIR: spark-home/ (jars/ links every Spark runtime jar; bin/spark-submit and
 # bin/spark-class run Spark's own launcher, so SPARK_HOME=DIR/spark-home works with submit.sh),
 # logs/master.log, logs/worker-N.log, work/worker-N/ (executor stdout/stderr per application),
-# master.pid, worker-N.pid, master-url, token.
+# local/ (executors' scratch space), master.pid, worker-N.pid, master-url, token.
 #
 # stop kills exactly what start started: the PIDs in DIR/*.pid, after checking that each still
 # carries this cluster's token in its environment (a recycled PID is left alone), and then the
@@ -153,6 +153,9 @@ cmd_start() {
 
   export SPARK_HOME=$DIR/spark-home SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1
   export SPARK_SGD_CLUSTER_TOKEN=$token
+  # Executors' shuffle and cached-block spill directories, under DIR rather than /tmp.
+  export SPARK_LOCAL_DIRS=$DIR/local
+  mkdir -p "$SPARK_LOCAL_DIRS"
   local cp="$SPARK_HOME/jars/*"
   local log4j=(-Dlog4j2.configurationFile=org/apache/spark/log4j2-defaults.properties)
 

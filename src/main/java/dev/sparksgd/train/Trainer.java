@@ -48,7 +48,7 @@ public final class Trainer {
     Regularizer regularizer = Regularizer.l2(cfg.regParam);
     int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
 
-    double[]
+    double[] params = new double[d + 1];
     List<IterationRecord> history = new ArrayList<>();
     StopReason reason = StopReason.MAX_ITER;
     double firstLoss = Double.NaN;
