@@ -41,8 +41,8 @@ class CheckpointResumeTest {
     TestData.write(data, 3, 4000, 9, 0.5, -1.0);
     Path out = tmp.resolve("reference");
     run(0, out, "--max-iter", "25");
-    uninterrupted = bits(out);
-    uninterruptedHistory = historyWithoutMillis(out);
+    uninterrupted = TestData.modelBits(out);
+    uninterruptedHistory = TestData.historyWithoutMillis(out);
   }
 
   private static TestData.Run run(int expectedExit, Path out, String... extra) {
@@ -52,27 +52,6 @@ class CheckpointResumeTest {
     TestData.Run r = TestData.cli(args.toArray(new String[0]));
     assertEquals(expectedExit, r.exitCode(), r.err());
     return r;
-  }
-
-  static long[] bits(Path model) throws Exception {
-    double[] w = TestData.weights(model);
-    long[] b = Arrays.copyOf(new long[0], w.length + 1);
-    for (int j = 0; j < w.length; j++) {
-      b[j] = Double.doubleToRawLongBits(w[j]);
-    }
-    b[w.length] = Double.doubleToRawLongBits(TestData.intercept(model));
-    return b;
-  }
-
-  /** history.csv without the wall-time column, which is the one thing allowed to differ. */
-  static List<String> historyWithoutMillis(Path model) throws Exception {
-    List<String> rows = new ArrayList<>();
-    for (String line : Files.readAllLines(model.resolve("history.csv"))) {
-      String[] c = line.split(",", -1);
-      c[5] = "";
-      rows.add(String.join(",", c));
-    }
-    return rows;
   }
 
   private static List<String> names(Path dir) throws Exception {
@@ -100,8 +79,8 @@ class CheckpointResumeTest {
     TestData.Run r = run(0, out, "--max-iter", "25", "--checkpoint-dir", ck.toString(), "--checkpoint-interval", "5",
         "--resume");
     assertTrue(r.out().contains("iter 11/25") && !r.out().contains("iter 10/25"), r.out());
-    assertArrayEquals(uninterrupted, bits(out));
-    assertEquals(uninterruptedHistory, historyWithoutMillis(out));
+    assertArrayEquals(uninterrupted, TestData.modelBits(out));
+    assertEquals(uninterruptedHistory, TestData.historyWithoutMillis(out));
     assertEquals(25, TestData.json(out.resolve("model.json")).get("iterations").asInt());
     assertEquals(List.of("checkpoint-000000025.json"), names(ck), "the last one is kept for a longer run");
 
@@ -109,7 +88,7 @@ class CheckpointResumeTest {
     Path again = tmp.resolve("again");
     r = run(0, again, "--max-iter", "25", "--checkpoint-dir", ck.toString(), "--resume");
     assertFalse(r.out().contains("iter "), r.out());
-    assertArrayEquals(uninterrupted, bits(again));
+    assertArrayEquals(uninterrupted, TestData.modelBits(again));
   }
 
   @Test
@@ -117,7 +96,7 @@ class CheckpointResumeTest {
     Path out = tmp.resolve("fresh");
     TestData.Run r = run(0, out, "--max-iter", "25", "--checkpoint-dir", tmp.resolve("ck-empty").toString(), "--resume");
     assertTrue(r.out().contains("iter 1/25"), r.out());
-    assertArrayEquals(uninterrupted, bits(out));
+    assertArrayEquals(uninterrupted, TestData.modelBits(out));
   }
 
   @Test
