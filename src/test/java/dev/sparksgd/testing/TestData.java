@@ -120,4 +120,11 @@ public final class TestData {
     }
     return rows;
   }
+
+  /** The names in a directory, sorted. */
+  public static List<String> fileNames(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
 }

@@ -10,6 +10,7 @@ import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.optim.Optimizer;
 import dev.sparksgd.optim.Sgd;
+import dev.sparksgd.testing.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
@@ -114,12 +113,6 @@ class CheckpointFormatTest {
         .checkpointDir(dir).checkpointInterval(5).resume(resume).build();
   }
 
-  private List<String> names(Path dir) throws Exception {
-    try (Stream<Path> s = Files.list(dir)) {
-      return new ArrayList<>(new TreeSet<>(s.map(p -> p.getFileName().toString()).toList()));
-    }
-  }
-
   @Test
   void savesEveryIntervalAtomicallyAndKeepsOnlyTheNewest() throws Exception {
     Path dir = tmp.resolve("ck");
@@ -131,15 +124,15 @@ class CheckpointFormatTest {
     for (int t = 0; t <= 12; t++) {
       ck.afterIteration(t, new double[] {t, -t}, sgd, Map.of(), h.subList(0, t));
       if (t == 4) {
-        assertTrue(!Files.exists(dir) || names(dir).isEmpty(), "nothing before the first multiple of 5");
+        assertTrue(!Files.exists(dir) || TestData.fileNames(dir).isEmpty(), "nothing before the first multiple of 5");
       }
       if (t == 7) {
-        assertEquals(List.of("checkpoint-000000005.json"), names(dir));
+        assertEquals(List.of("checkpoint-000000005.json"), TestData.fileNames(dir));
         // A writer killed mid-write leaves only a hidden temporary file: never read, later removed.
         Files.writeString(dir.resolve(".checkpoint-000000010.json.tmp-dead"), "{\"format\":\"spark-sg");
       }
     }
-    assertEquals(List.of("checkpoint-000000010.json"), names(dir));
+    assertEquals(List.of("checkpoint-000000010.json"), TestData.fileNames(dir));
     FileSystem fs = FileSystem.getLocal(hadoop);
     Checkpoint c = Checkpoints.read(fs, Checkpoints.newest(fs, new org.apache.hadoop.fs.Path(dir.toUri())));
     assertEquals(10, c.iteration());

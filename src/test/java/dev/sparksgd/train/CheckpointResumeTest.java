@@ -13,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,18 +53,12 @@ class CheckpointResumeTest {
     return r;
   }
 
-  private static List<String> names(Path dir) throws Exception {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
-    }
-  }
-
   @Test
   void aRunCutShortAndResumedIsBitIdentical() throws Exception {
     Path ck = tmp.resolve("ck-cut");
     // Stops after 12 iterations; the newest checkpoint is the one after iteration 10.
     run(0, tmp.resolve("cut"), "--max-iter", "12", "--checkpoint-dir", ck.toString(), "--checkpoint-interval", "5");
-    assertEquals(List.of("checkpoint-000000010.json"), names(ck));
+    assertEquals(List.of("checkpoint-000000010.json"), TestData.fileNames(ck));
     JsonNode c = TestData.json(ck.resolve("checkpoint-000000010.json"));
     assertEquals(10, c.get("iteration").asInt());
     assertEquals(10, c.get("history").size());
@@ -82,7 +75,7 @@ class CheckpointResumeTest {
     assertArrayEquals(uninterrupted, TestData.modelBits(out));
     assertEquals(uninterruptedHistory, TestData.historyWithoutMillis(out));
     assertEquals(25, TestData.json(out.resolve("model.json")).get("iterations").asInt());
-    assertEquals(List.of("checkpoint-000000025.json"), names(ck), "the last one is kept for a longer run");
+    assertEquals(List.of("checkpoint-000000025.json"), TestData.fileNames(ck), "the last one is kept for a longer run");
 
     // Resuming a finished run with the same --max-iter trains nothing and gives the same model.
     Path again = tmp.resolve("again");
@@ -105,7 +98,7 @@ class CheckpointResumeTest {
     Path copy = tmp.resolve("copy.libsvm");
     Files.copy(data, copy, StandardCopyOption.COPY_ATTRIBUTES);
     run(0, tmp.resolve("first"), "--max-iter", "6", "--checkpoint-dir", ck.toString(), "--checkpoint-interval", "3");
-    assertEquals(List.of("checkpoint-000000006.json"), names(ck));
+    assertEquals(List.of("checkpoint-000000006.json"), TestData.fileNames(ck));
 
     Path out = tmp.resolve("refused");
     TestData.Run r = run(2, out, "--max-iter", "9", "--checkpoint-dir", ck.toString());

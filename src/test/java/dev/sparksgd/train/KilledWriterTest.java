@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.model.OutputDirectory;
+import dev.sparksgd.testing.TestData;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
@@ -58,27 +58,21 @@ class KilledWriterTest {
         : "history.csv"), Files.readString(marker));
   }
 
-  private static List<String> names(Path dir) throws Exception {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).sorted().toList();
-    }
-  }
-
   @Test
   void aKilledPublishLeavesNoModel() throws Exception {
     Path parent = tmp.resolve("models");
     Path target = parent.resolve("m");
     killMidWrite("publish", target);
     assertFalse(Files.exists(target), "no model directory after a killed publish");
-    List<String> left = names(parent);
+    List<String> left = TestData.fileNames(parent);
     assertEquals(1, left.size(), left.toString());
     assertTrue(left.get(0).startsWith(".m.tmp-"), "only the hidden temporary directory: " + left);
-    assertEquals(List.of("history.csv", "model.json"), names(parent.resolve(left.get(0))),
+    assertEquals(List.of("history.csv", "model.json"), TestData.fileNames(parent.resolve(left.get(0))),
         "it was killed while writing the second file");
 
     // The next run publishes normally next to the leftover.
     OutputDirectory.publish(new Configuration(), target.toString(), false, KillDuringWrite.modelFiles("next"));
-    assertEquals(List.of("history.csv", "metrics.json", "model.json"), names(target));
+    assertEquals(List.of("history.csv", "metrics.json", "model.json"), TestData.fileNames(target));
     assertEquals(KillDuringWrite.modelFiles("next").get("history.csv"), Files.readString(target.resolve("history.csv")));
   }
 
@@ -88,7 +82,7 @@ class KilledWriterTest {
     OutputDirectory.publish(new Configuration(), target.toString(), false, KillDuringWrite.modelFiles("old"));
     Map<String, String> old = KillDuringWrite.modelFiles("old");
     killMidWrite("publish-overwrite", target);
-    assertEquals(List.of("history.csv", "metrics.json", "model.json"), names(target));
+    assertEquals(List.of("history.csv", "metrics.json", "model.json"), TestData.fileNames(target));
     for (Map.Entry<String, String> f : old.entrySet()) {
       assertEquals(f.getValue(), Files.readString(target.resolve(f.getKey())), f.getKey());
     }
@@ -98,7 +92,7 @@ class KilledWriterTest {
   void aKilledCheckpointWriteLeavesThePreviousCheckpoint() throws Exception {
     Path dir = tmp.resolve("ck");
     killMidWrite("checkpoint", dir);
-    List<String> left = names(dir);
+    List<String> left = TestData.fileNames(dir);
     assertEquals(2, left.size(), left.toString());
     assertTrue(left.get(0).startsWith(".checkpoint-000000010.json.tmp-"), left.toString());
     assertEquals("checkpoint-000000005.json", left.get(1));
@@ -116,7 +110,7 @@ class KilledWriterTest {
     assertEquals(KillDuringWrite.state(5, KillDuringWrite.fingerprint()).history(), c.history());
     Checkpoint next = KillDuringWrite.state(10, KillDuringWrite.fingerprint());
     ck.afterIteration(10, next.params(), new dev.sparksgd.optim.Sgd(), Map.of(), next.history());
-    assertEquals(List.of("checkpoint-000000010.json"), names(dir));
+    assertEquals(List.of("checkpoint-000000010.json"), TestData.fileNames(dir));
     assertEquals(10, Checkpoints.read(FileSystem.getLocal(hadoop),
         new org.apache.hadoop.fs.Path(dir.resolve("checkpoint-000000010.json").toUri())).iteration());
   }
