@@ -30,7 +30,7 @@ class DriverRestartIT {
   static final Path WORK = Submit.PROJECT_DIR.resolve("target/driver-restart-it");
   static final Duration TIMEOUT = Duration.ofMinutes(3);
   static final Pattern CHECKPOINT = Pattern.compile("checkpoint-(\\d+)\\.json");
-  static final int MAX_ITER = 150;
+  static final int MAX_ITER = 100;
 
   static List<String> args(Path data, Path out, String... extra) {
     List<String> a = new ArrayList<>(List.of("--master", "local[2]", "--driver-memory", "512m", "--conf", "spark.ui.enabled=false",
