@@ -56,6 +56,8 @@ class ClusterIT {
   @BeforeAll
   static void startCluster() throws Exception {
     Files.createDirectories(WORK);
+    // A cluster left running by an interrupted earlier run of this test (its own token only).
+    cluster("stop");
     Submit.Result r = cluster("start");
     if (r.exitCode() != 0) {
       fail("src/test/cluster/local-cluster.sh start failed (logs in " + CLUSTER_DIR.resolve("logs") + "):\n"
