@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Everything a resumed run needs to continue exactly where a run stopped after iteration
  * {@code iteration}: the optimizer-space parameters, the optimizer's and the schedule's state, the
- * history so far, and the fingerprint of the run that wrote it. The mini-batches need no state of
+ * driver loop's own state (what the stopping rules remember), the history so far, and the
+ * fingerprint of the run that wrote it. The mini-batches need no state of
  * their own: the sample of iteration t on partition p is a pure function of (seed, t, p).
  *
  * <p>Stored as JSON (Jackson, as Spark ships it). Doubles are written in Java's round-trip form,
@@ -20,7 +21,7 @@ import java.util.Map;
 @JsonIgnoreProperties({"format", "formatVersion"})
 public record Checkpoint(int iteration, double[] params, String optimizer,
     Map<String, double[]> optimizerState, Map<String, double[]> scheduleState,
-    List<IterationRecord> history, RunFingerprint fingerprint) {
+    Map<String, double[]> loopState, List<IterationRecord> history, RunFingerprint fingerprint) {
   public static final String FORMAT = "spark-sgd/checkpoint";
   public static final int FORMAT_VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,7 +55,8 @@ public record Checkpoint(int iteration, double[] params, String optimizer,
     }
     try {
       Checkpoint c = JSON.treeToValue(root, Checkpoint.class);
-      if (c.params == null || c.history == null || c.fingerprint == null || c.iteration < 0
+      if (c.params == null || c.history == null || c.fingerprint == null || c.optimizerState == null
+          || c.scheduleState == null || c.loopState == null || c.iteration < 0
           || c.history.size() != c.iteration) {
         throw new IllegalArgumentException("incomplete (iteration " + c.iteration + ")");
       }
@@ -62,15 +64,5 @@ public record Checkpoint(int iteration, double[] params, String optimizer,
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e.getOriginalMessage());
     }
-  }
-
-  /** The first iteration's objective, which the divergence rule compares against. */
-  public double firstObjective() {
-    for (IterationRecord r : history) {
-      if (!Double.isNaN(r.objective())) {
-        return r.objective();
-      }
-    }
-    return Double.NaN;
   }
 }

@@ -121,11 +121,11 @@ public final class Checkpoints {
    * of iterations): saves it when t is a multiple of the interval and not saved yet.
    */
   public void afterIteration(int t, double[] params, Optimizer optimizer,
-      Map<String, double[]> scheduleState, List<IterationRecord> history) {
+      Map<String, double[]> scheduleState, Map<String, double[]> loopState, List<IterationRecord> history) {
     if (fs == null || t <= lastSaved || t % interval != 0) {
       return;
     }
-    save(new Checkpoint(t, params.clone(), optimizer.name(), optimizer.state(), scheduleState,
+    save(new Checkpoint(t, params.clone(), optimizer.name(), optimizer.state(), scheduleState, loopState,
         List.copyOf(history), fingerprint));
   }
 

@@ -29,6 +29,8 @@ public final class Trainer {
   public static final String FAIL_TASK_AT_ITERATION = "spark.sgd.test.failTaskAtIteration";
   /** A loss above this multiple of the first iteration's loss counts as divergence. */
   static final double DIVERGENCE_FACTOR = 1e6;
+  /** Checkpoint key of the objective the divergence rule compares against. */
+  private static final String FIRST_OBJECTIVE = "firstObjective";
 
   private final TrainConfig cfg;
   private final Loss loss;
@@ -61,11 +63,11 @@ public final class Trainer {
       params = from.params();
       optimizer.restoreState(from.optimizerState());
       history.addAll(from.history());
-      firstLoss = from.firstObjective();
+      firstLoss = from.loopState().get(FIRST_OBJECTIVE)[0];
     }
     while (t < cfg.maxIter) {
       // The schedules here are pure functions of t: they have no state beyond t to save.
-      checkpoints.afterIteration(t, params, optimizer, Map.of(), history);
+      checkpoints.afterIteration(t, params, optimizer, Map.of(), Map.of(FIRST_OBJECTIVE, new double[] {firstLoss}), history);
       t++;
       long iterStart = System.nanoTime();
       double[] raw = scaling.toRaw(params);
@@ -122,7 +124,7 @@ public final class Trainer {
       }
     }
     if (reason == StopReason.MAX_ITER) {
-      checkpoints.afterIteration(t, params, optimizer, Map.of(), history);
+      checkpoints.afterIteration(t, params, optimizer, Map.of(), Map.of(FIRST_OBJECTIVE, new double[] {firstLoss}), history);
     }
     double[] raw = scaling.toRaw(params);
     return new TrainResult(Arrays.copyOf(raw, d), raw[d], params, t, reason, history,

@@ -64,7 +64,7 @@ class CheckpointFormatTest {
     opt.put("velocity", AWKWARD.clone());
     opt.put("step", new double[] {7});
     Checkpoint c = new Checkpoint(5, AWKWARD.clone(), "momentum", opt, Map.of("eta", new double[] {0.05}),
-        history(5), fingerprint());
+        Map.of("firstObjective", new double[] {Double.NaN}, "best", AWKWARD.clone()), history(5), fingerprint());
     Checkpoint back = Checkpoint.fromJson(c.toJson());
     assertEquals(5, back.iteration());
     assertArrayEquals(bits(AWKWARD), bits(back.params()));
@@ -72,6 +72,8 @@ class CheckpointFormatTest {
     assertEquals(opt.keySet(), back.optimizerState().keySet());
     assertArrayEquals(bits(AWKWARD), bits(back.optimizerState().get("velocity")));
     assertArrayEquals(bits(new double[] {0.05}), bits(back.scheduleState().get("eta")));
+    assertArrayEquals(bits(new double[] {Double.NaN}), bits(back.loopState().get("firstObjective")));
+    assertArrayEquals(bits(AWKWARD), bits(back.loopState().get("best")));
     assertEquals(c.fingerprint(), back.fingerprint());
     assertEquals(c.history().size(), back.history().size());
     for (int i = 0; i < c.history().size(); i++) {
@@ -86,17 +88,8 @@ class CheckpointFormatTest {
   }
 
   @Test
-  void firstObjectiveSkipsEmptyBatches() {
-    List<IterationRecord> h = List.of(
-        new IterationRecord(1, Double.NaN, Double.NaN, 0.1, 0, Double.NaN, 1, 0),
-        new IterationRecord(2, 3.0, 3.5, 0.1, 1, 1, 1, 10),
-        new IterationRecord(3, 2.0, 2.5, 0.1, 1, 1, 1, 10));
-    assertEquals(3.5, new Checkpoint(3, new double[2], "sgd", Map.of(), Map.of(), h, fingerprint()).firstObjective());
-  }
-
-  @Test
   void somethingElseIsNotACheckpoint() {
-    String good = new Checkpoint(2, new double[] {1, 2}, "sgd", Map.of(), Map.of(), history(2), fingerprint()).toJson();
+    String good = new Checkpoint(2, new double[] {1, 2}, "sgd", Map.of(), Map.of(), Map.of(), history(2), fingerprint()).toJson();
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Checkpoint.fromJson("{\"format\":\"spark-sgd/linear-model\"}"))
         .getMessage().contains("not a spark-sgd/checkpoint"));
     assertTrue(assertThrows(IllegalArgumentException.class,
@@ -122,7 +115,7 @@ class CheckpointFormatTest {
     Optimizer sgd = new Sgd();
     List<IterationRecord> h = history(12);
     for (int t = 0; t <= 12; t++) {
-      ck.afterIteration(t, new double[] {t, -t}, sgd, Map.of(), h.subList(0, t));
+      ck.afterIteration(t, new double[] {t, -t}, sgd, Map.of(), Map.of("x", new double[] {t}), h.subList(0, t));
       if (t == 4) {
         assertTrue(!Files.exists(dir) || TestData.fileNames(dir).isEmpty(), "nothing before the first multiple of 5");
       }
@@ -139,6 +132,7 @@ class CheckpointFormatTest {
     assertArrayEquals(new double[] {10, -10}, c.params());
     assertEquals(h.subList(0, 10), c.history());
     assertEquals("sgd", c.optimizer());
+    assertArrayEquals(new double[] {10}, c.loopState().get("x"));
 
     // A second run in the same directory must say --resume; with it, it gets iteration 10 back.
     ConfigException e = assertThrows(ConfigException.class,

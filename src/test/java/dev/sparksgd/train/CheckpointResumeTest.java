@@ -84,6 +84,25 @@ class CheckpointResumeTest {
     assertArrayEquals(uninterrupted, TestData.modelBits(again));
   }
 
+  /**
+   * The divergence rule compares with the first iteration's objective, which a resumed run must
+   * take from the checkpoint: it then stops at the same iteration as the uninterrupted run.
+   */
+  @Test
+  void aResumedRunDivergesAtTheSameIteration() throws Exception {
+    TestData.Run whole = run(4, tmp.resolve("div-whole"), "--max-iter", "200", "--step-size", "2.6");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("diverged at iteration (\\d+) ").matcher(whole.err());
+    assertTrue(m.find(), whole.err());
+    int at = Integer.parseInt(m.group(1));
+    assertTrue(at > 8, "diverges after the checkpoint (iteration " + at + ")");
+    Path ck = tmp.resolve("ck-div");
+    run(0, tmp.resolve("div-cut"), "--max-iter", "6", "--step-size", "2.6", "--checkpoint-dir", ck.toString(),
+        "--checkpoint-interval", "5");
+    TestData.Run resumed = run(4, tmp.resolve("div-resumed"), "--max-iter", "200", "--step-size", "2.6",
+        "--checkpoint-dir", ck.toString(), "--resume");
+    assertEquals(whole.err(), resumed.err());
+  }
+
   @Test
   void resumeWithAnEmptyDirectoryStartsAtIterationZero() throws Exception {
     Path out = tmp.resolve("fresh");

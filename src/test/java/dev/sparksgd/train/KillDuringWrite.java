@@ -43,7 +43,7 @@ public final class KillDuringWrite {
     for (int i = 1; i <= t; i++) {
       h.add(new IterationRecord(i, 1.0 / i, 1.0 / i, 0.1, 0.01, 0.1, 1, 100));
     }
-    return new Checkpoint(t, new double[] {t, 0.5 * t}, "sgd", Map.of(), Map.of(), h, fp);
+    return new Checkpoint(t, new double[] {t, 0.5 * t}, "sgd", Map.of(), Map.of(), Map.of(), h, fp);
   }
 
   static RunFingerprint fingerprint() {
@@ -63,7 +63,7 @@ public final class KillDuringWrite {
       Checkpoints ck = Checkpoints.load(blockingConf("checkpoint-000000010", marker), cfg, fingerprint());
       for (int t = 5; t <= 10; t += 5) {
         Checkpoint c = state(t, fingerprint());
-        ck.afterIteration(t, c.params(), new Sgd(), Map.of(), c.history());
+        ck.afterIteration(t, c.params(), new Sgd(), Map.of(), Map.of(), c.history());
       }
     }
     throw new IllegalStateException("the blocking filesystem did not block");

@@ -109,7 +109,7 @@ class KilledWriterTest {
     assertArrayEquals(new double[] {5, 2.5}, c.params());
     assertEquals(KillDuringWrite.state(5, KillDuringWrite.fingerprint()).history(), c.history());
     Checkpoint next = KillDuringWrite.state(10, KillDuringWrite.fingerprint());
-    ck.afterIteration(10, next.params(), new dev.sparksgd.optim.Sgd(), Map.of(), next.history());
+    ck.afterIteration(10, next.params(), new dev.sparksgd.optim.Sgd(), Map.of(), Map.of(), next.history());
     assertEquals(List.of("checkpoint-000000010.json"), TestData.fileNames(dir));
     assertEquals(10, Checkpoints.read(FileSystem.getLocal(hadoop),
         new org.apache.hadoop.fs.Path(dir.resolve("checkpoint-000000010.json").toUri())).iteration());
