@@ -130,7 +130,7 @@ public final class Checkpoints {
   }
 
   void save(Checkpoint c) {
-    Path target = new Path(dir, String.format("checkpoint-%09d.json", c.iteration()));
+    Path target = new Path(dir, String.format(java.util.Locale.ROOT, "checkpoint-%09d.json", c.iteration()));
     Path tmp = new Path(dir, "." + target.getName() + ".tmp-" + UUID.randomUUID());
     byte[] bytes = c.toJson().getBytes(StandardCharsets.UTF_8);
     try {
