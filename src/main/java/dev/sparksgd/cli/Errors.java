@@ -2,6 +2,7 @@ package dev.sparksgd.cli;
 
 import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.data.BadRecordException;
+import dev.sparksgd.report.Redact;
 import java.io.PrintStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,7 @@ final class Errors {
   static int report(Throwable e, PrintStream err) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof ConfigException || c instanceof BadRecordException) {
-        err.println("spark-sgd: error: " + c.getMessage());
+        err.println("spark-sgd: error: " + oneLine(c.getMessage()));
         return ExitCodes.BAD_INPUT;
       }
     }
@@ -26,11 +27,19 @@ final class Errors {
     if (at >= 0) {
       String rest = text.substring(at + BadRecordException.class.getName().length() + 2);
       int nl = rest.indexOf('\n');
-      err.println("spark-sgd: error: " + (nl >= 0 ? rest.substring(0, nl) : rest));
+      err.println("spark-sgd: error: " + oneLine(nl >= 0 ? rest.substring(0, nl) : rest));
       return ExitCodes.BAD_INPUT;
     }
     LOG.error("training failed", e);
     err.println("spark-sgd: failed: " + e);
     return ExitCodes.FAILURE;
+  }
+
+  /**
+   * A message from a library may span lines (Jackson's does); the user gets one line, with any
+   * credentials in a URI masked.
+   */
+  static String oneLine(String message) {
+    return Redact.text(String.valueOf(message).replaceAll("\\s*\\R\\s*", " ").strip());
   }
 }

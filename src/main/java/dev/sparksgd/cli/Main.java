@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 
 /** Entry point for spark-submit: {@code --class dev.sparksgd.cli.Main app.jar SUBCOMMAND [options]}. */
 @Command(name = "spark-sgd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Trains regression models on Apache Spark by distributed stochastic gradient descent.",
+    description = "Trains linear models (regression, logistic regression, linear SVM) on Apache Spark "
+        + "by distributed stochastic gradient descent, and scores and evaluates them.",
     subcommands = {GenerateCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  trained", "  1  anything else (a bug, a lost cluster …)",
@@ -28,10 +29,14 @@ public final class Main implements Runnable {
 
   /** Runs one command and returns its exit code; leaves any SparkSession running (tests share one). */
   public static int run(String... args) {
+    BadRecordLogFilter.install();
+    BadRecordLogFilter.setEnabled(true);
     CommandLine cmd = new CommandLine(new Main());
     ConfigFileDefaults defaults = new ConfigFileDefaults(args);
     CommandLine train = new CommandLine(new TrainCommand(defaults, System.out));
     cmd.addSubcommand("train", train);
+    cmd.addSubcommand("predict", new CommandLine(new PredictCommand(System.out)));
+    cmd.addSubcommand("evaluate", new CommandLine(new EvaluateCommand(System.out)));
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setOverwrittenOptionsAllowed(true); // as spark-submit: a later option wins
     cmd.setParameterExceptionHandler((ex, a) -> {

@@ -1,15 +1,27 @@
 package dev.sparksgd.cli;
 
+import dev.sparksgd.config.BadRecordMode;
 import dev.sparksgd.config.DataFormat;
+import dev.sparksgd.config.LossType;
 import dev.sparksgd.config.LrSchedule;
+import dev.sparksgd.config.OptimizerKind;
+import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.DataLoader;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.eval.Evaluation;
+import dev.sparksgd.eval.QualityGate;
+import dev.sparksgd.eval.ModelMetrics;
 import dev.sparksgd.loss.Loss;
-import dev.sparksgd.loss.SquaredLoss;
+import dev.sparksgd.loss.Losses;
 import dev.sparksgd.model.LinearModel;
+import dev.sparksgd.model.ModelDirectory;
 import dev.sparksgd.model.OutputDirectory;
+import dev.sparksgd.report.Redact;
+import dev.sparksgd.report.ReportFiles;
+import dev.sparksgd.model.ModelReader;
+import dev.sparksgd.model.OutputDirectory;
+import dev.sparksgd.model.SparkMlModels;
 import dev.sparksgd.report.HistoryCsv;
 import dev.sparksgd.report.RunReport;
 import dev.sparksgd.train.Checkpoints;
@@ -17,11 +29,14 @@ import dev.sparksgd.train.IterationRecord;
 import dev.sparksgd.train.StopReason;
 import dev.sparksgd.train.TrainResult;
 import dev.sparksgd.train.Trainer;
+import dev.sparksgd.train.TrainingListener;
+import dev.sparksgd.train.WarmStart;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -31,12 +46,14 @@ import picocli.CommandLine.Spec;
 /** {@code train}: load, train, evaluate, publish the model directory. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Main.Version.class,
-    description = {"Trains a linear regression by distributed mini-batch SGD and writes a model "
-        + "directory (model.json, history.csv, metrics.json).",
+    description = {"Trains a linear model (regression, logistic regression or linear SVM) by "
+        + "distributed mini-batch SGD and writes a model directory (model.json, history.csv, "
+        + "metrics.json, loss.png, report.html, sparkml/).",
         "Defaults come from --config FILE (default conf/sgd.properties, keys = option names "
             + "without dashes); the command line wins."},
     footerHeading = "%nExit codes:%n",
-    footer = {"  0 trained, 1 other failure, 2 bad usage or input, 4 diverged (no model written)"})
+    footer = {"  0 trained, 1 other failure, 2 bad usage or input, 3 quality gate refused the new "
+        + "model (not published), 4 diverged (no model written)"})
 public final class TrainCommand implements Callable<Integer> {
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -65,9 +82,9 @@ public final class TrainCommand implements Callable<Integer> {
       defaultValue = ConfigFileDefaults.DEFAULT_FILE)
   String config;
 
-  @Option(names = "--format", paramLabel = "libsvm|csv",
+  @Option(names = "--format", paramLabel = "libsvm|csv|parquet",
       description = "Input format; default: csv when the path (or every file in the directory or "
-          + "glob) ends in .csv or .csv.gz, else libsvm.")
+          + "glob) ends in .csv or .csv.gz, parquet likewise for .parquet, else libsvm.")
   String format;
 
   @Option(names = "--label-col", paramLabel = "NAME", defaultValue = "label",
@@ -82,12 +99,15 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Maximum iterations. Default: ${DEFAULT-VALUE}.")
   int maxIter;
 
-  @Option(names = "--step-size", paramLabel = "X", defaultValue = "0.1",
-      description = "Learning rate η₀. Default: ${DEFAULT-VALUE}.")
-  double stepSize;
+  @Option(names = "--step-size", paramLabel = "X|auto", defaultValue = "0.1",
+      description = "Learning rate η₀, or auto: try rates from large to small on a seeded sample "
+          + "and keep the largest whose double still lowers the loss steadily. Default: ${DEFAULT-VALUE}.")
+  String stepSize;
 
-  @Option(names = "--lr-schedule", paramLabel = "constant|inverse-sqrt", defaultValue = "constant",
-      description = "η_t = η₀ (constant) or η₀/√t (inverse-sqrt, MLlib's SimpleUpdater). "
+  @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "constant",
+      description = "constant: η₀; inverse-sqrt: η₀/√t (MLlib's SimpleUpdater); inverse-time: "
+          + "η₀/(1+decay·t); exponential: η₀·decay^t; step: η₀·decay^⌊t/decay-steps⌋; adaptive: "
+          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%). "
           + "Default: ${DEFAULT-VALUE}.")
   String lrSchedule;
 
@@ -96,7 +116,8 @@ public final class TrainCommand implements Callable<Integer> {
   double miniBatchFraction;
 
   @Option(names = "--reg-param", paramLabel = "X", defaultValue = "0.0",
-      description = "L2 penalty λ (½λ‖w‖², intercept not penalized). Default: ${DEFAULT-VALUE}.")
+      description = "Penalty λ as spark.ml's regParam: λ·(α‖w‖₁ + (1−α)/2·‖w‖²/σ_y), σ_y = the "
+          + "label's std for squared loss (intercept not penalized). Default: ${DEFAULT-VALUE}.")
   double regParam;
 
   @Option(names = "--fit-intercept", arity = "1", paramLabel = "true|false", defaultValue = "true",
@@ -128,9 +149,138 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.0",
       description = "Fraction of rows held out (seeded) to report RMSE/MAE/R² on; 0 = report on "
-          + "the training rows. Default: ${DEFAULT-VALUE}.")
+          + "the training rows. Also used for early stopping (see validation-interval). "
+          + "Default: ${DEFAULT-VALUE}.")
   double validationFraction;
 
+  @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|adagrad|rmsprop|adam",
+      defaultValue = "sgd", description = "Update rule. Default: ${DEFAULT-VALUE}.")
+  String optimizer;
+
+  @Option(names = "--momentum", paramLabel = "X", defaultValue = "0.9",
+      description = "Momentum μ of momentum and nesterov, 0 <= μ < 1. Default: ${DEFAULT-VALUE}.")
+  double momentum;
+
+  @Option(names = "--beta1", paramLabel = "X", defaultValue = "0.9",
+      description = "Adam's first-moment decay, 0 <= β₁ < 1. Default: ${DEFAULT-VALUE}.")
+  double beta1;
+
+  @Option(names = "--beta2", paramLabel = "X", defaultValue = "0.999",
+      description = "Adam's second-moment decay, 0 <= β₂ < 1. Default: ${DEFAULT-VALUE}.")
+  double beta2;
+
+  @Option(names = "--rho", paramLabel = "X", defaultValue = "0.99",
+      description = "RMSprop's decay of the mean squared gradient, 0 <= ρ < 1. Default: ${DEFAULT-VALUE}.")
+  double rho;
+
+  @Option(names = "--epsilon", paramLabel = "X", defaultValue = "1e-8",
+      description = "ε added to the denominator of adagrad, rmsprop and adam (> 0). Default: ${DEFAULT-VALUE}.")
+  double epsilon;
+
+  @Option(names = "--averaging", arity = "1", paramLabel = "true|false", defaultValue = "false",
+      description = "Polyak-Ruppert averaging: the model is the mean of the iterates. Default: ${DEFAULT-VALUE}.")
+  boolean averaging;
+
+  @Option(names = "--averaging-start", paramLabel = "N", defaultValue = "1",
+      description = "First iteration whose iterate enters the average (later keeps the early, "
+          + "far-off iterates out). Default: ${DEFAULT-VALUE}.")
+  int averagingStart;
+
+  @Option(names = "--decay", paramLabel = "X", defaultValue = "0.99",
+      description = "Decay of the inverse-time, exponential and step schedules. Default: ${DEFAULT-VALUE}.")
+  double decay;
+
+  @Option(names = "--decay-steps", paramLabel = "N", defaultValue = "100",
+      description = "Iterations per decay of the step schedule. Default: ${DEFAULT-VALUE}.")
+  int decaySteps;
+
+  @Option(names = "--elastic-net-param", paramLabel = "A", defaultValue = "0.0",
+      description = "Elastic-net mixing α as spark.ml: 0 = L2, 1 = L1 (exact zeros by soft-thresholding). "
+          + "Default: ${DEFAULT-VALUE}.")
+  double elasticNetParam;
+
+  @Option(names = "--update-mode", paramLabel = "gradient|model-averaging", defaultValue = "gradient",
+      description = "gradient: sum mini-batch gradients over the partitions; model-averaging: each "
+          + "task runs per-example SGD from the broadcast weights and the driver averages the "
+          + "weights. Default: ${DEFAULT-VALUE}.")
+  String updateMode;
+
+  @Option(names = "--local-steps", paramLabel = "K", defaultValue = "0",
+      description = "model-averaging: per-example steps per task and iteration; 0 = one per sampled "
+          + "row. Default: ${DEFAULT-VALUE}.")
+  int localSteps;
+
+  @Option(names = "--loss-tol", paramLabel = "X", defaultValue = "0.0",
+      description = "Stop when the loss changed by less than X (relative) over the last patience iterations; "
+          + "0 = off. Default: ${DEFAULT-VALUE}.")
+  double lossTol;
+
+  @Option(names = "--patience", paramLabel = "N", defaultValue = "5",
+      description = "Iterations for loss-tol, and validation evaluations without improvement for "
+          + "early stopping. Default: ${DEFAULT-VALUE}.")
+  int patience;
+
+  @Option(names = "--grad-tol", paramLabel = "X", defaultValue = "0.0",
+      description = "Stop when the gradient norm (optimizer space) is below X; 0 = off. Default: ${DEFAULT-VALUE}.")
+  double gradTol;
+
+  @Option(names = "--validation-interval", paramLabel = "N", defaultValue = "10",
+      description = "With a validation fraction: evaluate the holdout loss every N iterations, stop "
+          + "after patience evaluations without improvement and keep the best weights; 0 = no "
+          + "early stopping. Default: ${DEFAULT-VALUE}.")
+  int validationInterval;
+
+  @Option(names = "--max-time", paramLabel = "DURATION", defaultValue = "0",
+      description = "Stop cleanly after this long (e.g. 90s, 30m, 2h) with the best model so far; "
+          + "0 = no limit. Default: ${DEFAULT-VALUE}.")
+  String maxTime;
+  @Option(names = "--bad-records", paramLabel = "fail|skip", defaultValue = "fail",
+      description = "A bad input record stops the run (fail) or is counted, reported and left out "
+          + "(skip). Default: ${DEFAULT-VALUE}.")
+  String badRecords;
+
+  @Option(names = "--max-bad-records", paramLabel = "N", defaultValue = "100",
+      description = "In skip mode: fail once more than N records were skipped. "
+          + "Default: ${DEFAULT-VALUE}.")
+  long maxBadRecords;
+
+  @Option(names = "--baseline-model", paramLabel = "DIR",
+      description = "Quality gate: a model directory to compare with on the same rows (holdout, or "
+          + "training rows without one); the new model is published only if it is not worse by more "
+          + "than --max-regression, else exit code 3.")
+  String baselineModel;
+
+  @Option(names = "--max-regression", paramLabel = "X", defaultValue = "0.0",
+      description = "Quality gate: largest relative worsening of the metric (RMSE for squared loss) "
+          + "that still publishes, e.g. 0.05 = 5%. Default: ${DEFAULT-VALUE}.")
+  double maxRegression;
+
+  @Option(names = "--verbose",
+      description = "Spark's own INFO logging, and Spark's lines about tasks failing on bad records.")
+  boolean verbose;
+  @Option(names = "--loss", paramLabel = "squared|huber|logistic|hinge", defaultValue = "squared",
+      description = "squared and huber (spark.ml's scale-invariant form) fit a regression; logistic "
+          + "and hinge a binary classifier on labels 0/1 or -1/+1. Default: ${DEFAULT-VALUE}.")
+  String loss;
+
+  @Option(names = "--huber-delta", paramLabel = "X", defaultValue = "1.35",
+      description = "Huber threshold on residual/scale, > 1 (spark.ml's epsilon). Default: ${DEFAULT-VALUE}.")
+  double huberDelta;
+
+  @Option(names = "--weight-col", paramLabel = "NAME",
+      description = "CSV or Parquet column of instance weights (>= 0) that multiply each row's loss; "
+          + "default: none, every row weighs 1.")
+  String weightCol;
+
+  @Option(names = "--features-col", paramLabel = "NAME", defaultValue = "features",
+      description = "Parquet: the Spark ML Vector column of features; without such a column the "
+          + "numeric columns other than label and weight are the features. Default: ${DEFAULT-VALUE}.")
+  String featuresCol;
+
+  @Option(names = "--init-model", paramLabel = "DIR",
+      description = "Start from this model (a spark-sgd model directory or a Spark ML model "
+          + "directory) instead of zero; same features and a compatible loss.")
+  String initModel;
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
       description = "Write a checkpoint (weights, optimizer state, iteration, history) here every "
           + "--checkpoint-interval iterations, atomically, on any Hadoop filesystem.")
@@ -175,6 +325,33 @@ public final class TrainCommand implements Callable<Integer> {
         .seed(seed)
         .numPartitions(numPartitions)
         .validationFraction(validationFraction)
+        .optimizer(OptimizerKind.parse(optimizer))
+        .momentum(momentum)
+        .beta1(beta1)
+        .beta2(beta2)
+        .rho(rho)
+        .epsilon(epsilon)
+        .averaging(averaging)
+        .averagingStart(averagingStart)
+        .decay(decay)
+        .decaySteps(decaySteps)
+        .elasticNetParam(elasticNetParam)
+        .updateMode(UpdateMode.parse(updateMode))
+        .localSteps(localSteps)
+        .lossTol(lossTol)
+        .patience(patience)
+        .gradTol(gradTol)
+        .validationInterval(validationInterval)
+        .maxTime(maxTime)
+        .badRecords(BadRecordMode.parse(badRecords))
+        .maxBadRecords(maxBadRecords)
+        .baselineModel(baselineModel)
+        .maxRegression(maxRegression)
+        .loss(LossType.parse(loss))
+        .huberDelta(huberDelta)
+        .weightCol(weightCol)
+        .featuresCol(featuresCol)
+        .initModel(initModel)
         .checkpointDir(checkpointDir)
         .checkpointInterval(checkpointInterval)
         .resume(resume)
@@ -185,54 +362,100 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long start = System.currentTimeMillis();
     TrainConfig cfg = toConfig(); // every option is checked before Spark starts
+    if (verbose) {
+      BadRecordLogFilter.setEnabled(false);
+      Configurator.setRootLevel(Level.INFO);
+    }
     SparkSession spark = Spark.session("spark-sgd train");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     OutputDirectory.checkWritable(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite);
     Checkpoints.preflight(sc.hadoopConfiguration(), cfg);
-    out.printf(Locale.ROOT, "spark-sgd: training on %s with Spark %s, master %s%n", cfg.dataPath,
+    LinearModel baseline = cfg.baselineModel == null ? null
+        : ModelDirectory.read(sc.hadoopConfiguration(), cfg.baselineModel, "--baseline-model");
+    out.printf(Locale.ROOT, "spark-sgd: training on %s with Spark %s, master %s%n", Redact.path(cfg.dataPath),
         sc.version(), sc.master());
 
+    LinearModel init = cfg.initModel == null ? null
+        : ModelReader.read(sc.hadoopConfiguration(), cfg.initModel, "--init-model");
     Dataset data = DataLoader.load(sc, cfg);
     long loadMillis = System.currentTimeMillis() - start;
     out.printf(Locale.ROOT, "spark-sgd: %s input, %d training rows, %d holdout rows, %d features, "
         + "%d partitions (loaded in %.1f s)%n", data.format.cliName(), data.trainRows, data.holdoutRows,
         data.numFeatures,
         data.numPartitions(), loadMillis / 1000.0);
+    if (data.rejected().count() > 0) {
+      out.printf(Locale.ROOT, "spark-sgd: skipped %d bad record(s) (--bad-records skip); the first: %s%n",
+          data.rejected().count(), Redact.text(data.rejected().samples().get(0).describe()));
+    }
     try {
-      Loss loss = SquaredLoss.INSTANCE;
-      TrainResult result = new Trainer(cfg, loss).train(sc, data, this::progress);
+      Loss loss = Losses.byName(cfg.loss.cliName(), cfg.huberDelta);
+      Trainer trainer = new Trainer(cfg, loss);
+      if (init != null) {
+        data = WarmStart.apply(trainer, init, data, loss, cfg.initModel);
+      }
+      ProgressPrinter progress = new ProgressPrinter(out);
+      TrainResult result = trainer.train(sc, data, new TrainingListener() {
+        @Override
+        public void onIteration(IterationRecord r, int maxIter) {
+          progress.onIteration(r, maxIter);
+        }
+
+        @Override
+        public void onMessage(String line) {
+          out.println(line);
+        }
+      });
+      progress.finish();
       if (result.stopReason() == StopReason.DIVERGED) {
         IterationRecord last = result.history().get(result.history().size() - 1);
         System.err.printf(Locale.ROOT, "spark-sgd: error: training diverged at iteration %d (loss %s); "
-            + "try a smaller --step-size (now %s); no model was written%n", last.iteration(),
-            last.objective(), cfg.stepSize);
+            + "try a smaller --step-size (now %s) or --lr-schedule adaptive; no model was written%n",
+            last.iteration(), last.objective(),
+            cfg.stepSizeAuto ? "auto: " + result.chosenStepSize() : String.valueOf(cfg.stepSize));
         return ExitCodes.DIVERGED;
       }
       Map<String, Object> options = cfg.toOptionMap();
       options.put("format", data.format.cliName());
+      if (cfg.stepSizeAuto) {
+        options.put("chosen-step-size", result.chosenStepSize());
+      }
+      double scale = WarmStart.huberScale(loss, result.params(), data.numFeatures);
       LinearModel model = new LinearModel(result.coefficients(), result.intercept(), loss.name(),
           data.featureNames, data.stats.mean(), data.stats.std(), options,
-          result.iterations(), result.stopReason().label());
-      Evaluation eval = Evaluation.of(sc, data, model, loss);
+          result.iterations(), result.stopReason().label(), data.labelEncoding, cfg.huberDelta, scale);
+      Evaluation eval = Evaluation.of(sc, data, model, model.lossFunction());
+      QualityGate gate = null;
+      if (baseline != null) {
+        QualityGate.checkCompatible(baseline, data.numFeatures, data.featureNames, cfg.baselineModel);
+        gate = QualityGate.compare(loss.name(), eval,
+            Evaluation.of(sc, data, baseline, baseline.lossFunction()), cfg.maxRegression);
+        if (!gate.passed()) {
+          System.err.println("spark-sgd: quality gate refused the new model: " + gate.describe()
+              + " (--max-regression " + cfg.maxRegression + "); nothing was published");
+          return ExitCodes.QUALITY_GATE;
+        }
+      }
+      Map<String, Object> mlMetrics = ModelMetrics.of(data.blocks, eval.hasHoldout(), model);
       RunReport.RunInfo info = new RunReport.RunInfo(sc.sc().applicationId(), sc.version(), sc.master(),
-          cfg.dataPath, cfg.outputPath, data.trainRows, data.holdoutRows, data.numPartitions(),
-          data.cachedBytes, loadMillis, System.currentTimeMillis() - start);
-      Map<String, String> files = new LinkedHashMap<>();
-      files.put("model.json", model.toJson());
-      files.put("history.csv", HistoryCsv.render(result.history()));
-      files.put("metrics.json", RunReport.metricsJson(info, model, result, eval));
-      OutputDirectory.publish(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite, files);
-      RunReport.printSummary(out, info, result, eval);
-      out.println("  model          " + cfg.outputPath + " (model.json, history.csv, metrics.json)");
+          Redact.path(cfg.dataPath), Redact.path(cfg.outputPath), data.trainRows, data.holdoutRows,
+          data.numPartitions(), data.cachedBytes, loadMillis, System.currentTimeMillis() - start);
+      Map<String, Object> metrics = RunReport.metricsMap(info, model, result, eval, mlMetrics);
+      ReportFiles.addBadRecords(metrics, cfg.badRecords.cliName(), cfg.maxBadRecords, data.rejected());
+      if (gate != null) {
+        metrics.put("qualityGate", gate.toMap(Redact.path(cfg.baselineModel)));
+      }
+      Map<String, byte[]> files = ReportFiles.build(model, result, eval, metrics);
+      OutputDirectory.publishBytes(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite, files,
+          dir -> SparkMlModels.write(model, new org.apache.hadoop.fs.Path(dir, "sparkml").toString()));
+      RunReport.printSummary(out, info, result, eval, mlMetrics);
+      if (gate != null) {
+        out.println("  quality gate   passed: " + gate.describe());
+      }
+      out.println("  model          " + Redact.path(cfg.outputPath) + " (" + String.join(", ", files.keySet())
+          + ", sparkml/)");
       return ExitCodes.OK;
     } finally {
       data.release();
     }
-  }
-
-  private void progress(IterationRecord r, int maxIter) {
-    out.printf(Locale.ROOT, "iter %d/%d  loss %.6g  step-size %.4g  step %.4g  grad %.4g  rows %d  %d ms%n",
-        r.iteration(), maxIter, r.loss(), r.stepSize(), r.stepNorm(), r.gradNorm(), r.batchRows(),
-        r.millis());
   }
 }

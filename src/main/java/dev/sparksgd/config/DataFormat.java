@@ -5,23 +5,31 @@ import java.util.Locale;
 
 /** Input formats; AUTO picks one from the path's extension. */
 public enum DataFormat {
-  LIBSVM, CSV;
+  LIBSVM, CSV, PARQUET;
 
   public static DataFormat parse(String s) {
     switch (s.trim().toLowerCase(Locale.ROOT)) {
       case "libsvm": case "svmlight": return LIBSVM;
       case "csv": return CSV;
-      default: throw new ConfigException("--format must be libsvm or csv (got '" + s + "')");
+      case "parquet": return PARQUET;
+      default: throw new ConfigException("--format must be libsvm, csv or parquet (got '" + s + "')");
     }
   }
 
   /**
    * The format of the input when --format was not given: CSV when the path, or every data file it
-   * names (a directory or glob), ends in .csv or .csv.gz (or a glob ends in *.csv); LIBSVM otherwise.
+   * names (a directory or glob), ends in .csv or .csv.gz (or a glob ends in *.csv); Parquet the
+   * same way for .parquet; LIBSVM otherwise.
    */
   public static DataFormat resolve(DataFormat explicit, String path, List<String> fileNames) {
     if (explicit != null) {
       return explicit;
+    }
+    if (isParquetName(path) || path.toLowerCase(Locale.ROOT).endsWith("*.parquet")) {
+      return PARQUET;
+    }
+    if (!fileNames.isEmpty() && fileNames.stream().allMatch(DataFormat::isParquetName)) {
+      return PARQUET;
     }
     if (isCsvName(path) || path.toLowerCase(Locale.ROOT).endsWith("*.csv")) {
       return CSV;
@@ -38,6 +46,14 @@ public enum DataFormat {
       p = p.substring(0, p.length() - 1);
     }
     return p.endsWith(".csv") || p.endsWith(".csv.gz");
+  }
+
+  private static boolean isParquetName(String name) {
+    String p = name.toLowerCase(Locale.ROOT);
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p.endsWith(".parquet");
   }
 
   public String cliName() {

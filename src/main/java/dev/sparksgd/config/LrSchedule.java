@@ -1,10 +1,9 @@
 package dev.sparksgd.config;
 
-import java.util.Locale;
-
 /** Learning-rate schedules the user can name. */
 public enum LrSchedule {
-  CONSTANT("constant"), INVERSE_SQRT("inverse-sqrt");
+  CONSTANT("constant"), INVERSE_SQRT("inverse-sqrt"), INVERSE_TIME("inverse-time"),
+  EXPONENTIAL("exponential"), STEP("step"), ADAPTIVE("adaptive");
 
   private final String cliName;
 
@@ -17,12 +16,6 @@ public enum LrSchedule {
   }
 
   public static LrSchedule parse(String s) {
-    String k = s.trim().toLowerCase(Locale.ROOT);
-    for (LrSchedule v : values()) {
-      if (v.cliName.equals(k)) {
-        return v;
-      }
-    }
-    throw new ConfigException("--lr-schedule must be constant or inverse-sqrt (got '" + s + "')");
+    return CliNames.parse(values(), LrSchedule::cliName, "--lr-schedule", s);
   }
 }

@@ -33,6 +33,49 @@ public final class TrainConfig implements Serializable {
   public final int numPartitions;
   public final double validationFraction;
   public final boolean overwrite;
+  /** --step-size auto: {@link #stepSize} is then NaN and the trainer picks the rate. */
+  public final boolean stepSizeAuto;
+  public final OptimizerKind optimizer;
+  public final double momentum;
+  public final double beta1;
+  public final double beta2;
+  public final double rho;
+  public final double epsilon;
+  public final boolean averaging;
+  /** First iteration whose iterate enters the average. */
+  public final int averagingStart;
+  public final double decay;
+  public final int decaySteps;
+  public final double elasticNetParam;
+  public final UpdateMode updateMode;
+  /** Per-example steps per task in model-averaging mode; 0 = one per sampled row. */
+  public final int localSteps;
+  public final double lossTol;
+  public final int patience;
+  public final double gradTol;
+  /** Iterations between validation evaluations; 0 = no early stopping. */
+  public final int validationInterval;
+  /** 0 = no limit. */
+  public final long maxTimeMillis;
+  /** --max-time as given (model.json records it). */
+  public final String maxTime;
+  /** fail: a bad record stops the run; skip: it is counted, reported and left out. */
+  public final BadRecordMode badRecords;
+  /** Skip mode: the run fails once more than this many records were skipped. */
+  public final long maxBadRecords;
+  /** Quality gate: the model directory to compare against, or null for no gate. */
+  public final String baselineModel;
+  /** Quality gate: the largest relative worsening of the metric that still publishes. */
+  public final double maxRegression;
+  public final LossType loss;
+  /** spark.ml's huber epsilon (> 1). */
+  public final double huberDelta;
+  /** CSV/Parquet column of instance weights, or null (every row weighs 1). */
+  public final String weightCol;
+  /** Parquet: the Vector column of features, if the data has it; else the numeric columns. */
+  public final String featuresCol;
+  /** Model directory (ours or Spark ML) to start from, or null. */
+  public final String initModel;
   /** Null = no checkpoints. Not in {@link #toOptionMap()}: checkpoints never change the model. */
   public final String checkpointDir;
   public final int checkpointInterval;
@@ -57,6 +100,35 @@ public final class TrainConfig implements Serializable {
     numPartitions = b.numPartitions;
     validationFraction = b.validationFraction;
     overwrite = b.overwrite;
+    stepSizeAuto = b.stepSizeAuto;
+    optimizer = b.optimizer;
+    momentum = b.momentum;
+    beta1 = b.beta1;
+    beta2 = b.beta2;
+    rho = b.rho;
+    epsilon = b.epsilon;
+    averaging = b.averaging;
+    averagingStart = b.averagingStart;
+    decay = b.decay;
+    decaySteps = b.decaySteps;
+    elasticNetParam = b.elasticNetParam;
+    updateMode = b.updateMode;
+    localSteps = b.localSteps;
+    lossTol = b.lossTol;
+    patience = b.patience;
+    gradTol = b.gradTol;
+    validationInterval = b.validationInterval;
+    maxTimeMillis = b.maxTimeMillis;
+    maxTime = b.maxTime;
+    badRecords = b.badRecords;
+    maxBadRecords = b.maxBadRecords;
+    baselineModel = b.baselineModel;
+    maxRegression = b.maxRegression;
+    loss = b.loss;
+    huberDelta = b.huberDelta;
+    weightCol = b.weightCol;
+    featuresCol = b.featuresCol;
+    initModel = b.initModel;
     checkpointDir = b.checkpointDir;
     checkpointInterval = b.checkpointInterval;
     resume = b.resume;
@@ -86,6 +158,35 @@ public final class TrainConfig implements Serializable {
     b.numPartitions = numPartitions;
     b.validationFraction = validationFraction;
     b.overwrite = overwrite;
+    b.stepSizeAuto = stepSizeAuto;
+    b.optimizer = optimizer;
+    b.momentum = momentum;
+    b.beta1 = beta1;
+    b.beta2 = beta2;
+    b.rho = rho;
+    b.epsilon = epsilon;
+    b.averaging = averaging;
+    b.averagingStart = averagingStart;
+    b.decay = decay;
+    b.decaySteps = decaySteps;
+    b.elasticNetParam = elasticNetParam;
+    b.updateMode = updateMode;
+    b.localSteps = localSteps;
+    b.lossTol = lossTol;
+    b.patience = patience;
+    b.gradTol = gradTol;
+    b.validationInterval = validationInterval;
+    b.maxTimeMillis = maxTimeMillis;
+    b.maxTime = maxTime;
+    b.badRecords = badRecords;
+    b.maxBadRecords = maxBadRecords;
+    b.baselineModel = baselineModel;
+    b.maxRegression = maxRegression;
+    b.loss = loss;
+    b.huberDelta = huberDelta;
+    b.weightCol = weightCol;
+    b.featuresCol = featuresCol;
+    b.initModel = initModel;
     b.checkpointDir = checkpointDir;
     b.checkpointInterval = checkpointInterval;
     b.resume = resume;
@@ -99,7 +200,7 @@ public final class TrainConfig implements Serializable {
     m.put("label-col", labelCol);
     m.put("num-features", numFeatures);
     m.put("max-iter", maxIter);
-    m.put("step-size", stepSize);
+    m.put("step-size", stepSizeAuto ? (Object) "auto" : (Object) stepSize);
     m.put("lr-schedule", lrSchedule.cliName());
     m.put("mini-batch-fraction", miniBatchFraction);
     m.put("reg-param", regParam);
@@ -110,6 +211,31 @@ public final class TrainConfig implements Serializable {
     m.put("seed", seed);
     m.put("num-partitions", numPartitions);
     m.put("validation-fraction", validationFraction);
+    m.put("optimizer", optimizer.cliName());
+    m.put("momentum", momentum);
+    m.put("beta1", beta1);
+    m.put("beta2", beta2);
+    m.put("rho", rho);
+    m.put("epsilon", epsilon);
+    m.put("averaging", averaging);
+    m.put("averaging-start", averagingStart);
+    m.put("decay", decay);
+    m.put("decay-steps", decaySteps);
+    m.put("elastic-net-param", elasticNetParam);
+    m.put("update-mode", updateMode.cliName());
+    m.put("local-steps", localSteps);
+    m.put("loss-tol", lossTol);
+    m.put("patience", patience);
+    m.put("grad-tol", gradTol);
+    m.put("validation-interval", validationInterval);
+    m.put("max-time", maxTime);
+    m.put("bad-records", badRecords.cliName());
+    m.put("max-bad-records", maxBadRecords);
+    m.put("max-regression", maxRegression);
+    m.put("loss", loss.cliName());
+    m.put("huber-delta", huberDelta);
+    m.put("weight-col", weightCol);
+    m.put("features-col", featuresCol);
     return m;
   }
 
@@ -133,6 +259,36 @@ public final class TrainConfig implements Serializable {
     private int numPartitions = 0;
     private double validationFraction = 0.0;
     private boolean overwrite = false;
+    private boolean stepSizeAuto = false;
+    private String stepSizeText;
+    private OptimizerKind optimizer = OptimizerKind.SGD;
+    private double momentum = 0.9;
+    private double beta1 = 0.9;
+    private double beta2 = 0.999;
+    private double rho = 0.99;
+    private double epsilon = 1e-8;
+    private boolean averaging = false;
+    private int averagingStart = 1;
+    private double decay = 0.99;
+    private int decaySteps = 100;
+    private double elasticNetParam = 0.0;
+    private UpdateMode updateMode = UpdateMode.GRADIENT;
+    private int localSteps = 0;
+    private double lossTol = 0.0;
+    private int patience = 5;
+    private double gradTol = 0.0;
+    private int validationInterval = 10;
+    private long maxTimeMillis = 0;
+    private String maxTime = "0";
+    private BadRecordMode badRecords = BadRecordMode.FAIL;
+    private long maxBadRecords = 100L;
+    private String baselineModel;
+    private double maxRegression = 0.0;
+    private LossType loss = LossType.SQUARED;
+    private double huberDelta = 1.35;
+    private String weightCol;
+    private String featuresCol = "features";
+    private String initModel;
     private String checkpointDir;
     private int checkpointInterval = 10;
     private boolean resume = false;
@@ -143,7 +299,9 @@ public final class TrainConfig implements Serializable {
     public Builder labelCol(String v) { labelCol = v; return this; }
     public Builder numFeatures(int v) { numFeatures = v; return this; }
     public Builder maxIter(int v) { maxIter = v; return this; }
-    public Builder stepSize(double v) { stepSize = v; return this; }
+    public Builder stepSize(double v) { stepSize = v; stepSizeAuto = false; stepSizeText = null; return this; }
+    /** A number, or "auto"; checked in {@link #build()}. */
+    public Builder stepSize(String v) { stepSizeText = v; return this; }
     public Builder lrSchedule(LrSchedule v) { lrSchedule = v; return this; }
     public Builder miniBatchFraction(double v) { miniBatchFraction = v; return this; }
     public Builder regParam(double v) { regParam = v; return this; }
@@ -155,19 +313,75 @@ public final class TrainConfig implements Serializable {
     public Builder numPartitions(int v) { numPartitions = v; return this; }
     public Builder validationFraction(double v) { validationFraction = v; return this; }
     public Builder overwrite(boolean v) { overwrite = v; return this; }
+    public Builder optimizer(OptimizerKind v) { optimizer = v; return this; }
+    public Builder momentum(double v) { momentum = v; return this; }
+    public Builder beta1(double v) { beta1 = v; return this; }
+    public Builder beta2(double v) { beta2 = v; return this; }
+    public Builder rho(double v) { rho = v; return this; }
+    public Builder epsilon(double v) { epsilon = v; return this; }
+    public Builder averaging(boolean v) { averaging = v; return this; }
+    public Builder averagingStart(int v) { averagingStart = v; return this; }
+    public Builder decay(double v) { decay = v; return this; }
+    public Builder decaySteps(int v) { decaySteps = v; return this; }
+    public Builder elasticNetParam(double v) { elasticNetParam = v; return this; }
+    public Builder updateMode(UpdateMode v) { updateMode = v; return this; }
+    public Builder localSteps(int v) { localSteps = v; return this; }
+    public Builder lossTol(double v) { lossTol = v; return this; }
+    public Builder patience(int v) { patience = v; return this; }
+    public Builder gradTol(double v) { gradTol = v; return this; }
+    public Builder validationInterval(int v) { validationInterval = v; return this; }
+    /** A duration ({@link Durations}); checked in {@link #build()}. */
+    public Builder maxTime(String v) { maxTime = v; return this; }
+    public Builder badRecords(BadRecordMode v) { badRecords = v; return this; }
+    public Builder maxBadRecords(long v) { maxBadRecords = v; return this; }
+    public Builder baselineModel(String v) { baselineModel = v; return this; }
+    public Builder maxRegression(double v) { maxRegression = v; return this; }
+    public Builder loss(LossType v) { loss = v; return this; }
+    public Builder huberDelta(double v) { huberDelta = v; return this; }
+    /** Null or blank = no weight column. */
+    public Builder weightCol(String v) { weightCol = v == null || v.isBlank() ? null : v; return this; }
+    public Builder featuresCol(String v) { featuresCol = v; return this; }
+    /** Null or blank = start from zero. */
+    public Builder initModel(String v) { initModel = v == null || v.isBlank() ? null : v; return this; }
     public Builder checkpointDir(String v) { checkpointDir = v == null || v.isBlank() ? null : v; return this; }
     public Builder checkpointInterval(int v) { checkpointInterval = v; return this; }
     public Builder resume(boolean v) { resume = v; return this; }
 
     /** Checks every option; the first problem found is thrown as a {@link ConfigException}. */
     public TrainConfig build() {
-      require(dataPath != null && !dataPath.isBlank(), "--data is required");
       require(outputPath != null && !outputPath.isBlank(), "--output is required");
+      return buildForInput();
+    }
+
+    /**
+     * As {@link #build()} without requiring an output path: the input side of a run, for the
+     * commands that read data with the training options but write no model (predict, evaluate).
+     */
+    public TrainConfig buildForInput() {
+      require(dataPath != null && !dataPath.isBlank(), "--data is required");
       require(labelCol != null && !labelCol.isBlank(), "--label-col must not be empty");
       require(numFeatures >= 0, "--num-features must be >= 1, or 0 to infer it (got " + numFeatures + ")");
       require(maxIter >= 1, "--max-iter must be >= 1 (got " + maxIter + ")");
-      requireFinite(stepSize, "--step-size");
-      require(stepSize > 0, "--step-size must be > 0 (got " + stepSize + ")");
+      if (stepSizeText != null) {
+        String t = stepSizeText.trim();
+        if (t.equalsIgnoreCase("auto")) {
+          stepSizeAuto = true;
+        } else {
+          try {
+            stepSize = Double.parseDouble(t);
+          } catch (NumberFormatException e) {
+            throw new ConfigException("--step-size must be a number or auto (got '" + stepSizeText + "')");
+          }
+          stepSizeAuto = false;
+        }
+        stepSizeText = null;
+      }
+      if (stepSizeAuto) {
+        stepSize = Double.NaN;
+      } else {
+        requireFinite(stepSize, "--step-size");
+        require(stepSize > 0, "--step-size must be > 0 (got " + stepSize + ")");
+      }
       requireFinite(miniBatchFraction, "--mini-batch-fraction");
       require(miniBatchFraction > 0 && miniBatchFraction <= 1,
           "--mini-batch-fraction must be in (0, 1] (got " + miniBatchFraction + ")");
@@ -182,6 +396,56 @@ public final class TrainConfig implements Serializable {
       requireFinite(validationFraction, "--validation-fraction");
       require(validationFraction >= 0 && validationFraction < 1,
           "--validation-fraction must be in [0, 1) (got " + validationFraction + ")");
+      require(optimizer != null, "--optimizer is required");
+      requireUnit(momentum, "--momentum");
+      requireUnit(beta1, "--beta1");
+      requireUnit(beta2, "--beta2");
+      requireUnit(rho, "--rho");
+      requireFinite(epsilon, "--epsilon");
+      require(epsilon > 0, "--epsilon must be > 0 (got " + epsilon + ")");
+      require(averagingStart >= 1, "--averaging-start must be >= 1 (got " + averagingStart + ")");
+      requireFinite(decay, "--decay");
+      require(decay >= 0, "--decay must be >= 0 (got " + decay + ")");
+      if (lrSchedule == LrSchedule.EXPONENTIAL || lrSchedule == LrSchedule.STEP) {
+        require(decay > 0 && decay <= 1, "--decay must be in (0, 1] for --lr-schedule "
+            + lrSchedule.cliName() + " (got " + decay + ")");
+      }
+      require(decaySteps >= 1, "--decay-steps must be >= 1 (got " + decaySteps + ")");
+      requireFinite(elasticNetParam, "--elastic-net-param");
+      require(elasticNetParam >= 0 && elasticNetParam <= 1,
+          "--elastic-net-param must be in [0, 1] (got " + elasticNetParam + ")");
+      require(updateMode != null, "--update-mode is required");
+      require(localSteps >= 0, "--local-steps must be >= 1, or 0 for one step per sampled row (got "
+          + localSteps + ")");
+      require(updateMode == UpdateMode.GRADIENT || !stepSizeAuto,
+          "--step-size auto probes full-batch steps and cannot pick a per-example rate for "
+          + "--update-mode model-averaging; give --step-size X");
+      require(updateMode == UpdateMode.GRADIENT || optimizer == OptimizerKind.SGD,
+          "--update-mode model-averaging runs plain per-example SGD in the tasks and averages the "
+          + "weights; --optimizer must be sgd (got " + optimizer.cliName() + ")");
+      requireFinite(lossTol, "--loss-tol");
+      require(lossTol >= 0, "--loss-tol must be >= 0 (got " + lossTol + ")");
+      require(patience >= 1, "--patience must be >= 1 (got " + patience + ")");
+      requireFinite(gradTol, "--grad-tol");
+      require(gradTol >= 0, "--grad-tol must be >= 0 (got " + gradTol + ")");
+      require(validationInterval >= 0, "--validation-interval must be >= 1, or 0 for no early "
+          + "stopping (got " + validationInterval + ")");
+      maxTimeMillis = Durations.parseMillis("--max-time", maxTime);
+      maxTime = maxTime.trim();
+      require(badRecords != null, "--bad-records must be fail or skip");
+      require(maxBadRecords >= 0, "--max-bad-records must be >= 0 (got " + maxBadRecords + ")");
+      require(baselineModel == null || !baselineModel.isBlank(), "--baseline-model must not be empty");
+      requireFinite(maxRegression, "--max-regression");
+      require(maxRegression >= 0, "--max-regression must be >= 0, a relative worsening such as 0.05 "
+          + "for 5% (got " + maxRegression + ")");
+      require(loss != null, "--loss is required");
+      requireFinite(huberDelta, "--huber-delta");
+      require(huberDelta > 1.0, "--huber-delta must be > 1, as spark.ml's epsilon (got " + huberDelta + ")");
+      require(featuresCol != null && !featuresCol.isBlank(), "--features-col must not be empty");
+      require(weightCol == null || !weightCol.equals(labelCol),
+          "--weight-col and --label-col name the same column '" + labelCol + "'");
+      require(weightCol == null || format != DataFormat.LIBSVM,
+          "--weight-col needs CSV or Parquet input (LIBSVM has no named columns)");
       require(checkpointInterval >= 1, "--checkpoint-interval must be >= 1 (got " + checkpointInterval + ")");
       require(!resume || checkpointDir != null, "--resume needs --checkpoint-dir (the directory to resume from)");
       return new TrainConfig(this);
@@ -191,6 +455,11 @@ public final class TrainConfig implements Serializable {
       if (!ok) {
         throw new ConfigException(message);
       }
+    }
+
+    private static void requireUnit(double v, String name) {
+      requireFinite(v, name);
+      require(v >= 0 && v < 1, name + " must be in [0, 1) (got " + v + ")");
     }
 
     private static void requireFinite(double v, String name) {

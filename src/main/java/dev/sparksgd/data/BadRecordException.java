@@ -7,4 +7,9 @@ public class BadRecordException extends RuntimeException {
   public BadRecordException(String location, String problem) {
     super(location + ": " + problem, null, false, false);
   }
+
+  /** A problem with the records as a whole (e.g. too many skipped), already worded. */
+  public BadRecordException(String message) {
+    super(message, null, false, false);
+  }
 }

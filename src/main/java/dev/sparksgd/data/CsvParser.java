@@ -4,16 +4,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses numeric CSV rows against a header: one column is the label, every other column a
- * feature in header order. Every value must be present and a finite number.
+ * Parses numeric CSV rows against a header: one column is the label, one may hold instance
+ * weights, every other column is a feature in header order. Every value must be present and a
+ * finite number; a weight must also be >= 0.
  */
 public final class CsvParser {
   private final String[] header;
   private final int labelIndex;
+  private final int weightIndex;
 
   public CsvParser(String[] header, int labelIndex) {
+    this(header, labelIndex, -1);
+  }
+
+  /**
+   * @param labelIndex the label column, or -1 when there is none (rows to score)
+   * @param weightIndex the weight column, or -1
+   */
+  public CsvParser(String[] header, int labelIndex, int weightIndex) {
     this.header = header;
     this.labelIndex = labelIndex;
+    this.weightIndex = weightIndex;
   }
 
   /** The header's columns (quotes and surrounding spaces removed). */
@@ -29,11 +40,11 @@ public final class CsvParser {
     return cols.toArray(new String[0]);
   }
 
-  /** The feature names: the header without the label column. */
+  /** The feature names: the header without the label and weight columns. */
   public String[] featureNames() {
-    String[] names = new String[header.length - 1];
+    String[] names = new String[numFeatures()];
     for (int i = 0, k = 0; i < header.length; i++) {
-      if (i != labelIndex) {
+      if (i != labelIndex && i != weightIndex) {
         names[k++] = header[i];
       }
     }
@@ -41,7 +52,7 @@ public final class CsvParser {
   }
 
   public int numFeatures() {
-    return header.length - 1;
+    return header.length - (labelIndex >= 0 ? 1 : 0) - (weightIndex >= 0 ? 1 : 0);
   }
 
   /** Fills {@code out} with all features (dense, 0-based); false for a blank line. */
@@ -67,6 +78,11 @@ public final class CsvParser {
       double v = LibsvmParser.parseNumber(text, "column '" + header[col] + "' value");
       if (col == labelIndex) {
         out.label = v;
+      } else if (col == weightIndex) {
+        if (v < 0) {
+          throw new RecordException("weight (column '" + header[col] + "') is " + text + "; weights must be >= 0");
+        }
+        out.weight = v;
       } else {
         out.add(feature++, v);
       }

@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
- * Reads LIBSVM or CSV from any Hadoop path (file, directory, glob), validates every record once,
- * packs each input split into blocks (LIBSVM as CSR unless dense enough, CSV dense) and caches
- * them. Whether a row is held out depends only on (seed, file name, byte offset), never on
- * partitioning or where the files live.
+ * Reads LIBSVM, CSV or Parquet from any Hadoop path (file, directory, glob), validates every
+ * record once, packs each input split into blocks (LIBSVM as CSR unless dense enough, CSV dense)
+ * and caches them. Whether a row is held out depends only on (seed, file name, byte offset or
+ * Parquet row index), never on partitioning or where the files live.
  */
 public final class DataLoader {
   private static final Logger LOG = LoggerFactory.getLogger(DataLoader.class);
@@ -44,14 +44,32 @@ public final class DataLoader {
   }
 
   public static Dataset load(JavaSparkContext sc, TrainConfig cfg) {
+    return load(sc, cfg, null);
+  }
+
+  /**
+   * @param parquetFeatures for Parquet input without a Vector column: the feature columns to take
+   *     by name (a model's), or null for every numeric column but the label and weight
+   */
+  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures) {
     Configuration hadoop = sc.hadoopConfiguration();
     List<Path> files = listInput(hadoop, cfg.dataPath);
     List<String> names = new ArrayList<>();
     files.forEach(f -> names.add(f.getName()));
     DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
+    int wanted = cfg.numPartitions > 0 ? cfg.numPartitions : sc.defaultParallelism();
+    if (format == DataFormat.PARQUET) {
+      ParquetInput in = ParquetInput.open(cfg, true, parquetFeatures);
+      return finish(sc, cfg, format, in.blocks(cfg), wanted, in.numFeatures(), in.featureNames(), null, null);
+    }
+    if (cfg.weightCol != null && format == DataFormat.LIBSVM) {
+      throw new ConfigException("--weight-col needs CSV or Parquet input; " + cfg.dataPath
+          + " is read as LIBSVM, which has no named columns (give --format if it is CSV)");
+    }
     boolean csv = format == DataFormat.CSV;
     String[] header = null;
     int labelIndex = -1;
+    int weightIndex = -1;
     int denseCols = 0;
     if (csv) {
       String first = firstLine(hadoop, files.get(0));
@@ -64,14 +82,20 @@ public final class DataLoader {
         throw new ConfigException(files.get(0) + ": no label column '" + cfg.labelCol
             + "' in the header (columns: " + String.join(", ", header) + "); give --label-col");
       }
-      denseCols = header.length - 1;
+      if (cfg.weightCol != null) {
+        weightIndex = Arrays.asList(header).indexOf(cfg.weightCol);
+        if (weightIndex < 0) {
+          throw new ConfigException(files.get(0) + ": no weight column '" + cfg.weightCol
+              + "' in the header (columns: " + String.join(", ", header) + ")");
+        }
+      }
+      denseCols = new CsvParser(header, labelIndex, weightIndex).numFeatures();
       if (cfg.numFeatures > 0 && cfg.numFeatures != denseCols) {
         throw new ConfigException("--num-features " + cfg.numFeatures + " but the CSV has "
             + denseCols + " feature columns");
       }
     }
 
-    int wanted = cfg.numPartitions > 0 ? cfg.numPartitions : sc.defaultParallelism();
     @SuppressWarnings("unchecked")
     JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
         cfg.dataPath, TextInputFormat.class, LongWritable.class, Text.class, wanted);
@@ -79,21 +103,23 @@ public final class DataLoader {
     final String[] fHeader = header;
     final String headerLine = header == null ? null : String.join(",", header);
     final int fLabelIndex = labelIndex;
+    final int fWeightIndex = weightIndex;
+    final boolean classification = cfg.loss.isClassification();
     final int fDenseCols = denseCols;
     final int numFeaturesLimit = cfg.numFeatures;
     final double holdoutFraction = cfg.validationFraction;
     final long seed = cfg.seed;
+    final BadRecordPolicy badRecords = new BadRecordPolicy(cfg.badRecords, cfg.maxBadRecords);
+    final BadRecordPolicy.Tally rejected = badRecords.newTally(sc);
     JavaRDD<Block> blocks = lines.mapPartitionsWithInputSplit(
         (InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
           String file = ((FileSplit) split).getPath().toString();
           // The file's name, not its full path: the same files moved elsewhere split the same way.
           long fileHash = ((FileSplit) split).getPath().getName().hashCode();
           LibsvmParser libsvm = fHeader == null ? new LibsvmParser(numFeaturesLimit) : null;
-          CsvParser csvParser = fHeader == null ? null : new CsvParser(fHeader, fLabelIndex);
+          CsvParser csvParser = fHeader == null ? null : new CsvParser(fHeader, fLabelIndex, fWeightIndex);
           ParsedRecord rec = new ParsedRecord();
-          BlockBuilder train = new BlockBuilder(fHeader == null, fDenseCols, false);
-          BlockBuilder hold = new BlockBuilder(fHeader == null, fDenseCols, true);
-          List<Block> out = new ArrayList<>();
+          PartitionBlocks out = new PartitionBlocks(fHeader == null, fDenseCols);
           while (it.hasNext()) {
             Tuple2<LongWritable, Text> kv = it.next();
             long offset = kv._1().get();
@@ -102,34 +128,41 @@ public final class DataLoader {
             try {
               if (csvParser != null && offset == 0) {
                 if (!String.join(",", CsvParser.splitHeader(line)).equals(headerLine)) {
-                  throw new RecordException("this file's header differs from the first file's ("
-                      + headerLine + ")");
+                  // Never skippable: the rows below it would be read against the wrong columns.
+                  throw new BadRecordException(LineLocator.describe(file, offset),
+                      "this file's header differs from the first file's (" + headerLine + ")");
                 }
                 continue;
               }
               ok = csvParser != null ? csvParser.parse(line, rec) : libsvm.parse(line, rec);
+              if (ok && classification) {
+                Labels.checkBinary(rec.label);
+              }
             } catch (RecordException e) {
-              throw new BadRecordException(LineLocator.describe(file, offset), e.getMessage());
+              badRecords.reject(file, offset, e.getMessage(), rejected);
+              continue;
             }
             if (!ok) {
               continue;
             }
-            boolean isHoldout = holdoutFraction > 0
-                && Seeds.unitInterval(Seeds.derive(seed, 0x486f6c64L, fileHash, offset)) < holdoutFraction;
-            BlockBuilder b = isHoldout ? hold : train;
-            b.add(rec);
-            if (b.isFull()) {
-              out.add(b.build());
-            }
+            out.add(rec, isHoldout(holdoutFraction, seed, fileHash, offset));
           }
-          if (!train.isEmpty()) {
-            out.add(train.build());
-          }
-          if (!hold.isEmpty()) {
-            out.add(hold.build());
-          }
-          return out.iterator();
+          return out.finish();
         }, false);
+    String[] featureNames = csv ? new CsvParser(header, labelIndex, weightIndex).featureNames() : null;
+    return finish(sc, cfg, format, blocks, wanted, csv ? denseCols : -1, featureNames, badRecords, rejected);
+  }
+
+  /**
+   * Partitions, caches and summarizes the blocks of any format.
+   *
+   * @param fixedNumFeatures the feature count the format fixes, or -1 to infer it (LIBSVM)
+   * @param badRecords the text formats' bad-record policy and its tally; null for Parquet, whose
+   *     bad values always fail
+   */
+  static Dataset finish(JavaSparkContext sc, TrainConfig cfg, DataFormat format, JavaRDD<Block> blocks,
+      int wanted, int fixedNumFeatures, String[] featureNames, BadRecordPolicy badRecords,
+      BadRecordPolicy.Tally rejected) {
     if (blocks.getNumPartitions() > wanted) {
       blocks = blocks.coalesce(wanted, false);
     } else if (blocks.getNumPartitions() < wanted && cfg.numPartitions > 0) {
@@ -152,19 +185,53 @@ public final class DataLoader {
     } finally {
       sc.setJobDescription(null);
     }
-    int numFeatures = csv ? denseCols : Math.max(cfg.numFeatures, summary.requiredFeatures);
+    RejectedRecords skipped = RejectedRecords.NONE;
+    if (badRecords != null) {
+      try {
+        skipped = badRecords.check(rejected);
+      } catch (BadRecordException e) {
+        blocks.unpersist(false);
+        throw e;
+      }
+    }
+    int numFeatures = fixedNumFeatures >= 0 ? fixedNumFeatures
+        : Math.max(cfg.numFeatures, summary.requiredFeatures);
     summary.stats.resize(numFeatures);
     if (summary.trainRows == 0) {
       blocks.unpersist(false);
       throw new ConfigException("--data " + cfg.dataPath + ": no training rows"
-          + (summary.holdoutRows > 0 ? " (all " + summary.holdoutRows + " rows went to the holdout)" : " (the input is empty)"));
+          + (summary.holdoutRows > 0 ? " (all " + summary.holdoutRows + " rows went to the holdout)"
+          : skipped.count() > 0 ? " (all " + skipped.count() + " records were bad and skipped)" : " (the input is empty)"));
     }
     LOG.info("loaded {} training and {} holdout rows, {} features, {} partitions, {} MB cached",
         summary.trainRows, summary.holdoutRows, numFeatures, blocks.getNumPartitions(),
         String.format("%.1f", summary.bytes / 1e6));
-    String[] featureNames = csv ? new CsvParser(header, labelIndex).featureNames() : null;
-    return new Dataset(blocks, format, numFeatures, featureNames, summary.stats, summary.trainRows,
-        summary.holdoutRows, summary.bytes);
+    for (RejectedRecords.Sample r : skipped.samples()) {
+      LOG.warn("skipped bad record {}", r.describe());
+    }
+    if (skipped.count() > 0) {
+      LOG.warn("skipped {} bad record(s) in all (--bad-records skip, --max-bad-records {})",
+          skipped.count(), cfg.maxBadRecords);
+    }
+    String encoding = null;
+    if (cfg.loss.isClassification()) {
+      try {
+        encoding = Labels.encoding(summary.labelKinds, "--data " + cfg.dataPath);
+      } catch (ConfigException e) {
+        blocks.unpersist(false);
+        throw e;
+      }
+    }
+    Dataset ds = new Dataset(blocks, format, numFeatures, featureNames, summary.stats, summary.trainRows,
+        summary.holdoutRows, summary.bytes, encoding, summary.trainLabelKinds);
+    ds.rejected = skipped;
+    return ds;
+  }
+
+  /** Whether the row at {@code position} (byte offset or row index) of a file is held out. */
+  static boolean isHoldout(double fraction, long seed, long fileNameHash, long position) {
+    return fraction > 0
+        && Seeds.unitInterval(Seeds.derive(seed, 0x486f6c64L, fileNameHash, position)) < fraction;
   }
 
   /** The data files a path names (a file, a directory's visible files, or a glob's matches). */
@@ -201,7 +268,7 @@ public final class DataLoader {
     }
   }
 
-  private static String firstLine(Configuration hadoop, Path file) {
+  static String firstLine(Configuration hadoop, Path file) {
     try {
       FileSystem fs = file.getFileSystem(hadoop);
       CompressionCodec codec = new CompressionCodecFactory(hadoop).getCodec(file);
@@ -223,14 +290,20 @@ public final class DataLoader {
     long holdoutRows;
     long bytes;
     int requiredFeatures;
+    /** {@link Labels#kinds} of every row, and of the training rows. */
+    int labelKinds;
+    int trainLabelKinds;
 
     void add(Block b) {
       bytes += b.sizeInBytes();
       requiredFeatures = Math.max(requiredFeatures, b.requiredFeatures());
+      int kinds = Labels.kinds(b.labels);
+      labelKinds |= kinds;
       if (b.holdout) {
         holdoutRows += b.numRows;
       } else {
         trainRows += b.numRows;
+        trainLabelKinds |= kinds;
         stats.merge(FeatureStats.ofBlock(b));
       }
     }
@@ -241,6 +314,8 @@ public final class DataLoader {
       holdoutRows += o.holdoutRows;
       bytes += o.bytes;
       requiredFeatures = Math.max(requiredFeatures, o.requiredFeatures);
+      labelKinds |= o.labelKinds;
+      trainLabelKinds |= o.trainLabelKinds;
       return this;
     }
   }

@@ -16,9 +16,22 @@ public final class Dataset {
   public final long trainRows;
   public final long holdoutRows;
   public final long cachedBytes;
+  /** Records left out by --bad-records skip (set by the loader after the load pass). */
+  RejectedRecords rejected = RejectedRecords.NONE;
+  /** {@link Labels#ZERO_ONE} or {@link Labels#PLUS_MINUS_ONE} for a classification loss, else null. */
+  public final String labelEncoding;
+  /** Which binary label values the training rows hold (see {@link Labels}). */
+  final int trainLabelKinds;
 
   Dataset(JavaRDD<Block> blocks, DataFormat format, int numFeatures, String[] featureNames, FeatureStats stats,
       long trainRows, long holdoutRows, long cachedBytes) {
+    this(blocks, format, numFeatures, featureNames, stats, trainRows, holdoutRows, cachedBytes, null, 0);
+  }
+
+  Dataset(JavaRDD<Block> blocks, DataFormat format, int numFeatures, String[] featureNames, FeatureStats stats,
+      long trainRows, long holdoutRows, long cachedBytes, String labelEncoding, int trainLabelKinds) {
+    this.labelEncoding = labelEncoding;
+    this.trainLabelKinds = trainLabelKinds;
     this.blocks = blocks;
     this.format = format;
     this.numFeatures = numFeatures;
@@ -27,6 +40,30 @@ public final class Dataset {
     this.trainRows = trainRows;
     this.holdoutRows = holdoutRows;
     this.cachedBytes = cachedBytes;
+  }
+
+  public RejectedRecords rejected() {
+    return rejected;
+  }
+
+  /** True when the training rows hold both classes (for a classification loss). */
+  public boolean hasBothClasses() {
+    return Labels.bothClasses(trainLabelKinds);
+  }
+
+  /**
+   * The same data seen with more features: LIBSVM rows simply lack the higher indices (a model
+   * to start from may know more features than this data set happens to use).
+   */
+  public Dataset withNumFeatures(int n) {
+    if (n < numFeatures || featureNames != null) {
+      throw new IllegalArgumentException("cannot widen " + numFeatures + " named/fixed features to " + n);
+    }
+    FeatureStats wider = new FeatureStats(0).merge(stats).resize(n);
+    Dataset wide = new Dataset(blocks, format, n, null, wider, trainRows, holdoutRows, cachedBytes,
+        labelEncoding, trainLabelKinds);
+    wide.rejected = rejected;
+    return wide;
   }
 
   public int numPartitions() {

@@ -5,14 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparksgd.loss.HuberLoss;
+import dev.sparksgd.loss.LogisticLoss;
+import dev.sparksgd.loss.Loss;
+import dev.sparksgd.loss.Losses;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A linear model in original feature units: prediction = weights·x + intercept. It also carries
- * what model.json records about how it was made (options, feature statistics, stop reason).
+ * A linear model in original feature units: margin = weights·x + intercept. A regression predicts
+ * the margin; a classifier (logistic, hinge) predicts the positive class when the margin is > 0,
+ * in the label encoding it was trained on, and logistic also gives P(positive) = 1/(1 + e^−margin).
+ * It also carries what model.json records about how it was made (options, feature statistics,
+ * stop reason).
  */
 public final class LinearModel implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -31,10 +38,36 @@ public final class LinearModel implements Serializable {
   public final Map<String, Object> options;
   public final int iterations;
   public final String stopReason;
+  /** "0/1" or "-1/+1" for a classifier, null for a regression. */
+  public final String labelEncoding;
+  /** Huber only (else NaN): spark.ml's epsilon and the fitted scale σ. */
+  public final double epsilon;
+  public final double scale;
 
   public LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
       double[] featureMean, double[] featureStd, Map<String, Object> options, int iterations,
       String stopReason) {
+    this(weights, intercept, loss, featureNames, featureMean, featureStd, options, iterations, stopReason,
+        null, Double.NaN, Double.NaN);
+  }
+
+  public LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
+      double[] featureMean, double[] featureStd, Map<String, Object> options, int iterations,
+      String stopReason, String labelEncoding, double epsilon, double scale) {
+    if (!Losses.NAMES.contains(loss)) {
+      throw new IllegalArgumentException("unknown loss '" + loss + "' (one of " + Losses.NAMES + ")");
+    }
+    if (loss.equals("huber") && !(epsilon > 1.0 && scale > 0 && Double.isFinite(scale))) {
+      throw new IllegalArgumentException("a huber model needs epsilon > 1 and scale > 0 (got "
+          + epsilon + ", " + scale + ")");
+    }
+    boolean classifier = Losses.isClassification(loss);
+    this.labelEncoding = classifier ? (labelEncoding == null ? "0/1" : labelEncoding) : null;
+    if (classifier && !this.labelEncoding.equals("0/1") && !this.labelEncoding.equals("-1/+1")) {
+      throw new IllegalArgumentException("labelEncoding must be 0/1 or -1/+1 (got " + labelEncoding + ")");
+    }
+    this.epsilon = loss.equals("huber") ? epsilon : Double.NaN;
+    this.scale = loss.equals("huber") ? scale : Double.NaN;
     this.weights = weights;
     this.intercept = intercept;
     this.loss = loss;
@@ -50,12 +83,68 @@ public final class LinearModel implements Serializable {
     return weights.length;
   }
 
+  public boolean isClassifier() {
+    return labelEncoding != null;
+  }
+
+  /** linear-regression (squared, huber), logistic-regression or linear-svm (hinge). */
+  public String modelType() {
+    switch (loss) {
+      case "logistic": return "logistic-regression";
+      case "hinge": return "linear-svm";
+      default: return "linear-regression";
+    }
+  }
+
+  /** The loss this model was trained with, its parameters (huber's scale) bound. */
+  public Loss lossFunction() {
+    return loss.equals("huber") ? HuberLoss.withScale(epsilon, scale)
+        : Losses.byName(loss, HuberLoss.DEFAULT_EPSILON);
+  }
+
+  public double margin(double[] x) {
+    double s = intercept;
+    for (int j = 0; j < weights.length; j++) {
+      s += weights[j] * x[j];
+    }
+    return s;
+  }
+
+  /** weights·x + intercept for a sparse x (0-based indices below {@link #numFeatures()}). */
+  public double margin(int nnz, int[] indices, double[] values) {
+    double s = intercept;
+    for (int k = 0; k < nnz; k++) {
+      s += weights[indices[k]] * values[k];
+    }
+    return s;
+  }
+
+  /** The prediction from a margin: the margin itself, or the class label in the model's encoding. */
+  public double predictFromMargin(double margin) {
+    if (!isClassifier()) {
+      return margin;
+    }
+    return margin > 0 ? 1.0 : labelEncoding.equals("-1/+1") ? -1.0 : 0.0;
+  }
+
+  /** P(positive class) for logistic regression; NaN for the other models. */
+  public double probabilityFromMargin(double margin) {
+    return loss.equals("logistic") ? LogisticLoss.sigmoid(margin) : Double.NaN;
+  }
+
   public String toJson() {
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
     root.put("formatVersion", FORMAT_VERSION);
-    root.put("modelType", "linear-regression");
+    root.put("modelType", modelType());
     root.put("loss", loss);
+    if (isClassifier()) {
+      root.put("labelEncoding", labelEncoding);
+    }
+    if (loss.equals("huber")) {
+      root.put("epsilon", epsilon);
+      root.put("scale", scale);
+    }
     root.put("numFeatures", weights.length);
     root.set("weights", doubles(weights));
     root.put("intercept", intercept);
@@ -116,16 +205,19 @@ public final class LinearModel implements Serializable {
     @SuppressWarnings("unchecked")
     Map<String, Object> options = root.has("options")
         ? JSON.convertValue(root.get("options"), LinkedHashMap.class) : Map.of();
-    return new LinearModel(w, b.asDouble(), root.path("loss").asText("squared"), names, mean, std,
-        options, root.path("iterations").asInt(0), root.path("stopReason").asText(null));
+    String loss = root.path("loss").asText("squared");
+    if (!Losses.NAMES.contains(loss)) {
+      throw new IllegalArgumentException("unknown loss '" + loss + "'");
+    }
+    return new LinearModel(w, b.asDouble(), loss, names, mean, std,
+        options, root.path("iterations").asInt(0), root.path("stopReason").asText(null),
+        root.path("labelEncoding").asText(null), root.path("epsilon").asDouble(Double.NaN),
+        root.path("scale").asDouble(Double.NaN));
   }
 
+  /** The prediction for raw features x: {@link #predictFromMargin} of weights·x + intercept. */
   public double predict(double[] x) {
-    double s = intercept;
-    for (int j = 0; j < weights.length; j++) {
-      s += weights[j] * x[j];
-    }
-    return s;
+    return predictFromMargin(margin(x));
   }
 
   private static ArrayNode doubles(double[] v) {

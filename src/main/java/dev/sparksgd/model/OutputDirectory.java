@@ -4,6 +4,7 @@ import dev.sparksgd.config.ConfigException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -37,9 +38,35 @@ public final class OutputDirectory {
     }
   }
 
-  /** Writes {@code files} (name → content) as the directory {@code output}. */
+  /** Writes more content into the not yet published directory. */
+  @FunctionalInterface
+  public interface ContentWriter {
+    void write(Path dir) throws IOException;
+  }
+
+  /** Writes {@code files} (name → text, written as UTF-8) as the directory {@code output}. */
   public static void publish(Configuration conf, String output, boolean overwrite,
       Map<String, String> files) throws IOException {
+    publish(conf, output, overwrite, files, null);
+  }
+
+  /**
+   * Writes {@code files} (name → text), then whatever {@code more} writes into the temporary
+   * directory (e.g. a Spark ML model), as the directory {@code output}.
+   */
+  public static void publish(Configuration conf, String output, boolean overwrite,
+      Map<String, String> files, ContentWriter more) throws IOException {
+    Map<String, byte[]> bytes = new LinkedHashMap<>();
+    files.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    publishBytes(conf, output, overwrite, bytes, more);
+  }
+
+  /**
+   * Writes {@code files} (name → content), then whatever {@code more} (may be null) writes into
+   * the temporary directory, as the directory {@code output}.
+   */
+  public static void publishBytes(Configuration conf, String output, boolean overwrite,
+      Map<String, byte[]> files, ContentWriter more) throws IOException {
     Path target = new Path(output);
     FileSystem fs = target.getFileSystem(conf);
     fs.setWriteChecksum(false); // no .crc side files next to model.json on a local disk
@@ -50,10 +77,13 @@ public final class OutputDirectory {
     Path tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
     try {
       fs.mkdirs(tmp);
-      for (Map.Entry<String, String> f : files.entrySet()) {
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
         try (OutputStream out = fs.create(new Path(tmp, f.getKey()), false)) {
-          out.write(f.getValue().getBytes(StandardCharsets.UTF_8));
+          out.write(f.getValue());
         }
+      }
+      if (more != null) {
+        more.write(fs.makeQualified(tmp));
       }
       if (fs.exists(target)) {
         if (!overwrite) {

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The checkpoints of one run in {@code --checkpoint-dir}, on any Hadoop filesystem.
  *
  * <p>After iteration t with t a multiple of {@code --checkpoint-interval} (and not the iteration a
- * convergence or divergence rule stopped at), the state goes to {@code checkpoint-<t>.json}: it is
+ * convergence, divergence or early-stopping rule stopped at), and after the last iteration of a run
+ * that ran out of iterations or time, the state goes to {@code checkpoint-<t>.json}: it is
  * written under a hidden temporary name, flushed, and renamed to its final name, so a crash
  * mid-write leaves at most a stray temporary file and never a partial checkpoint. Once the new
  * file is in place the older ones are deleted. The newest is kept after a successful run, so a
@@ -116,15 +117,36 @@ public final class Checkpoints {
     return resumed;
   }
 
+  /** Whether the state after iteration t is to be saved: t a multiple of the interval, not saved yet. */
+  public boolean due(int t) {
+    return fs != null && t > lastSaved && t % interval == 0;
+  }
+
   /**
-   * Called with the state after iteration {@code t} once the loop knows it goes on (or ran out
-   * of iterations): saves it when t is a multiple of the interval and not saved yet.
+   * Called with the state after iteration {@code t} once the loop knows it goes on: saves it when
+   * it is {@link #due}.
    */
   public void afterIteration(int t, double[] params, Optimizer optimizer,
       Map<String, double[]> scheduleState, Map<String, double[]> loopState, List<IterationRecord> history) {
-    if (fs == null || t <= lastSaved || t % interval != 0) {
-      return;
+    if (due(t)) {
+      write(t, params, optimizer, scheduleState, loopState, history);
     }
+  }
+
+  /**
+   * Called with the final state of a run that stopped for a reason a longer run would not have
+   * stopped for (max-iter, max-time): saves it whatever the interval, so that such a run continues
+   * from exactly there.
+   */
+  public void atEnd(int t, double[] params, Optimizer optimizer,
+      Map<String, double[]> scheduleState, Map<String, double[]> loopState, List<IterationRecord> history) {
+    if (fs != null && t > lastSaved) {
+      write(t, params, optimizer, scheduleState, loopState, history);
+    }
+  }
+
+  private void write(int t, double[] params, Optimizer optimizer,
+      Map<String, double[]> scheduleState, Map<String, double[]> loopState, List<IterationRecord> history) {
     save(new Checkpoint(t, params.clone(), optimizer.name(), optimizer.state(), scheduleState, loopState,
         List.copyOf(history), fingerprint));
   }

@@ -13,7 +13,9 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * The per-partition work of one iteration: draw the mini-batch by index from (seed, t, p), and sum
  * over it Σ ω·ℓ'(m, y)·x, Σ ω·ℓ', Σ ω·ℓ, Σ ω and the row count, with m = β·x + c on the raw data.
- * The result is one array: [gradient sums (d) | Σ ω·ℓ' | Σ ω·ℓ | Σ ω | rows].
+ * The result is one array: [gradient sums (d) | Σ ω·ℓ' | Σ ω·ℓ | Σ ω | rows | Σ ω·∂ℓ/∂extra_k]
+ * (the last part only for a loss with parameters of its own, which follow the intercept in the
+ * broadcast coefficients).
  */
 final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator<double[]>> {
   private static final long serialVersionUID = 1L;
@@ -53,7 +55,8 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
     double[] coef = rawCoefficients.value();
     double intercept = coef[numFeatures];
     int d = numFeatures;
-    double[] acc = new double[width(d)];
+    double[] acc = new double[width(d) + loss.numExtraParams()];
+    Loss bound = loss.bind(coef, d + 1);
     IndexSampler sampler = fraction >= 1.0 ? null
         : new IndexSampler(fraction, Seeds.derive(seed, iteration, partition));
     long base = 0;
@@ -64,12 +67,12 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
       }
       if (sampler == null) {
         for (int i = 0; i < b.numRows; i++) {
-          accumulate(b, i, coef, intercept, acc, d);
+          accumulate(b, i, coef, intercept, acc, d, bound);
         }
       } else {
         long end = base + b.numRows;
         while (sampler.peek() < end) {
-          accumulate(b, (int) (sampler.peek() - base), coef, intercept, acc, d);
+          accumulate(b, (int) (sampler.peek() - base), coef, intercept, acc, d, bound);
           sampler.advance();
         }
       }
@@ -78,7 +81,8 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
     return List.of(acc).iterator();
   }
 
-  private void accumulate(Block b, int i, double[] coef, double intercept, double[] acc, int d) {
+  private static void accumulate(Block b, int i, double[] coef, double intercept, double[] acc, int d,
+      Loss loss) {
     double m = b.margin(i, coef, intercept);
     double y = b.labels[i];
     double w = b.weight(i);
@@ -88,5 +92,8 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
     acc[d + 1] += w * loss.value(m, y);
     acc[d + 2] += w;
     acc[d + 3] += 1;
+    if (acc.length > d + 4) {
+      loss.addExtraGradient(m, y, w, acc, d + 4);
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.DataLoader;
 import dev.sparksgd.data.Dataset;
+import dev.sparksgd.report.Redact;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -28,8 +29,10 @@ import org.apache.hadoop.fs.Path;
  * the options that change the model, the input files (path, size, modification time) and what
  * loading made of them (rows, features, partitions, a hash of the feature statistics).
  *
- * <p>The options are {@link TrainConfig#toOptionMap()} without {@code max-iter}: a resumed run may
- * train longer or shorter. Paths, --overwrite and the checkpoint options are not in that map.
+ * <p>The options are {@link TrainConfig#toOptionMap()} without {@code max-iter} and
+ * {@code max-time} (a resumed run may train longer or shorter) and {@code max-regression} (the
+ * quality gate judges the finished model only), plus {@code init-model} (the warm start's path).
+ * The output path, --overwrite, --baseline-model and the checkpoint options are not in it.
  *
  * @param options option name → its value as JSON text
  * @param input the data files, sorted by path
@@ -37,7 +40,7 @@ import org.apache.hadoop.fs.Path;
  */
 public record RunFingerprint(Map<String, String> options, List<InputFile> input, DataSummary data) {
   /** Options that may differ between the run that wrote a checkpoint and the one resuming it. */
-  static final Set<String> MAY_DIFFER = Set.of("max-iter");
+  static final Set<String> MAY_DIFFER = Set.of("max-iter", "max-time", "max-regression");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One data file as the file system lists it. */
@@ -69,6 +72,9 @@ public record RunFingerprint(Map<String, String> options, List<InputFile> input,
         }
       }
     }
+    if (cfg.initModel != null) {
+      m.put("init-model", Redact.path(cfg.initModel));
+    }
     return m;
   }
 
@@ -78,7 +84,9 @@ public record RunFingerprint(Map<String, String> options, List<InputFile> input,
       for (Path p : DataLoader.listInput(hadoop, dataPath)) {
         FileSystem fs = p.getFileSystem(hadoop);
         FileStatus st = fs.getFileStatus(p);
-        files.add(new InputFile(fs.makeQualified(p).toString(), st.getLen(), st.getModificationTime()));
+        // A checkpoint is a file like the model: no credential from a path goes into it.
+        files.add(new InputFile(Redact.path(fs.makeQualified(p).toString()), st.getLen(),
+            st.getModificationTime()));
       }
     } catch (IOException e) {
       throw new ConfigException("--data: cannot read " + dataPath + ": " + e.getMessage(), e);

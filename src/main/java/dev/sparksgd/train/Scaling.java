@@ -34,9 +34,13 @@ final class Scaling implements Serializable {
     }
   }
 
-  /** Optimizer parameters [w_0 … w_{d−1}, b] → raw-space coefficients [β, c]. */
+  /**
+   * Optimizer parameters [w_0 … w_{d−1}, b, extra…] → raw-space coefficients [β, c, extra…]; a
+   * loss's extra parameters pass through unchanged.
+   */
   double[] toRaw(double[] params) {
-    double[] raw = new double[numFeatures + 1];
+    double[] raw = new double[params.length];
+    System.arraycopy(params, numFeatures + 1, raw, numFeatures + 1, params.length - numFeatures - 1);
     double c = params[numFeatures];
     for (int j = 0; j < numFeatures; j++) {
       raw[j] = params[j] * invStd[j];
@@ -44,6 +48,21 @@ final class Scaling implements Serializable {
     }
     raw[numFeatures] = c;
     return raw;
+  }
+
+  /** The inverse of {@link #toRaw}: a model in original units → optimizer parameters (warm start). */
+  double[] fromRaw(double[] raw) {
+    double[] params = new double[raw.length];
+    System.arraycopy(raw, numFeatures + 1, params, numFeatures + 1, raw.length - numFeatures - 1);
+    // A constant feature has no optimizer weight; its share of the margin (β·μ on the training
+    // rows) goes into b, as does the centring shift of the others.
+    double b = raw[numFeatures];
+    for (int j = 0; j < numFeatures; j++) {
+      params[j] = invStd[j] > 0 ? raw[j] / invStd[j] : 0.0;
+      b += raw[j] * shift[j];
+    }
+    params[numFeatures] = b;
+    return params;
   }
 
   /**

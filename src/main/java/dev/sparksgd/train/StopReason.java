@@ -5,6 +5,10 @@ public enum StopReason {
   MAX_ITER("max-iter"),
   MIN_STEP_SIZE("min-step-size"),
   TOL("tol"),
+  LOSS_TOL("loss-tol"),
+  GRAD_TOL("grad-tol"),
+  VALIDATION("validation"),
+  MAX_TIME("max-time"),
   DIVERGED("diverged");
 
   private final String label;

@@ -4,8 +4,14 @@ import java.util.List;
 
 /**
  * The outcome of a run: weights in original feature units ({@code coefficients}, {@code intercept}),
- * the optimizer-space parameters they came from, and the history.
+ * the optimizer-space parameters they came from, and the history. {@code chosenStepSize} is the
+ * rate --step-size auto picked (NaN when the step size was given).
  */
 public record TrainResult(double[] coefficients, double intercept, double[] params, int iterations,
-    StopReason stopReason, List<IterationRecord> history, long millis) {
+    StopReason stopReason, List<IterationRecord> history, long millis, double chosenStepSize) {
+
+  public TrainResult(double[] coefficients, double intercept, double[] params, int iterations,
+      StopReason stopReason, List<IterationRecord> history, long millis) {
+    this(coefficients, intercept, params, iterations, stopReason, history, millis, Double.NaN);
+  }
 }

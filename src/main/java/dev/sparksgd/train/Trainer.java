@@ -1,17 +1,20 @@
 package dev.sparksgd.train;
 
-import dev.sparksgd.config.LrSchedule;
+import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.loss.Loss;
 import dev.sparksgd.optim.LearningRate;
+import dev.sparksgd.optim.LossFeedback;
 import dev.sparksgd.optim.Optimizer;
 import dev.sparksgd.optim.Regularizer;
-import dev.sparksgd.optim.Sgd;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -20,115 +23,374 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver loop: broadcast the weights, sum partial gradients over the sampled mini-batches in
- * partition order, take an optimizer step, apply the stopping rules.
+ * The driver loop, in the seeds' steps: (1) the gradient of the loss at the current parameters,
+ * summed over the sampled mini-batches in partition order; (2) the step size; (3) the new
+ * parameters (optimizer step, then the penalty's proximal step); (4) the stopping rules. With
+ * --update-mode model-averaging, step 1 runs per-example SGD in the tasks and step 3 moves to their
+ * weighted average instead.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   /** Spark conf key of a test hook: the first attempt of partition 0's task fails at this iteration. */
   public static final String FAIL_TASK_AT_ITERATION = "spark.sgd.test.failTaskAtIteration";
   /** A loss above this multiple of the first iteration's loss counts as divergence. */
-  static final double DIVERGENCE_FACTOR = 1e6;
-  /** Checkpoint key of the objective the divergence rule compares against. */
-  private static final String FIRST_OBJECTIVE = "firstObjective";
+  static final double DIVERGENCE_FACTOR = StoppingRules.DIVERGENCE_FACTOR;
+  /** Checkpoint loop-state keys. */
+  private static final String RULES = "rules.";
+  private static final String BASE = "adaptive.accepted.";
+  private static final String BASE_OPTIMIZER = BASE + "optimizer.";
+  private static final String BASE_BATCH = BASE + "batch.";
+  private static final String CHOSEN_STEP_SIZE = "chosenStepSize";
+  private static final String ELAPSED_MILLIS = "elapsedMillis";
 
   private final TrainConfig cfg;
   private final Loss loss;
+  /** Warm start in original units [β, c, extra…], or null to start from zero. */
+  private double[] start;
 
   public Trainer(TrainConfig cfg, Loss loss) {
     this.cfg = cfg;
     this.loss = loss;
   }
 
+  /**
+   * What step 1 found at the current parameters: the mean loss gradient, or with model averaging
+   * the tasks' averaged weights and the pseudo-gradient (w − w̄)/η they amount to.
+   */
+  private record Batch(double meanLoss, double weightSum, long rows, double[] gradient, double[] averaged) {
+  }
+
+  /** The last accepted point, kept while an adaptive schedule may reject the next step. */
+  private record Accepted(double[] params, Map<String, double[]> optimizerState, double objective,
+      Batch batch) {
+  }
+
+  /**
+   * Starts from a model instead of zero: coefficients and intercept in original feature units,
+   * and the loss's extra parameters in optimizer space (null = the loss's defaults).
+   */
+  public Trainer startFrom(double[] coefficients, double intercept, double[] extraParams) {
+    int d = coefficients.length;
+    double[] extra = extraParams != null ? extraParams : loss.initialExtraParams();
+    start = new double[d + 1 + extra.length];
+    System.arraycopy(coefficients, 0, start, 0, d);
+    start[d] = cfg.fitIntercept ? intercept : 0.0;
+    System.arraycopy(extra, 0, start, d + 1, extra.length);
+    return this;
+  }
+
+  /** The first iterate: zero weights and the loss's starting extras, or the warm start. */
+  private double[] initialParams(Scaling scaling, int d) {
+    if (start != null) {
+      if (start.length != d + 1 + loss.numExtraParams()) {
+        throw new IllegalArgumentException("warm start has " + (start.length - 1 - loss.numExtraParams())
+            + " features, the data " + d);
+      }
+      return scaling.fromRaw(start);
+    }
+    double[] params = new double[d + 1 + loss.numExtraParams()];
+    double[] extra = loss.initialExtraParams();
+    System.arraycopy(extra, 0, params, d + 1, extra.length);
+    return params;
+  }
+
+  /** The validation loss at {@code params}, with the loss's own parameters (Huber's σ) bound. */
+  private double holdoutLoss(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int d, int t) {
+    double[] raw = scaling.toRaw(params);
+    return HoldoutLoss.of(sc, data, raw, loss.bind(raw, d + 1), t);
+  }
+
   public TrainResult train(JavaSparkContext sc, Dataset data, TrainingListener listener) {
     long start = System.nanoTime();
     int d = data.numFeatures;
+    if (loss.numExtraParams() > 0 && (cfg.stepSizeAuto || cfg.updateMode == UpdateMode.MODEL_AVERAGING)) {
+      throw new ConfigException("--loss " + loss.name() + " optimizes its own scale, which "
+          + (cfg.stepSizeAuto ? "--step-size auto" : "--update-mode model-averaging")
+          + " does not handle yet; give a number to --step-size and use --update-mode gradient");
+    }
+    if (loss.isClassification() && !data.hasBothClasses()) {
+      throw new ConfigException("--data " + cfg.dataPath + ": the training rows hold only one class; "
+          + "--loss " + loss.name() + " needs both (labels 0/1 or -1/+1)");
+    }
     Scaling scaling = new Scaling(data.stats, d, cfg.standardization, cfg.fitIntercept);
-    LearningRate rate = cfg.lrSchedule == LrSchedule.INVERSE_SQRT
-        ? LearningRate.inverseSqrt(cfg.stepSize) : LearningRate.constant(cfg.stepSize);
-    Optimizer optimizer = new Sgd();
-    Regularizer regularizer = Regularizer.l2(cfg.regParam);
-    int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
-
-    double[] params = new double[d + 1];
-    List<IterationRecord> history = new ArrayList<>();
-    StopReason reason = StopReason.MAX_ITER;
-    double firstLoss = Double.NaN;
-    int t = 0;
     Checkpoints checkpoints = Checkpoints.open(sc.hadoopConfiguration(), cfg, data);
     Checkpoint from = checkpoints.resumed();
+    double labelScale = LabelScale.of(sc, data, cfg, loss);
+    OptimSetup.Penalty penalty = OptimSetup.penalty(cfg, labelScale);
+    Regularizer reg = penalty.regularizer();
+    double chosen = Double.NaN;
+    if (cfg.stepSizeAuto && from != null) {
+      // The search is deterministic, but the rate it picked is part of the state: no probes again.
+      chosen = chosenStepSize(from);
+      listener.onMessage(String.format(Locale.ROOT, "spark-sgd: chose --step-size %.6g (as the "
+          + "checkpointed run did)", chosen));
+    } else if (cfg.stepSizeAuto) {
+      chosen = StepSizeSearch.choose(sc, data, cfg, loss, scaling, reg, listener::onMessage).chosen();
+    }
+    LearningRate rate = OptimSetup.schedule(cfg, cfg.stepSizeAuto ? chosen : cfg.stepSize);
+    LossFeedback feedback = rate instanceof LossFeedback f ? f : null;
+    Optimizer optimizer = OptimSetup.optimizer(cfg);
+    StoppingRules rules = new StoppingRules(cfg, data.holdoutRows > 0);
+    int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
+    boolean averagingMode = cfg.updateMode == UpdateMode.MODEL_AVERAGING;
+
+    double[] params = initialParams(scaling, d);
+    List<IterationRecord> history = new ArrayList<>();
+    StopReason reason = StopReason.MAX_ITER;
+    Accepted base = null;
+    int t = 0;
+    // --max-time counts the training time of the runs before the checkpoint too (see README).
+    long carriedMillis = 0;
     if (from != null) {
       LOG.info("resuming after iteration {} from {}", from.iteration(), cfg.checkpointDir);
+      try {
+        LoopState.check(from, params.length, optimizer.name());
+        optimizer.restoreState(from.optimizerState());
+        rate.restoreState(from.scheduleState());
+        rules.restoreState(LoopState.prefixed(from.loopState(), RULES));
+        base = restoreAccepted(from.loopState());
+        carriedMillis = (long) LoopState.single(from, ELAPSED_MILLIS);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--resume: the checkpoint after iteration " + from.iteration() + " in "
+            + cfg.checkpointDir + " does not fit this run: " + e.getMessage()
+            + "; use another --checkpoint-dir", e);
+      }
       t = from.iteration();
-      params = from.params();
-      optimizer.restoreState(from.optimizerState());
+      params = from.params().clone();
       history.addAll(from.history());
-      firstLoss = from.loopState().get(FIRST_OBJECTIVE)[0];
+      if (rules.outOfTime(carriedMillis)) {
+        reason = StopReason.MAX_TIME;
+      }
     }
-    while (t < cfg.maxIter) {
-      // The schedules here are pure functions of t: they have no state beyond t to save.
-      checkpoints.afterIteration(t, params, optimizer, Map.of(), Map.of(FIRST_OBJECTIVE, new double[] {firstLoss}), history);
+    while (reason == StopReason.MAX_ITER && t < cfg.maxIter) {
+      if (checkpoints.due(t)) {
+        checkpoints.afterIteration(t, params, optimizer, rate.state(),
+            loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
+      }
       t++;
       long iterStart = System.nanoTime();
-      double[] raw = scaling.toRaw(params);
-      Broadcast<double[]> bc = sc.broadcast(raw);
-      double[] acc;
-      sc.setJobDescription("iteration " + t + ": gradient");
-      try {
-        JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(
-            new GradientTask(bc, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
-        acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
-      } finally {
-        sc.setJobDescription(null);
-        bc.destroy();
-      }
-      double weightSum = acc[d + 2];
-      long rows = (long) acc[d + 3];
-      double eta = rate.rate(t);
-      if (weightSum <= 0) {
+      double taskEta = rate.rate(t);
+      // 1. the gradient at params (distributed)
+      Batch batch = averagingMode
+          ? modelAverage(sc, data, scaling, params, t, taskEta, penalty)
+          : gradient(sc, data, scaling, params, t, failAt);
+      if (batch.weightSum <= 0) {
         LOG.warn("iteration {}: the mini-batch is empty (fraction {} too small?); weights unchanged",
             t, cfg.miniBatchFraction);
-        IterationRecord r = new IterationRecord(t, Double.NaN, Double.NaN, eta, 0.0, Double.NaN,
-            millisSince(iterStart), 0);
-        history.add(r);
-        listener.onIteration(r, cfg.maxIter);
+        record(history, listener, new IterationRecord(t, Double.NaN, Double.NaN, taskEta, 0.0,
+            Double.NaN, millisSince(iterStart), 0));
+        if (rules.outOfTime(carriedMillis + millisSince(start))) {
+          reason = StopReason.MAX_TIME;
+          break;
+        }
         continue;
       }
-      double[] g = scaling.gradient(Arrays.copyOf(acc, d), acc[d], weightSum, cfg.fitIntercept);
-      double batchLoss = acc[d + 1] / weightSum;
-      double objective = batchLoss + regularizer.value(params, d);
-      regularizer.addGradient(params, d, g);
+      double objective = batch.meanLoss + reg.value(params, d);
+      // An adaptive schedule judges the previous step by the objective it reached.
+      if (feedback != null && base != null && !feedback.feedback(base.objective, objective)) {
+        LOG.info("iteration {}: objective rose from {} to {}; step rejected, step size now {}", t,
+            base.objective, objective, rate.rate(t));
+        params = base.params.clone();
+        optimizer.restoreState(base.optimizerState);
+        if (averagingMode) {
+          // The tasks' steps depend on η: the next iteration runs them again from the restored point.
+          record(history, listener, new IterationRecord(t, batch.meanLoss, objective, rate.rate(t), 0.0,
+              norm(batch.gradient), millisSince(iterStart), batch.rows));
+          if (rules.outOfTime(carriedMillis + millisSince(start))) {
+            reason = StopReason.MAX_TIME;
+            break;
+          }
+          continue;
+        }
+        // The gradient at the restored point is known: step again from there with the smaller η.
+        batch = new Batch(base.batch.meanLoss, base.batch.weightSum, base.batch.rows,
+            base.batch.gradient.clone(), null);
+        objective = base.objective;
+      }
+      // 2. the step size
+      double eta = averagingMode ? taskEta : rate.rate(t);
+      if (feedback != null) {
+        base = new Accepted(params.clone(), optimizer.state(), objective, averagingMode ? null
+            : new Batch(batch.meanLoss, batch.weightSum, batch.rows, batch.gradient.clone(), null));
+      }
+      // 3. the new parameters
       double[] before = params.clone();
-      optimizer.step(params, g, eta);
+      double gradNorm;
+      if (averagingMode) {
+        gradNorm = norm(batch.gradient);
+        params = batch.averaged;
+        optimizer.afterStep(params);
+      } else {
+        gradNorm = stationarityNorm(reg, params, d, batch.gradient);
+        UpdateStep.apply(optimizer, reg, d, params, batch.gradient, eta);
+      }
       double stepNorm = distance(before, params);
-      IterationRecord r = new IterationRecord(t, batchLoss, objective, eta, stepNorm, norm(g),
-          millisSince(iterStart), rows);
-      history.add(r);
-      listener.onIteration(r, cfg.maxIter);
+      record(history, listener, new IterationRecord(t, batch.meanLoss, objective, eta, stepNorm, gradNorm,
+          millisSince(iterStart), batch.rows));
+      // 4. the stopping rules
+      StopReason r = rules.afterStep(objective, params, stepNorm, norm(params), gradNorm);
+      if (r == null && rules.validationDue(t)) {
+        double[] model = optimizer.modelParams(params);
+        r = rules.onValidation(t, holdoutLoss(sc, data, scaling, model, d, t), model);
+      }
+      if (r == null && rules.outOfTime(carriedMillis + millisSince(start))) {
+        r = StopReason.MAX_TIME;
+      }
+      if (r != null) {
+        reason = r;
+        break;
+      }
+    }
+    if (reason == StopReason.MAX_ITER || reason == StopReason.MAX_TIME) {
+      checkpoints.atEnd(t, params, optimizer, rate.state(),
+          loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
+    }
+    double[] model = optimizer.modelParams(params);
+    if (reason != StopReason.DIVERGED && rules.validationOn()) {
+      if (!rules.evaluatedAt(t)) {
+        rules.onValidation(t, holdoutLoss(sc, data, scaling, model, d, t), model);
+      }
+      if (rules.bestParams() != null) { // null only if every holdout loss was NaN
+        model = rules.bestParams();
+      }
+      LOG.info("validation: best holdout loss {} after iteration {}", rules.bestValidationLoss(),
+          rules.bestIteration());
+    }
+    double[] raw = scaling.toRaw(model);
+    return new TrainResult(Arrays.copyOf(raw, d), raw[d], model, t, reason, history,
+        millisSince(start), chosen);
+  }
 
-      if (Double.isNaN(firstLoss)) {
-        firstLoss = objective;
-      }
-      if (!Double.isFinite(objective) || !allFinite(params)
-          || (firstLoss > 0 && objective > DIVERGENCE_FACTOR * firstLoss)) {
-        reason = StopReason.DIVERGED;
-        break;
-      }
-      if (stepNorm < cfg.minStepSize) {
-        reason = StopReason.MIN_STEP_SIZE;
-        break;
-      }
-      if (stepNorm < cfg.tol * Math.max(norm(params), 1.0)) {
-        reason = StopReason.TOL;
-        break;
+  /**
+   * What the loop remembers besides the parameters, the optimizer and the schedule: the stopping
+   * rules' state, the adaptive schedule's last accepted point, the rate --step-size auto chose and
+   * the training time so far.
+   */
+  private static Map<String, double[]> loopState(StoppingRules rules, Accepted base, double chosen,
+      long elapsedMillis) {
+    Map<String, double[]> m = new LinkedHashMap<>();
+    LoopState.putPrefixed(m, RULES, rules.state());
+    if (base != null) {
+      m.put(BASE + "params", base.params.clone());
+      m.put(BASE + "objective", new double[] {base.objective});
+      LoopState.putPrefixed(m, BASE_OPTIMIZER, base.optimizerState);
+      if (base.batch != null) {
+        m.put(BASE_BATCH + "meanLoss", new double[] {base.batch.meanLoss});
+        m.put(BASE_BATCH + "weightSum", new double[] {base.batch.weightSum});
+        m.put(BASE_BATCH + "rows", new double[] {base.batch.rows});
+        m.put(BASE_BATCH + "gradient", base.batch.gradient.clone());
       }
     }
-    if (reason == StopReason.MAX_ITER) {
-      checkpoints.afterIteration(t, params, optimizer, Map.of(), Map.of(FIRST_OBJECTIVE, new double[] {firstLoss}), history);
+    if (!Double.isNaN(chosen)) {
+      m.put(CHOSEN_STEP_SIZE, new double[] {chosen});
     }
-    double[] raw = scaling.toRaw(params);
-    return new TrainResult(Arrays.copyOf(raw, d), raw[d], params, t, reason, history,
-        millisSince(start));
+    m.put(ELAPSED_MILLIS, new double[] {elapsedMillis});
+    return m;
+  }
+
+  private double chosenStepSize(Checkpoint from) {
+    double[] v = from.loopState().get(CHOSEN_STEP_SIZE);
+    if (v == null || v.length != 1 || !(v[0] > 0) || !Double.isFinite(v[0])) {
+      throw new ConfigException("--resume: the checkpoint after iteration " + from.iteration() + " in "
+          + cfg.checkpointDir + " holds no rate chosen by --step-size auto; use another --checkpoint-dir");
+    }
+    return v[0];
+  }
+
+  private static Accepted restoreAccepted(Map<String, double[]> loop) {
+    double[] p = loop.get(BASE + "params");
+    if (p == null) {
+      return null;
+    }
+    Batch batch = null;
+    if (loop.containsKey(BASE_BATCH + "gradient")) {
+      batch = new Batch(LoopState.single(loop, BASE_BATCH + "meanLoss"),
+          LoopState.single(loop, BASE_BATCH + "weightSum"), (long) LoopState.single(loop, BASE_BATCH + "rows"),
+          loop.get(BASE_BATCH + "gradient").clone(), null);
+    }
+    return new Accepted(p.clone(), LoopState.prefixed(loop, BASE_OPTIMIZER),
+        LoopState.single(loop, BASE + "objective"), batch);
+  }
+
+  private Batch gradient(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int t,
+      int failAt) {
+    int d = data.numFeatures;
+    Broadcast<double[]> bc = sc.broadcast(scaling.toRaw(params));
+    double[] acc;
+    sc.setJobDescription("iteration " + t + ": gradient");
+    try {
+      JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(
+          new GradientTask(bc, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
+      acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
+    } finally {
+      sc.setJobDescription(null);
+      bc.destroy();
+    }
+    double weightSum = acc[d + 2];
+    if (weightSum <= 0) {
+      return new Batch(Double.NaN, 0, 0, null, null);
+    }
+    double[] g = withExtraGradient(scaling.gradient(Arrays.copyOf(acc, d), acc[d], weightSum,
+        cfg.fitIntercept), acc, d, weightSum);
+    return new Batch(acc[d + 1] / weightSum, weightSum, (long) acc[d + 3], g, null);
+  }
+
+  /**
+   * Model averaging: the tasks' weights averaged by instance weight, in partition order. They are
+   * the new parameters as they are (the penalty, L1 zeros included, was applied in the tasks).
+   */
+  private Batch modelAverage(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int t,
+      double eta, OptimSetup.Penalty penalty) {
+    int p = params.length;
+    Broadcast<double[]> bc = sc.broadcast(params.clone());
+    double[] acc;
+    sc.setJobDescription("iteration " + t + ": model averaging");
+    try {
+      JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(new ModelAveragingTask(bc, scaling,
+          loss, cfg.miniBatchFraction, cfg.seed, t, cfg.localSteps, eta, penalty.l1(), penalty.l2(),
+          cfg.fitIntercept), false);
+      acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
+    } finally {
+      sc.setJobDescription(null);
+      bc.destroy();
+    }
+    double weightSum = acc[p + 1];
+    if (weightSum <= 0) {
+      return new Batch(Double.NaN, 0, 0, null, null);
+    }
+    double[] averaged = new double[p];
+    double[] g = new double[p];
+    for (int j = 0; j < p; j++) {
+      averaged[j] = acc[j] / weightSum;
+      g[j] = (params[j] - averaged[j]) / eta;
+    }
+    return new Batch(acc[p] / weightSum, weightSum, (long) acc[p + 2], g, averaged);
+  }
+
+  private static double stationarityNorm(Regularizer reg, double[] params, int d, double[] lossGradient) {
+    double[] smooth = lossGradient.clone();
+    reg.addGradient(params, d, smooth);
+    double[] s = new double[smooth.length];
+    reg.stationarity(params, d, smooth, s);
+    return norm(s);
+  }
+
+  private void record(List<IterationRecord> history, TrainingListener listener, IterationRecord r) {
+    history.add(r);
+    listener.onIteration(r, cfg.maxIter);
+  }
+
+  /** Appends the mean gradient of the loss's extra parameters (summed after the row count). */
+  static double[] withExtraGradient(double[] g, double[] acc, int d, double weightSum) {
+    int k = acc.length - GradientTask.width(d);
+    if (k == 0) {
+      return g;
+    }
+    double[] out = Arrays.copyOf(g, d + 1 + k);
+    for (int i = 0; i < k; i++) {
+      out[d + 1 + i] = acc[GradientTask.width(d) + i] / weightSum;
+    }
+    return out;
   }
 
   static double[] addInPlace(double[] into, double[] other) {
@@ -153,15 +415,6 @@ public final class Trainer {
       s += x * x;
     }
     return Math.sqrt(s);
-  }
-
-  private static boolean allFinite(double[] v) {
-    for (double x : v) {
-      if (!Double.isFinite(x)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static long millisSince(long nanoStart) {

@@ -102,7 +102,7 @@ class MainTest {
 
   @Test
   void unknownFormat() {
-    assertUsageError(run(okPlus("--format", "parquet")), "--format", "parquet");
+    assertUsageError(run(okPlus("--format", "orc")), "--format", "orc");
   }
 
   @Test

@@ -95,47 +95,6 @@ class TrainCommandTest {
   }
 
   @Test
-  void badRecordsNameFileAndLine() throws Exception {
-    Path data = tmp.resolve("bad.libsvm");
-    Files.writeString(data, "1 1:1 2:2\n2 1:2 2:3\n# comment\n3 2:1 1:4\n");
-    TestData.Run run = TestData.cli("train", "--data", data.toString(), "--output", tmp.resolve("m").toString());
-    assertEquals(2, run.exitCode());
-    assertTrue(run.err().contains("bad.libsvm:4: feature indices are not increasing"), run.err());
-    assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
-
-    Path csv = tmp.resolve("bad.csv");
-    Files.writeString(csv, "label,a,b\n1,2,3\n4,five,6\n");
-    TestData.Run run2 = TestData.cli("train", "--data", csv.toString(), "--output", tmp.resolve("m").toString());
-    assertEquals(2, run2.exitCode());
-    assertTrue(run2.err().contains("bad.csv:3: column 'a' value 'five' is not a number"), run2.err());
-
-    TestData.Run run3 = TestData.cli("train", "--data", csv.toString(), "--label-col", "y",
-        "--output", tmp.resolve("m").toString());
-    assertEquals(2, run3.exitCode());
-    assertTrue(run3.err().contains("no label column 'y'"), run3.err());
-  }
-
-  @Test
-  void missingAndEmptyInputsAreClearErrors() throws Exception {
-    TestData.Run missing = TestData.cli("train", "--data", tmp.resolve("nope.libsvm").toString(),
-        "--output", tmp.resolve("m").toString());
-    assertEquals(2, missing.exitCode());
-    assertTrue(missing.err().contains("no such file or directory"), missing.err());
-
-    Path empty = tmp.resolve("empty.libsvm");
-    Files.writeString(empty, "");
-    TestData.Run e = TestData.cli("train", "--data", empty.toString(), "--output", tmp.resolve("m").toString());
-    assertEquals(2, e.exitCode());
-    assertTrue(e.err().contains("is empty"), e.err());
-
-    Path dir = Files.createDirectories(tmp.resolve("emptydir"));
-    TestData.Run d = TestData.cli("train", "--data", dir.toString(), "--format", "libsvm",
-        "--output", tmp.resolve("m").toString());
-    assertEquals(2, d.exitCode());
-    assertTrue(d.err().contains("holds no data files"), d.err());
-  }
-
-  @Test
   void readsDirectoriesAndGlobsAsOneDataSet() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("parts"));
     TestData.Rows rows = TestData.write(dir.resolve("part-0.libsvm"), 8, 400, 3, 0.05, 1.0);

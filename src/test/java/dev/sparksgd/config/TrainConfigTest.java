@@ -188,8 +188,9 @@ class TrainConfigTest {
     assertSame(DataFormat.LIBSVM, DataFormat.parse("libsvm"));
     assertSame(DataFormat.LIBSVM, DataFormat.parse(" SVMLight "));
     assertSame(DataFormat.CSV, DataFormat.parse("CSV"));
-    ConfigException e = assertThrows(ConfigException.class, () -> DataFormat.parse("parquet"));
-    assertTrue(e.getMessage().startsWith("--format ") && e.getMessage().contains("'parquet'"),
+    assertSame(DataFormat.PARQUET, DataFormat.parse("Parquet"));
+    ConfigException e = assertThrows(ConfigException.class, () -> DataFormat.parse("orc"));
+    assertTrue(e.getMessage().startsWith("--format ") && e.getMessage().contains("'orc'"),
         e.getMessage());
     assertEquals("csv", DataFormat.CSV.cliName());
     assertEquals("libsvm", DataFormat.LIBSVM.cliName());

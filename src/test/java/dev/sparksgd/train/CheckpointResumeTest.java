@@ -56,12 +56,13 @@ class CheckpointResumeTest {
   @Test
   void aRunCutShortAndResumedIsBitIdentical() throws Exception {
     Path ck = tmp.resolve("ck-cut");
-    // Stops after 12 iterations; the newest checkpoint is the one after iteration 10.
+    // Stops after 12 iterations: out of iterations, so its last state is saved too (and the one
+    // after iteration 10 deleted).
     run(0, tmp.resolve("cut"), "--max-iter", "12", "--checkpoint-dir", ck.toString(), "--checkpoint-interval", "5");
-    assertEquals(List.of("checkpoint-000000010.json"), TestData.fileNames(ck));
-    JsonNode c = TestData.json(ck.resolve("checkpoint-000000010.json"));
-    assertEquals(10, c.get("iteration").asInt());
-    assertEquals(10, c.get("history").size());
+    assertEquals(List.of("checkpoint-000000012.json"), TestData.fileNames(ck));
+    JsonNode c = TestData.json(ck.resolve("checkpoint-000000012.json"));
+    assertEquals(12, c.get("iteration").asInt());
+    assertEquals(12, c.get("history").size());
     assertEquals(10, c.get("params").size(), "9 weights and the intercept");
     JsonNode fp = c.get("fingerprint");
     assertEquals(4, fp.get("data").get("numPartitions").asInt());
@@ -71,7 +72,7 @@ class CheckpointResumeTest {
     Path out = tmp.resolve("resumed");
     TestData.Run r = run(0, out, "--max-iter", "25", "--checkpoint-dir", ck.toString(), "--checkpoint-interval", "5",
         "--resume");
-    assertTrue(r.out().contains("iter 11/25") && !r.out().contains("iter 10/25"), r.out());
+    assertTrue(r.out().contains("iter 13/25") && !r.out().contains("iter 12/25"), r.out());
     assertArrayEquals(uninterrupted, TestData.modelBits(out));
     assertEquals(uninterruptedHistory, TestData.historyWithoutMillis(out));
     assertEquals(25, TestData.json(out.resolve("model.json")).get("iterations").asInt());

@@ -1,0 +1,48 @@
+package dev.sparksgd.cli;
+
+import dev.sparksgd.config.DataFormat;
+import dev.sparksgd.config.TrainConfig;
+import picocli.CommandLine.Option;
+
+/** How predict and evaluate read --data: the input options of train, with the same names. */
+final class InputOptions {
+  @Option(names = "--model", required = true, paramLabel = "DIR",
+      description = "Model directory: a spark-sgd model (model.json) or a Spark ML model directory.")
+  String model;
+
+  @Option(names = "--data", required = true, paramLabel = "PATH",
+      description = "Input: a file, directory or glob on any Hadoop filesystem.")
+  String data;
+
+  @Option(names = "--format", paramLabel = "libsvm|csv|parquet",
+      description = "Input format; default: from the file names, as for train.")
+  String format;
+
+  @Option(names = "--label-col", paramLabel = "NAME", defaultValue = "label",
+      description = "CSV/Parquet label column. Default: ${DEFAULT-VALUE}.")
+  String labelCol;
+
+  @Option(names = "--weight-col", paramLabel = "NAME",
+      description = "CSV/Parquet column of instance weights (not a feature); default: none.")
+  String weightCol;
+
+  @Option(names = "--features-col", paramLabel = "NAME", defaultValue = "features",
+      description = "Parquet Vector column of features, if present. Default: ${DEFAULT-VALUE}.")
+  String featuresCol;
+
+  @Option(names = "--num-partitions", paramLabel = "N", defaultValue = "0",
+      description = "Input partitions; 0 = Spark's default parallelism. Default: ${DEFAULT-VALUE}.")
+  int numPartitions;
+
+  /** The input side of a run, validated before Spark starts. */
+  TrainConfig toConfig() {
+    return TrainConfig.builder()
+        .dataPath(data)
+        .format(format == null || format.isBlank() ? null : DataFormat.parse(format))
+        .labelCol(labelCol)
+        .weightCol(weightCol)
+        .featuresCol(featuresCol)
+        .numPartitions(numPartitions)
+        .buildForInput();
+  }
+}

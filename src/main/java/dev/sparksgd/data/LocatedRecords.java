@@ -1,0 +1,217 @@
+package dev.sparksgd.data;
+
+import dev.sparksgd.config.ConfigException;
+import dev.sparksgd.config.DataFormat;
+import dev.sparksgd.config.TrainConfig;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.FileSplit;
+import org.apache.hadoop.mapred.InputSplit;
+import org.apache.hadoop.mapred.TextInputFormat;
+import org.apache.spark.api.java.JavaHadoopRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import scala.Tuple2;
+
+/**
+ * Input records for scoring, each with where it came from: the file and the 1-based line number
+ * for LIBSVM and CSV, the file and the 0-based {@code _metadata.row_index} for Parquet. Records
+ * are validated as for training; the features must fit the model's.
+ *
+ * <p>Hadoop's line reader knows only byte offsets, so text input takes one extra, parse-free pass
+ * that counts the lines of every input split; a split's first line number is then the count of
+ * the lines in the splits before it in the same file.
+ */
+public final class LocatedRecords implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Turns one located record into an output row. */
+  @FunctionalInterface
+  public interface Scorer extends Serializable {
+    Row score(String file, long position, ParsedRecord record);
+  }
+
+  public final DataFormat format;
+  /** "line" (text) or "row_index" (Parquet). */
+  public final String positionName;
+  public final boolean hasLabel;
+  private final String dataPath;
+  private final int numFeatures;
+  private final String[] header;
+  private final int labelIndex;
+  private final int weightIndex;
+  private final ParquetInput parquet;
+
+  private LocatedRecords(DataFormat format, String dataPath, int numFeatures, String[] header,
+      int labelIndex, int weightIndex, ParquetInput parquet) {
+    this.format = format;
+    this.dataPath = dataPath;
+    this.numFeatures = numFeatures;
+    this.header = header;
+    this.labelIndex = labelIndex;
+    this.weightIndex = weightIndex;
+    this.parquet = parquet;
+    this.positionName = parquet != null ? "row_index" : "line";
+    this.hasLabel = parquet != null ? parquet.hasLabel() : header == null || labelIndex >= 0;
+  }
+
+  /**
+   * Opens {@code cfg.dataPath} for scoring with a model of {@code numFeatures} features (named
+   * {@code featureNames}, or null). A label column is used when present; LIBSVM always has one.
+   */
+  public static LocatedRecords open(JavaSparkContext sc, TrainConfig cfg, int numFeatures,
+      String[] featureNames) {
+    List<Path> files = DataLoader.listInput(sc.hadoopConfiguration(), cfg.dataPath);
+    List<String> names = new ArrayList<>();
+    files.forEach(f -> names.add(f.getName()));
+    DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
+    switch (format) {
+      case PARQUET: {
+        ParquetInput in = ParquetInput.open(cfg, false, featureNames);
+        checkFeatures(in.numFeatures(), in.featureNames(), numFeatures, featureNames, cfg.dataPath);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, -1, -1, in);
+      }
+      case CSV: {
+        String first = DataLoader.firstLine(sc.hadoopConfiguration(), files.get(0));
+        if (first == null || first.isBlank()) {
+          throw new ConfigException(files.get(0) + ": the CSV header row is missing (the first line is empty)");
+        }
+        String[] header = CsvParser.splitHeader(first);
+        int label = Arrays.asList(header).indexOf(cfg.labelCol);
+        int weight = cfg.weightCol == null ? -1 : Arrays.asList(header).indexOf(cfg.weightCol);
+        if (cfg.weightCol != null && weight < 0) {
+          throw new ConfigException(files.get(0) + ": no weight column '" + cfg.weightCol
+              + "' in the header (columns: " + String.join(", ", header) + ")");
+        }
+        CsvParser p = new CsvParser(header, label, weight);
+        checkFeatures(p.numFeatures(), p.featureNames(), numFeatures, featureNames, cfg.dataPath);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, header, label, weight, null);
+      }
+      default:
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, -1, -1, null);
+    }
+  }
+
+  private static void checkFeatures(int dataCount, String[] dataNames, int modelCount,
+      String[] modelNames, String path) {
+    if (modelNames != null && dataNames != null && !Arrays.equals(modelNames, dataNames)) {
+      throw new ConfigException("--data " + path + ": the feature columns are " + String.join(",", dataNames)
+          + "; the model was trained on " + String.join(",", modelNames));
+    }
+    if (dataCount != modelCount) {
+      throw new ConfigException("--data " + path + " has " + dataCount + " feature columns; the model has "
+          + modelCount + " features");
+    }
+  }
+
+  /** Scores every record (validated; a bad one stops the job with its location). */
+  public JavaRDD<Row> map(JavaSparkContext sc, int partitions, Scorer scorer) {
+    if (parquet != null) {
+      final ParquetInput in = parquet;
+      return in.rows().javaRDD().mapPartitions((Iterator<Row> it) -> {
+        ParsedRecord rec = new ParsedRecord();
+        List<Row> out = new ArrayList<>();
+        while (it.hasNext()) {
+          Row row = it.next();
+          try {
+            in.read(row, rec);
+          } catch (RecordException e) {
+            throw new BadRecordException(in.location(row), e.getMessage());
+          }
+          out.add(scorer.score(in.file(row), in.rowIndex(row), rec));
+        }
+        return out.iterator();
+      });
+    }
+    @SuppressWarnings("unchecked")
+    JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
+        dataPath, TextInputFormat.class, LongWritable.class, Text.class, partitions);
+    Map<String, Long> firstLine = firstLineOfSplits(sc, lines);
+    final String[] fHeader = header;
+    final String headerLine = header == null ? null : String.join(",", header);
+    final int fLabel = labelIndex;
+    final int fWeight = weightIndex;
+    final int d = numFeatures;
+    return lines.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
+      FileSplit fs = (FileSplit) split;
+      String file = fs.getPath().toString();
+      long line = firstLine.get(key(fs));
+      LibsvmParser libsvm = fHeader == null ? new LibsvmParser(0) : null;
+      CsvParser csv = fHeader == null ? null : new CsvParser(fHeader, fLabel, fWeight);
+      ParsedRecord rec = new ParsedRecord();
+      List<Row> out = new ArrayList<>();
+      for (; it.hasNext(); line++) {
+        Tuple2<LongWritable, Text> kv = it.next();
+        long offset = kv._1().get();
+        String text = kv._2().toString();
+        boolean ok;
+        try {
+          if (csv != null && offset == 0) {
+            if (!String.join(",", CsvParser.splitHeader(text)).equals(headerLine)) {
+              throw new RecordException("this file's header differs from the first file's (" + headerLine + ")");
+            }
+            continue;
+          }
+          ok = csv != null ? csv.parse(text, rec) : libsvm.parse(text, rec);
+          if (ok && rec.nnz > 0 && rec.indices[rec.nnz - 1] >= d) {
+            throw new RecordException("feature index " + (rec.indices[rec.nnz - 1] + 1)
+                + " is above the model's " + d + " features");
+          }
+        } catch (RecordException e) {
+          throw new BadRecordException(file + ":" + line, e.getMessage());
+        }
+        if (ok) {
+          out.add(scorer.score(file, line, rec));
+        }
+      }
+      return out.iterator();
+    }, true);
+  }
+
+  private static String key(FileSplit s) {
+    return s.getPath() + "@" + s.getStart();
+  }
+
+  /** The 1-based number of the first line of every split, by "file@start". */
+  private static Map<String, Long> firstLineOfSplits(JavaSparkContext sc, JavaHadoopRDD<LongWritable, Text> lines) {
+    sc.setJobDescription("count the lines of each input split");
+    List<Tuple2<String, Long>> counts;
+    try {
+      counts = lines.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
+        long n = 0;
+        for (; it.hasNext(); it.next()) {
+          n++;
+        }
+        FileSplit fs = (FileSplit) split;
+        return List.of(new Tuple2<>(fs.getPath() + "\n" + fs.getStart(), n)).iterator();
+      }, true).collect();
+    } finally {
+      sc.setJobDescription(null);
+    }
+    Map<String, TreeMap<Long, Long>> byFile = new HashMap<>();
+    for (Tuple2<String, Long> c : counts) {
+      int nl = c._1().lastIndexOf('\n');
+      byFile.computeIfAbsent(c._1().substring(0, nl), f -> new TreeMap<>())
+          .put(Long.parseLong(c._1().substring(nl + 1)), c._2());
+    }
+    Map<String, Long> first = new HashMap<>();
+    byFile.forEach((file, splits) -> {
+      long line = 1;
+      for (Map.Entry<Long, Long> s : splits.entrySet()) {
+        first.put(file + "@" + s.getKey(), line);
+        line += s.getValue();
+      }
+    });
+    return first;
+  }
+}

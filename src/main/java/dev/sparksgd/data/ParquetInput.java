@@ -1,0 +1,359 @@
+package dev.sparksgd.data;
+
+import dev.sparksgd.config.ConfigException;
+import dev.sparksgd.config.TrainConfig;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parquet input through spark.sql: a numeric label column, an optional numeric weight column, and
+ * the features as one Spark ML Vector column (--features-col) or else as the remaining numeric
+ * columns. Rows are validated like text records, with the file and row index
+ * ({@code _metadata.row_index}, 0-based) in every error.
+ */
+public final class ParquetInput implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(ParquetInput.class);
+  static final String DEFAULT_FEATURES_COL = "features";
+
+  /** Positions in {@link #rows()}: label (-1 if none), weight (-1), features, then location. */
+  private final int labelPos;
+  private final int weightPos;
+  private final int vectorPos;
+  private final int firstFeature;
+  private final int numFeatureCols;
+  private final int filePos;
+  private final int fileNamePos;
+  private final int rowIndexPos;
+  private final String[] columnNames;
+  private final int numFeatures;
+  private final String[] featureNames;
+  private final boolean classification;
+  private transient org.apache.spark.sql.Dataset<Row> rows;
+
+  private ParquetInput(org.apache.spark.sql.Dataset<Row> rows, String[] columnNames, int labelPos,
+      int weightPos, int vectorPos, int firstFeature, int numFeatureCols, int numFeatures,
+      String[] featureNames, boolean classification) {
+    this.rows = rows;
+    this.columnNames = columnNames;
+    this.labelPos = labelPos;
+    this.weightPos = weightPos;
+    this.vectorPos = vectorPos;
+    this.firstFeature = firstFeature;
+    this.numFeatureCols = numFeatureCols;
+    int n = columnNames.length;
+    this.filePos = n;
+    this.fileNamePos = n + 1;
+    this.rowIndexPos = n + 2;
+    this.numFeatures = numFeatures;
+    this.featureNames = featureNames;
+    this.classification = classification;
+  }
+
+  /**
+   * @param requireLabel false when scoring: the label column is then used only if present
+   * @param wantedFeatures the feature columns by name (a model's), or null to take them from the data
+   */
+  public static ParquetInput open(TrainConfig cfg, boolean requireLabel, String[] wantedFeatures) {
+    SparkSession spark = SparkSession.active();
+    org.apache.spark.sql.Dataset<Row> df;
+    try {
+      df = spark.read().parquet(cfg.dataPath);
+    } catch (Exception e) { // AnalysisException is checked in Java's eyes but thrown undeclared
+      if (e instanceof org.apache.spark.sql.AnalysisException || e instanceof org.apache.spark.SparkException) {
+        throw new ConfigException("--data " + cfg.dataPath + ": cannot read it as Parquet: "
+            + firstLine(e.getMessage()), e);
+      }
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
+    StructType schema = df.schema();
+    List<String> all = Arrays.asList(schema.fieldNames());
+    List<String> select = new ArrayList<>();
+    int labelPos = -1;
+    if (all.contains(cfg.labelCol)) {
+      requireNumeric(schema.apply(cfg.labelCol), "label", cfg.dataPath);
+      labelPos = select.size();
+      select.add(cfg.labelCol);
+    } else if (requireLabel) {
+      throw new ConfigException("--data " + cfg.dataPath + ": no label column '" + cfg.labelCol
+          + "' (columns: " + String.join(", ", all) + "); give --label-col");
+    }
+    int weightPos = -1;
+    if (cfg.weightCol != null) {
+      if (!all.contains(cfg.weightCol)) {
+        throw new ConfigException("--data " + cfg.dataPath + ": no weight column '" + cfg.weightCol
+            + "' (columns: " + String.join(", ", all) + ")");
+      }
+      requireNumeric(schema.apply(cfg.weightCol), "weight", cfg.dataPath);
+      weightPos = select.size();
+      select.add(cfg.weightCol);
+    }
+    int firstFeature = select.size();
+    int vectorPos = -1;
+    int numFeatures;
+    String[] names;
+    if (all.contains(cfg.featuresCol) && isVector(schema.apply(cfg.featuresCol).dataType())) {
+      vectorPos = select.size();
+      select.add(cfg.featuresCol);
+      AttributeGroup group = AttributeGroup.fromStructField(schema.apply(cfg.featuresCol));
+      numFeatures = group.size() >= 0 ? group.size() : firstVectorSize(df, cfg.featuresCol);
+      if (cfg.numFeatures > 0 && cfg.numFeatures != numFeatures) {
+        throw new ConfigException("--num-features " + cfg.numFeatures + " but the vectors in column '"
+            + cfg.featuresCol + "' have size " + numFeatures);
+      }
+      names = attributeNames(group, numFeatures);
+    } else {
+      if (all.contains(cfg.featuresCol)) {
+        throw new ConfigException("--data " + cfg.dataPath + ": column '" + cfg.featuresCol
+            + "' is " + schema.apply(cfg.featuresCol).dataType().simpleString()
+            + ", not a Spark ML Vector (--features-col)");
+      }
+      if (!cfg.featuresCol.equals(DEFAULT_FEATURES_COL)) {
+        throw new ConfigException("--data " + cfg.dataPath + ": no column '" + cfg.featuresCol
+            + "' (--features-col; columns: " + String.join(", ", all) + ")");
+      }
+      List<String> feats = new ArrayList<>();
+      if (wantedFeatures != null) {
+        for (String f : wantedFeatures) {
+          if (!all.contains(f)) {
+            throw new ConfigException("--data " + cfg.dataPath + ": no feature column '" + f
+                + "', which the model was trained with (columns: " + String.join(", ", all) + ")");
+          }
+          requireNumeric(schema.apply(f), "feature", cfg.dataPath);
+          feats.add(f);
+        }
+      } else {
+        List<String> skipped = new ArrayList<>();
+        for (StructField f : schema.fields()) {
+          if (f.name().equals(cfg.labelCol) || f.name().equals(cfg.weightCol)) {
+            continue;
+          }
+          if (isNumeric(f.dataType())) {
+            feats.add(f.name());
+          } else {
+            skipped.add(f.name() + " (" + f.dataType().simpleString() + ")");
+          }
+        }
+        if (!skipped.isEmpty()) {
+          LOG.warn("{}: non-numeric columns are not features: {}", cfg.dataPath, skipped);
+        }
+      }
+      if (feats.isEmpty()) {
+        throw new ConfigException("--data " + cfg.dataPath + ": no numeric feature columns and no "
+            + "Vector column '" + cfg.featuresCol + "' (columns: " + String.join(", ", all) + ")");
+      }
+      if (cfg.numFeatures > 0 && cfg.numFeatures != feats.size()) {
+        throw new ConfigException("--num-features " + cfg.numFeatures + " but the data has "
+            + feats.size() + " numeric feature columns");
+      }
+      select.addAll(feats);
+      numFeatures = feats.size();
+      names = feats.toArray(new String[0]);
+    }
+    int numFeatureCols = select.size() - firstFeature;
+    String[] columnNames = select.toArray(new String[0]);
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+    for (String c : columnNames) {
+      cols.add(df.col("`" + c.replace("`", "``") + "`"));
+    }
+    cols.add(df.col("_metadata.file_path"));
+    cols.add(df.col("_metadata.file_name"));
+    cols.add(df.col("_metadata.row_index"));
+    org.apache.spark.sql.Dataset<Row> rows = df.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+    return new ParquetInput(rows, columnNames, labelPos, weightPos, vectorPos, firstFeature,
+        numFeatureCols, numFeatures, names, cfg.loss.isClassification());
+  }
+
+  public int numFeatures() {
+    return numFeatures;
+  }
+
+  /** Column names (numeric columns) or the Vector's attribute names when it has them; else null. */
+  public String[] featureNames() {
+    return featureNames == null ? null : featureNames.clone();
+  }
+
+  public boolean hasLabel() {
+    return labelPos >= 0;
+  }
+
+  /** The selected columns plus {@code file_path}, {@code file_name}, {@code row_index}. */
+  public org.apache.spark.sql.Dataset<Row> rows() {
+    return rows;
+  }
+
+  public String file(Row row) {
+    return row.getString(filePos);
+  }
+
+  public long rowIndex(Row row) {
+    return row.getLong(rowIndexPos);
+  }
+
+  /** "file: row index N", the location of a row in errors. */
+  public String location(Row row) {
+    return file(row) + ": row index " + rowIndex(row);
+  }
+
+  /** Fills {@code out} from a row of {@link #rows()} (features 0-based, sparse or dense). */
+  public void read(Row row, ParsedRecord out) {
+    out.clear();
+    if (labelPos >= 0) {
+      out.label = number(row, labelPos);
+      if (classification) {
+        Labels.checkBinary(out.label);
+      }
+    }
+    if (weightPos >= 0) {
+      double w = number(row, weightPos);
+      if (w < 0) {
+        throw new RecordException("weight (column '" + columnNames[weightPos] + "') is " + w
+            + "; weights must be >= 0");
+      }
+      out.weight = w;
+    }
+    if (vectorPos >= 0) {
+      if (row.isNullAt(vectorPos)) {
+        throw new RecordException("column '" + columnNames[vectorPos] + "' is null");
+      }
+      Object o = row.get(vectorPos);
+      Vector v = o instanceof org.apache.spark.mllib.linalg.Vector old ? old.asML() : (Vector) o;
+      if (v.size() != numFeatures) {
+        throw new RecordException("the features vector has size " + v.size() + ", expected " + numFeatures);
+      }
+      if (v instanceof SparseVector sv) {
+        int[] idx = sv.indices();
+        double[] val = sv.values();
+        for (int k = 0; k < idx.length; k++) {
+          if (k > 0 && idx[k] <= idx[k - 1]) {
+            throw new RecordException("sparse vector indices are not increasing");
+          }
+          addFeature(out, idx[k], val[k]);
+        }
+      } else {
+        double[] val = v.toArray();
+        for (int j = 0; j < val.length; j++) {
+          addFeature(out, j, val[j]);
+        }
+      }
+    } else {
+      for (int j = 0; j < numFeatureCols; j++) {
+        out.add(j, number(row, firstFeature + j));
+      }
+    }
+  }
+
+  private static void addFeature(ParsedRecord out, int index, double value) {
+    if (!Double.isFinite(value)) {
+      throw new RecordException("feature " + index + " is " + value + " (NaN and infinities are not allowed)");
+    }
+    if (value != 0.0) {
+      out.add(index, value);
+    }
+  }
+
+  private double number(Row row, int pos) {
+    if (row.isNullAt(pos)) {
+      throw new RecordException("column '" + columnNames[pos] + "' is null");
+    }
+    double v = ((Number) row.get(pos)).doubleValue();
+    if (!Double.isFinite(v)) {
+      throw new RecordException("column '" + columnNames[pos] + "' is " + v
+          + " (NaN and infinities are not allowed)");
+    }
+    return v;
+  }
+
+  /** Training blocks: every row validated, held out by (seed, file name, row index). */
+  JavaRDD<Block> blocks(TrainConfig cfg) {
+    final double holdoutFraction = cfg.validationFraction;
+    final long seed = cfg.seed;
+    final boolean sparse = vectorPos >= 0;
+    final int denseCols = numFeatureCols;
+    final ParquetInput self = this;
+    return rows.javaRDD().mapPartitions((Iterator<Row> it) -> {
+      ParsedRecord rec = new ParsedRecord();
+      PartitionBlocks out = new PartitionBlocks(sparse, denseCols);
+      while (it.hasNext()) {
+        Row row = it.next();
+        try {
+          self.read(row, rec);
+        } catch (RecordException e) {
+          throw new BadRecordException(self.location(row), e.getMessage());
+        }
+        long fileHash = row.getString(self.fileNamePos).hashCode();
+        out.add(rec, DataLoader.isHoldout(holdoutFraction, seed, fileHash, self.rowIndex(row)));
+      }
+      return out.finish();
+    });
+  }
+
+  private static boolean isVector(DataType t) {
+    return t instanceof org.apache.spark.ml.linalg.VectorUDT
+        || t instanceof org.apache.spark.mllib.linalg.VectorUDT;
+  }
+
+  private static boolean isNumeric(DataType t) {
+    return t instanceof NumericType || t instanceof DecimalType;
+  }
+
+  private static void requireNumeric(StructField f, String role, String path) {
+    if (!isNumeric(f.dataType())) {
+      throw new ConfigException("--data " + path + ": the " + role + " column '" + f.name() + "' is "
+          + f.dataType().simpleString() + ", not numeric");
+    }
+  }
+
+  private static int firstVectorSize(org.apache.spark.sql.Dataset<Row> df, String col) {
+    List<Row> first = df.select(df.col("`" + col.replace("`", "``") + "`")).where(df.col("`" + col.replace("`", "``") + "`").isNotNull())
+        .limit(1).collectAsList();
+    if (first.isEmpty()) {
+      return 0;
+    }
+    Object o = first.get(0).get(0);
+    return o instanceof org.apache.spark.mllib.linalg.Vector old ? old.size() : ((Vector) o).size();
+  }
+
+  private static String[] attributeNames(AttributeGroup group, int n) {
+    if (group.attributes().isEmpty()) {
+      return null;
+    }
+    Attribute[] attrs = group.attributes().get();
+    if (attrs.length != n) {
+      return null;
+    }
+    String[] names = new String[n];
+    for (int i = 0; i < n; i++) {
+      if (attrs[i] == null || attrs[i].name().isEmpty()) {
+        return null;
+      }
+      names[i] = attrs[i].name().get();
+    }
+    return names;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl >= 0 ? s.substring(0, nl) : s;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.sparksgd.train;
+
+import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.optim.Adagrad;
+import dev.sparksgd.optim.Adam;
+import dev.sparksgd.optim.Averaged;
+import dev.sparksgd.optim.BoldDriver;
+import dev.sparksgd.optim.LearningRate;
+import dev.sparksgd.optim.Momentum;
+import dev.sparksgd.optim.Nesterov;
+import dev.sparksgd.optim.Optimizer;
+import dev.sparksgd.optim.Regularizer;
+import dev.sparksgd.optim.RmsProp;
+import dev.sparksgd.optim.Sgd;
+
+/** Builds the optim pieces a configuration names; each is independent of the others. */
+final class OptimSetup {
+  private OptimSetup() {
+  }
+
+  /** A fresh optimizer (no state), wrapped for averaging when asked. */
+  static Optimizer optimizer(TrainConfig cfg) {
+    Optimizer o = switch (cfg.optimizer) {
+      case SGD -> new Sgd();
+      case MOMENTUM -> new Momentum(cfg.momentum);
+      case NESTEROV -> new Nesterov(cfg.momentum);
+      case ADAGRAD -> new Adagrad(cfg.epsilon);
+      case RMSPROP -> new RmsProp(cfg.rho, cfg.epsilon);
+      case ADAM -> new Adam(cfg.beta1, cfg.beta2, cfg.epsilon);
+    };
+    return cfg.averaging ? new Averaged(o, cfg.averagingStart) : o;
+  }
+
+  /** A fresh schedule starting at eta0. */
+  static LearningRate schedule(TrainConfig cfg, double eta0) {
+    return switch (cfg.lrSchedule) {
+      case CONSTANT -> LearningRate.constant(eta0);
+      case INVERSE_SQRT -> LearningRate.inverseSqrt(eta0);
+      case INVERSE_TIME -> LearningRate.inverseTime(eta0, cfg.decay);
+      case EXPONENTIAL -> LearningRate.exponential(eta0, cfg.decay);
+      case STEP -> LearningRate.step(eta0, cfg.decay, cfg.decaySteps);
+      case ADAPTIVE -> new BoldDriver(eta0);
+    };
+  }
+
+  /**
+   * spark.ml's elastic net in the optimizer's space: λ·(α‖w‖₁ + (1 − α)/2·‖w‖²/δ), where δ is
+   * {@code labelScale} (the label's standard deviation for squared loss, see {@link LabelScale}).
+   */
+  record Penalty(double l1, double l2) {
+    Regularizer regularizer() {
+      return Regularizer.elasticNet(l1, l2);
+    }
+  }
+
+  static Penalty penalty(TrainConfig cfg, double labelScale) {
+    return new Penalty(cfg.elasticNetParam * cfg.regParam,
+        (1.0 - cfg.elasticNetParam) * cfg.regParam / labelScale);
+  }
+}

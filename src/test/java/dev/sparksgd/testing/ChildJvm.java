@@ -1,0 +1,64 @@
+package dev.sparksgd.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code dev.sparksgd.cli.Main} in a JVM of its own, as submit.sh would (the project's
+ * conf/log4j2.properties, a fresh Spark), to see exactly what a user sees on stdout and stderr.
+ * Costs a JVM and a Spark start (several seconds): for the few tests about the real console.
+ */
+public final class ChildJvm {
+  private ChildJvm() {
+  }
+
+  public record Result(int exitCode, String out, String err) {
+  }
+
+  public static Path projectDir() {
+    return Path.of(System.getProperty("spark.sgd.project.dir", ".")).toAbsolutePath();
+  }
+
+  /** @param jvmOptions extra -D options (e.g. Spark conf as system properties) */
+  public static Result run(Path workDir, List<String> jvmOptions, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+          || a.startsWith("-Djdk.reflect")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add("-Xmx768m");
+    cmd.add("-Dlog4j2.configurationFile=file:" + projectDir().resolve("conf/log4j2.properties"));
+    cmd.add("-Dspark.master=local[2]");
+    cmd.add("-Dspark.ui.enabled=false");
+    cmd.add("-Dspark.driver.host=127.0.0.1");
+    cmd.add("-Dspark.driver.bindAddress=127.0.0.1");
+    cmd.addAll(jvmOptions);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.sparksgd.cli.Main");
+    cmd.addAll(List.of(args));
+    File out = workDir.resolve("child.out").toFile();
+    File err = workDir.resolve("child.err").toFile();
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectOutput(out).redirectError(err);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Process p = pb.start();
+    if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("child JVM did not finish in 180 s: " + cmd);
+    }
+    return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+        Files.readString(err.toPath(), StandardCharsets.UTF_8));
+  }
+}
