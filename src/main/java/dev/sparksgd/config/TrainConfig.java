@@ -341,9 +341,10 @@ public final class TrainConfig implements Serializable {
     /** Null or blank = no weight column. */
     public Builder weightCol(String v) { weightCol = v == null || v.isBlank() ? null : v; return this; }
     public Builder featuresCol(String v) { featuresCol = v; return this; }
-    /** Null or blank = start from zero. */
-    public Builder initModel(String v) { initModel = v == null || v.isBlank() ? null : v; return this; }
-    public Builder checkpointDir(String v) { checkpointDir = v == null || v.isBlank() ? null : v; return this; }
+    /** Null = start from zero; an empty value is refused in {@link #build()}. */
+    public Builder initModel(String v) { initModel = v; return this; }
+    /** Null = no checkpoints; an empty value is refused in {@link #build()}. */
+    public Builder checkpointDir(String v) { checkpointDir = v; return this; }
     public Builder checkpointInterval(int v) { checkpointInterval = v; return this; }
     public Builder resume(boolean v) { resume = v; return this; }
 
@@ -446,8 +447,15 @@ public final class TrainConfig implements Serializable {
           "--weight-col and --label-col name the same column '" + labelCol + "'");
       require(weightCol == null || format != DataFormat.LIBSVM,
           "--weight-col needs CSV or Parquet input (LIBSVM has no named columns)");
+      // An empty path is most likely a variable that expanded to nothing: say so rather than
+      // silently start from zero or train without checkpoints.
+      require(initModel == null || !initModel.isBlank(), "--init-model must not be empty");
+      require(checkpointDir == null || !checkpointDir.isBlank(), "--checkpoint-dir must not be empty");
       require(checkpointInterval >= 1, "--checkpoint-interval must be >= 1 (got " + checkpointInterval + ")");
       require(!resume || checkpointDir != null, "--resume needs --checkpoint-dir (the directory to resume from)");
+      require(checkpointDir == null || !PathNesting.overlap(outputPath, checkpointDir),
+          "--checkpoint-dir must be outside --output and not contain it (publishing the model replaces "
+          + "--output as a whole): " + checkpointDir);
       return new TrainConfig(this);
     }
 

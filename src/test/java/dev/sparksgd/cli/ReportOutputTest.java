@@ -32,10 +32,10 @@ class ReportOutputTest {
         "--validation-fraction", "0.2", "--step-size", "0.3");
     assertEquals(0, run.exitCode(), run.err());
     try (var files = Files.list(out)) {
-      assertEquals(List.of("history.csv", "loss.png", "metrics.json", "model.json", "report.html"),
+      assertEquals(List.of("history.csv", "loss.png", "metrics.json", "model.json", "report.html", "sparkml"),
           files.map(p -> p.getFileName().toString()).sorted().toList());
     }
-    assertTrue(run.out().contains("(model.json, history.csv, metrics.json, loss.png, report.html)"), run.out());
+    assertTrue(run.out().contains("(model.json, history.csv, metrics.json, loss.png, report.html, sparkml/)"), run.out());
 
     byte[] png = Files.readAllBytes(out.resolve("loss.png"));
     BufferedImage img = ImageIO.read(out.resolve("loss.png").toFile());
