@@ -64,13 +64,16 @@ class SecurityTest {
       assertEquals(SECRET, s.sparkContext().hadoopConfiguration().get("fs.s3a.secret.key"),
           "the secret reached the job's Hadoop configuration");
       run = TestData.cliOnCurrentSession("train", "--data", data.toString(), "--output", out.toString(),
-          "--validation-fraction", "0.2", "--verbose");
+          "--validation-fraction", "0.2", "--verbose", "--checkpoint-dir", tmp.resolve("ck").toString(),
+          "--checkpoint-interval", "5");
       logs = capture.all();
     }
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(logs.contains("spark.hadoop.fs.s3a.secret.key"),
         "Spark logged its conf (spark.logConf), so a leak would have shown: " + logs.length());
     List<String> places = new ArrayList<>(contents(out));
+    places.addAll(contents(tmp.resolve("ck")));
+    assertTrue(places.stream().anyMatch(p -> p.contains("\"fingerprint\"")), "a checkpoint was searched too");
     places.add("stdout\n" + run.out());
     places.add("stderr\n" + run.err());
     places.add("log\n" + logs);
@@ -98,6 +101,29 @@ class SecurityTest {
     assertEquals(parentBefore, after, "beside --output nothing changed (no temporary left)");
     try (Stream<Path> s = Files.list(parent)) {
       assertEquals(2, s.count());
+    }
+  }
+
+  @Test
+  void withCheckpointsTheJobWritesOnlyUnderItsOutputAndCheckpointDir() throws Exception {
+    Path in = Files.createDirectories(tmp.resolve("in"));
+    Path data = in.resolve("d.csv");
+    TestData.write(data, 9, 200, 2, 0.1, 0.0);
+    Path parent = Files.createDirectories(tmp.resolve("work"));
+    Files.writeString(parent.resolve("neighbour.txt"), "keep");
+    List<String> inBefore = contents(in);
+    List<String> parentBefore = contents(parent);
+    Path out = parent.resolve("m");
+    Path ck = parent.resolve("ck");
+    assertEquals(0, TestData.cli("train", "--data", data.toString(), "--output", out.toString(),
+        "--max-iter", "7", "--checkpoint-dir", ck.toString(), "--checkpoint-interval", "2").exitCode());
+    assertEquals(inBefore, contents(in), "the input directory is untouched");
+    List<String> after = contents(parent);
+    after.removeIf(p -> p.startsWith(out + "/") || p.startsWith(ck + "/"));
+    assertEquals(parentBefore, after, "beside --output and --checkpoint-dir nothing changed");
+    try (Stream<Path> s = Files.list(ck)) {
+      assertEquals(List.of("checkpoint-000000007.json"), s.map(p -> p.getFileName().toString()).toList(),
+          "one checkpoint left, no temporary file");
     }
   }
 

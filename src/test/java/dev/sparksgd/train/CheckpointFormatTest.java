@@ -194,11 +194,14 @@ class CheckpointFormatTest {
   }
 
   @Test
-  void maxIterAndCheckpointOptionsAreNotPartOfTheFingerprint() {
+  void runLengthGateAndCheckpointOptionsAreNotPartOfTheFingerprint() {
     TrainConfig base = TrainConfig.builder().dataPath("d").outputPath("o").build();
     TrainConfig other = base.toBuilder().maxIter(5).outputPath("p").overwrite(true).checkpointDir("c")
-        .checkpointInterval(3).resume(true).build();
+        .checkpointInterval(3).resume(true).maxTime("2h").maxRegression(0.05).baselineModel("b").build();
     assertEquals(RunFingerprint.options(base), RunFingerprint.options(other));
+    // The warm start's path counts, with any credential in it masked (a checkpoint is a file).
+    Map<String, String> warm = RunFingerprint.options(base.toBuilder().initModel("s3a://KEY:SECRET@bucket/m").build());
+    assertEquals("s3a://***@bucket/m", warm.get("init-model"));
     assertTrue(!RunFingerprint.options(base).equals(RunFingerprint.options(base.toBuilder().seed(1).build())));
     assertEquals("42", RunFingerprint.options(base).get("seed"));
   }
