@@ -282,8 +282,9 @@ public final class TrainCommand implements Callable<Integer> {
           + "directory) instead of zero; same features and a compatible loss.")
   String initModel;
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
-      description = "Write a checkpoint (weights, optimizer state, iteration, history) here every "
-          + "--checkpoint-interval iterations, atomically, on any Hadoop filesystem.")
+      description = "Write a checkpoint (weights, optimizer, schedule and stopping-rule state, "
+          + "iteration, history) here every --checkpoint-interval iterations and when the run runs "
+          + "out of iterations or time, atomically, on any Hadoop filesystem; outside --output.")
   String checkpointDir;
 
   @Option(names = "--checkpoint-interval", paramLabel = "K", defaultValue = "10",
