@@ -281,6 +281,7 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Start from this model (a spark-sgd model directory or a Spark ML model "
           + "directory) instead of zero; same features and a compatible loss.")
   String initModel;
+
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
       description = "Write a checkpoint (weights, optimizer, schedule and stopping-rule state, "
           + "iteration, history) here every --checkpoint-interval iterations and when the run runs "
