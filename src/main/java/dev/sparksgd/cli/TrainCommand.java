@@ -24,6 +24,7 @@ import dev.sparksgd.model.OutputDirectory;
 import dev.sparksgd.model.SparkMlModels;
 import dev.sparksgd.report.HistoryCsv;
 import dev.sparksgd.report.RunReport;
+import dev.sparksgd.train.Checkpoints;
 import dev.sparksgd.train.IterationRecord;
 import dev.sparksgd.train.StopReason;
 import dev.sparksgd.train.TrainResult;
@@ -281,6 +282,20 @@ public final class TrainCommand implements Callable<Integer> {
           + "directory) instead of zero; same features and a compatible loss.")
   String initModel;
 
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+      description = "Write a checkpoint (weights, optimizer, schedule and stopping-rule state, "
+          + "iteration, history) here every --checkpoint-interval iterations and when the run runs "
+          + "out of iterations or time, atomically, on any Hadoop filesystem; outside --output.")
+  String checkpointDir;
+
+  @Option(names = "--checkpoint-interval", paramLabel = "K", defaultValue = "10",
+      description = "Iterations between checkpoints. Default: ${DEFAULT-VALUE}.")
+  int checkpointInterval;
+
+  @Option(names = "--resume", description = "Continue from the newest checkpoint in --checkpoint-dir "
+      + "(refused if it was made from other data or options; starts at iteration 0 if there is none).")
+  boolean resume;
+
   private final ConfigFileDefaults defaults;
   private final PrintStream out;
 
@@ -339,6 +354,9 @@ public final class TrainCommand implements Callable<Integer> {
         .weightCol(weightCol)
         .featuresCol(featuresCol)
         .initModel(initModel)
+        .checkpointDir(checkpointDir)
+        .checkpointInterval(checkpointInterval)
+        .resume(resume)
         .build();
   }
 
@@ -353,6 +371,7 @@ public final class TrainCommand implements Callable<Integer> {
     SparkSession spark = Spark.session("spark-sgd train");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     OutputDirectory.checkWritable(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite);
+    Checkpoints.preflight(sc.hadoopConfiguration(), cfg);
     LinearModel baseline = cfg.baselineModel == null ? null
         : ModelDirectory.read(sc.hadoopConfiguration(), cfg.baselineModel, "--baseline-model");
     out.printf(Locale.ROOT, "spark-sgd: training on %s with Spark %s, master %s%n", Redact.path(cfg.dataPath),

@@ -76,6 +76,10 @@ public final class TrainConfig implements Serializable {
   public final String featuresCol;
   /** Model directory (ours or Spark ML) to start from, or null. */
   public final String initModel;
+  /** Null = no checkpoints. Not in {@link #toOptionMap()}: checkpoints never change the model. */
+  public final String checkpointDir;
+  public final int checkpointInterval;
+  public final boolean resume;
 
   private TrainConfig(Builder b) {
     dataPath = b.dataPath;
@@ -125,6 +129,9 @@ public final class TrainConfig implements Serializable {
     weightCol = b.weightCol;
     featuresCol = b.featuresCol;
     initModel = b.initModel;
+    checkpointDir = b.checkpointDir;
+    checkpointInterval = b.checkpointInterval;
+    resume = b.resume;
   }
 
   public static Builder builder() {
@@ -180,6 +187,9 @@ public final class TrainConfig implements Serializable {
     b.weightCol = weightCol;
     b.featuresCol = featuresCol;
     b.initModel = initModel;
+    b.checkpointDir = checkpointDir;
+    b.checkpointInterval = checkpointInterval;
+    b.resume = resume;
     return b;
   }
 
@@ -279,6 +289,9 @@ public final class TrainConfig implements Serializable {
     private String weightCol;
     private String featuresCol = "features";
     private String initModel;
+    private String checkpointDir;
+    private int checkpointInterval = 10;
+    private boolean resume = false;
 
     public Builder dataPath(String v) { dataPath = v; return this; }
     public Builder outputPath(String v) { outputPath = v; return this; }
@@ -328,8 +341,12 @@ public final class TrainConfig implements Serializable {
     /** Null or blank = no weight column. */
     public Builder weightCol(String v) { weightCol = v == null || v.isBlank() ? null : v; return this; }
     public Builder featuresCol(String v) { featuresCol = v; return this; }
-    /** Null or blank = start from zero. */
+    /** Null = start from zero; an empty value is refused in {@link #build()}. */
     public Builder initModel(String v) { initModel = v; return this; }
+    /** Null = no checkpoints; an empty value is refused in {@link #build()}. */
+    public Builder checkpointDir(String v) { checkpointDir = v; return this; }
+    public Builder checkpointInterval(int v) { checkpointInterval = v; return this; }
+    public Builder resume(boolean v) { resume = v; return this; }
 
     /** Checks every option; the first problem found is thrown as a {@link ConfigException}. */
     public TrainConfig build() {
@@ -431,6 +448,14 @@ public final class TrainConfig implements Serializable {
           "--weight-col and --label-col name the same column '" + labelCol + "'");
       require(weightCol == null || format != DataFormat.LIBSVM,
           "--weight-col needs CSV or Parquet input (LIBSVM has no named columns)");
+      // An empty path is most likely a variable that expanded to nothing: say so rather than
+      // silently start from zero or train without checkpoints.
+      require(checkpointDir == null || !checkpointDir.isBlank(), "--checkpoint-dir must not be empty");
+      require(checkpointInterval >= 1, "--checkpoint-interval must be >= 1 (got " + checkpointInterval + ")");
+      require(!resume || checkpointDir != null, "--resume needs --checkpoint-dir (the directory to resume from)");
+      require(checkpointDir == null || !PathNesting.overlap(outputPath, checkpointDir),
+          "--checkpoint-dir must be outside --output and not contain it (publishing the model replaces "
+          + "--output as a whole): " + checkpointDir);
       return new TrainConfig(this);
     }
 

@@ -235,7 +235,7 @@ public final class DataLoader {
   }
 
   /** The data files a path names (a file, a directory's visible files, or a glob's matches). */
-  static List<Path> listInput(Configuration hadoop, String dataPath) {
+  public static List<Path> listInput(Configuration hadoop, String dataPath) {
     try {
       Path path = new Path(dataPath);
       FileSystem fs = path.getFileSystem(hadoop);

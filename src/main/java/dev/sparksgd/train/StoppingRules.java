@@ -1,6 +1,9 @@
 package dev.sparksgd.train;
 
 import dev.sparksgd.config.TrainConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides after each iteration whether training goes on, and why it stops. The rules, in the
@@ -130,6 +133,71 @@ final class StoppingRules {
 
   double bestValidationLoss() {
     return bestValidation;
+  }
+
+  /**
+   * What the rules remember between iterations (the first objective, the loss-tol window, the
+   * best validation model and the patience count), as a checkpoint saves it. Max-time's clock is
+   * the trainer's, not part of this.
+   */
+  Map<String, double[]> state() {
+    Map<String, double[]> s = new LinkedHashMap<>();
+    s.put("firstObjective", new double[] {firstObjective});
+    s.put("window", window.clone());
+    s.put("seen", new double[] {seen});
+    s.put("bestValidation", new double[] {bestValidation});
+    if (bestParams != null) {
+      s.put("bestParams", bestParams.clone());
+    }
+    s.put("bestIteration", new double[] {bestIteration});
+    s.put("evaluationsWithoutImprovement", new double[] {evaluationsWithoutImprovement});
+    s.put("lastEvaluated", new double[] {lastEvaluated});
+    return s;
+  }
+
+  /** Restores what {@link #state()} returned; throws IllegalArgumentException on a mismatch. */
+  void restoreState(Map<String, double[]> state) {
+    Set<String> known = Set.of("firstObjective", "window", "seen", "bestValidation",
+        "bestParams", "bestIteration", "evaluationsWithoutImprovement", "lastEvaluated");
+    for (String k : state.keySet()) {
+      if (!known.contains(k)) {
+        throw new IllegalArgumentException("stopping rules state has no entry '" + k + "'");
+      }
+    }
+    double[] w = state.get("window");
+    if (w == null || w.length != window.length) {
+      throw new IllegalArgumentException("stopping rules state needs a window of " + window.length
+          + " objectives (patience + 1)");
+    }
+    firstObjective = one(state, "firstObjective");
+    System.arraycopy(w, 0, window, 0, w.length);
+    seen = count(state, "seen");
+    bestValidation = one(state, "bestValidation");
+    double[] best = state.get("bestParams");
+    bestParams = best == null ? null : best.clone();
+    bestIteration = count(state, "bestIteration");
+    evaluationsWithoutImprovement = count(state, "evaluationsWithoutImprovement");
+    double last = one(state, "lastEvaluated");
+    if (!(last >= -1) || last != Math.rint(last) || last > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("stopping rules state: lastEvaluated " + last);
+    }
+    lastEvaluated = (int) last;
+  }
+
+  private static double one(Map<String, double[]> state, String key) {
+    double[] v = state.get(key);
+    if (v == null || v.length != 1) {
+      throw new IllegalArgumentException("stopping rules state needs " + key + " = [one number]");
+    }
+    return v[0];
+  }
+
+  private static int count(Map<String, double[]> state, String key) {
+    double v = one(state, key);
+    if (!(v >= 0) || v != Math.rint(v) || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("stopping rules state: " + key + " " + v + " is not a count");
+    }
+    return (int) v;
   }
 
   static boolean allFinite(double[] v) {

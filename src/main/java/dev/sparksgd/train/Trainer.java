@@ -12,7 +12,9 @@ import dev.sparksgd.optim.Optimizer;
 import dev.sparksgd.optim.Regularizer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -33,6 +35,13 @@ public final class Trainer {
   public static final String FAIL_TASK_AT_ITERATION = "spark.sgd.test.failTaskAtIteration";
   /** A loss above this multiple of the first iteration's loss counts as divergence. */
   static final double DIVERGENCE_FACTOR = StoppingRules.DIVERGENCE_FACTOR;
+  /** Checkpoint loop-state keys. */
+  private static final String RULES = "rules.";
+  private static final String BASE = "adaptive.accepted.";
+  private static final String BASE_OPTIMIZER = BASE + "optimizer.";
+  private static final String BASE_BATCH = BASE + "batch.";
+  private static final String CHOSEN_STEP_SIZE = "chosenStepSize";
+  private static final String ELAPSED_MILLIS = "elapsedMillis";
 
   private final TrainConfig cfg;
   private final Loss loss;
@@ -104,11 +113,18 @@ public final class Trainer {
           + "--loss " + loss.name() + " needs both (labels 0/1 or -1/+1)");
     }
     Scaling scaling = new Scaling(data.stats, d, cfg.standardization, cfg.fitIntercept);
+    Checkpoints checkpoints = Checkpoints.open(sc.hadoopConfiguration(), cfg, data);
+    Checkpoint from = checkpoints.resumed();
     double labelScale = LabelScale.of(sc, data, cfg, loss);
     OptimSetup.Penalty penalty = OptimSetup.penalty(cfg, labelScale);
     Regularizer reg = penalty.regularizer();
     double chosen = Double.NaN;
-    if (cfg.stepSizeAuto) {
+    if (cfg.stepSizeAuto && from != null) {
+      // The search is deterministic, but the rate it picked is part of the state: no probes again.
+      chosen = chosenStepSize(from);
+      listener.onMessage(String.format(Locale.ROOT, "spark-sgd: chose --step-size %.6g (as the "
+          + "checkpointed run did)", chosen));
+    } else if (cfg.stepSizeAuto) {
       chosen = StepSizeSearch.choose(sc, data, cfg, loss, scaling, reg, listener::onMessage).chosen();
     }
     LearningRate rate = OptimSetup.schedule(cfg, cfg.stepSizeAuto ? chosen : cfg.stepSize);
@@ -123,7 +139,34 @@ public final class Trainer {
     StopReason reason = StopReason.MAX_ITER;
     Accepted base = null;
     int t = 0;
-    while (t < cfg.maxIter) {
+    // --max-time counts the training time of the runs before the checkpoint too (see README).
+    long carriedMillis = 0;
+    if (from != null) {
+      LOG.info("resuming after iteration {} from {}", from.iteration(), cfg.checkpointDir);
+      try {
+        LoopState.check(from, params.length, optimizer.name());
+        optimizer.restoreState(from.optimizerState());
+        rate.restoreState(from.scheduleState());
+        rules.restoreState(LoopState.prefixed(from.loopState(), RULES));
+        base = restoreAccepted(from.loopState());
+        carriedMillis = (long) LoopState.single(from, ELAPSED_MILLIS);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--resume: the checkpoint after iteration " + from.iteration() + " in "
+            + cfg.checkpointDir + " does not fit this run: " + e.getMessage()
+            + "; use another --checkpoint-dir", e);
+      }
+      t = from.iteration();
+      params = from.params().clone();
+      history.addAll(from.history());
+      if (rules.outOfTime(carriedMillis)) {
+        reason = StopReason.MAX_TIME;
+      }
+    }
+    while (reason == StopReason.MAX_ITER && t < cfg.maxIter) {
+      if (checkpoints.due(t)) {
+        checkpoints.afterIteration(t, params, optimizer, rate.state(),
+            loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
+      }
       t++;
       long iterStart = System.nanoTime();
       double taskEta = rate.rate(t);
@@ -136,7 +179,7 @@ public final class Trainer {
             t, cfg.miniBatchFraction);
         record(history, listener, new IterationRecord(t, Double.NaN, Double.NaN, taskEta, 0.0,
             Double.NaN, millisSince(iterStart), 0));
-        if (rules.outOfTime(millisSince(start))) {
+        if (rules.outOfTime(carriedMillis + millisSince(start))) {
           reason = StopReason.MAX_TIME;
           break;
         }
@@ -153,7 +196,7 @@ public final class Trainer {
           // The tasks' steps depend on η: the next iteration runs them again from the restored point.
           record(history, listener, new IterationRecord(t, batch.meanLoss, objective, rate.rate(t), 0.0,
               norm(batch.gradient), millisSince(iterStart), batch.rows));
-          if (rules.outOfTime(millisSince(start))) {
+          if (rules.outOfTime(carriedMillis + millisSince(start))) {
             reason = StopReason.MAX_TIME;
             break;
           }
@@ -190,13 +233,17 @@ public final class Trainer {
         double[] model = optimizer.modelParams(params);
         r = rules.onValidation(t, holdoutLoss(sc, data, scaling, model, d, t), model);
       }
-      if (r == null && rules.outOfTime(millisSince(start))) {
+      if (r == null && rules.outOfTime(carriedMillis + millisSince(start))) {
         r = StopReason.MAX_TIME;
       }
       if (r != null) {
         reason = r;
         break;
       }
+    }
+    if (reason == StopReason.MAX_ITER || reason == StopReason.MAX_TIME) {
+      checkpoints.atEnd(t, params, optimizer, rate.state(),
+          loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
     }
     double[] model = optimizer.modelParams(params);
     if (reason != StopReason.DIVERGED && rules.validationOn()) {
@@ -212,6 +259,57 @@ public final class Trainer {
     double[] raw = scaling.toRaw(model);
     return new TrainResult(Arrays.copyOf(raw, d), raw[d], model, t, reason, history,
         millisSince(start), chosen);
+  }
+
+  /**
+   * What the loop remembers besides the parameters, the optimizer and the schedule: the stopping
+   * rules' state, the adaptive schedule's last accepted point, the rate --step-size auto chose and
+   * the training time so far.
+   */
+  private static Map<String, double[]> loopState(StoppingRules rules, Accepted base, double chosen,
+      long elapsedMillis) {
+    Map<String, double[]> m = new LinkedHashMap<>();
+    LoopState.putPrefixed(m, RULES, rules.state());
+    if (base != null) {
+      m.put(BASE + "params", base.params.clone());
+      m.put(BASE + "objective", new double[] {base.objective});
+      LoopState.putPrefixed(m, BASE_OPTIMIZER, base.optimizerState);
+      if (base.batch != null) {
+        m.put(BASE_BATCH + "meanLoss", new double[] {base.batch.meanLoss});
+        m.put(BASE_BATCH + "weightSum", new double[] {base.batch.weightSum});
+        m.put(BASE_BATCH + "rows", new double[] {base.batch.rows});
+        m.put(BASE_BATCH + "gradient", base.batch.gradient.clone());
+      }
+    }
+    if (!Double.isNaN(chosen)) {
+      m.put(CHOSEN_STEP_SIZE, new double[] {chosen});
+    }
+    m.put(ELAPSED_MILLIS, new double[] {elapsedMillis});
+    return m;
+  }
+
+  private double chosenStepSize(Checkpoint from) {
+    double[] v = from.loopState().get(CHOSEN_STEP_SIZE);
+    if (v == null || v.length != 1 || !(v[0] > 0) || !Double.isFinite(v[0])) {
+      throw new ConfigException("--resume: the checkpoint after iteration " + from.iteration() + " in "
+          + cfg.checkpointDir + " holds no rate chosen by --step-size auto; use another --checkpoint-dir");
+    }
+    return v[0];
+  }
+
+  private static Accepted restoreAccepted(Map<String, double[]> loop) {
+    double[] p = loop.get(BASE + "params");
+    if (p == null) {
+      return null;
+    }
+    Batch batch = null;
+    if (loop.containsKey(BASE_BATCH + "gradient")) {
+      batch = new Batch(LoopState.single(loop, BASE_BATCH + "meanLoss"),
+          LoopState.single(loop, BASE_BATCH + "weightSum"), (long) LoopState.single(loop, BASE_BATCH + "rows"),
+          loop.get(BASE_BATCH + "gradient").clone(), null);
+    }
+    return new Accepted(p.clone(), LoopState.prefixed(loop, BASE_OPTIMIZER),
+        LoopState.single(loop, BASE + "objective"), batch);
   }
 
   private Batch gradient(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int t,

@@ -29,7 +29,8 @@ class ConfigDefaultsTest {
       Path.of(System.getProperty("spark.sgd.project.dir", "."), "conf", "sgd.properties");
   /** Options that have no default (or are per run) and so stay commented out in the file. */
   private static final Set<String> PER_RUN = Set.of("data", "output", "overwrite", "config", "format",
-      "baseline-model", "verbose", "weight-col", "init-model");
+      "baseline-model", "verbose", "weight-col", "init-model",
+      "checkpoint-dir", "resume");
   private static final Set<String> NOT_SETTINGS = Set.of("help", "version");
 
   @TempDir

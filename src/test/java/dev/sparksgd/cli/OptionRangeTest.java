@@ -71,12 +71,16 @@ class OptionRangeTest {
         Arguments.of("--grad-tol", "-1", "--grad-tol"),
         Arguments.of("--validation-interval", "-1", "--validation-interval"),
         Arguments.of("--max-time", "soon", "--max-time"),
-        Arguments.of("--loss", "quadratic", "--loss must be"),
+        Arguments.of("--verbose", "=loud", "--verbose"),
+        Arguments.of("--loss", "cubic", "--loss must be squared, huber, logistic or hinge"),
         Arguments.of("--huber-delta", "1", "--huber-delta must be > 1"),
-        Arguments.of("--features-col", "", "--features-col must not be empty"),
         Arguments.of("--weight-col", "label", "--weight-col and --label-col name the same column"),
+        Arguments.of("--features-col", "", "--features-col must not be empty"),
         Arguments.of("--init-model", "", "--init-model must not be empty"),
-        Arguments.of("--verbose", "=loud", "--verbose"));
+        Arguments.of("--checkpoint-dir", "", "--checkpoint-dir must not be empty"),
+        Arguments.of("--checkpoint-dir", "o/ck", "--checkpoint-dir must be outside --output"),
+        Arguments.of("--checkpoint-interval", "0", "--checkpoint-interval must be >= 1"),
+        Arguments.of("--resume", "=maybe", "--resume"));
   }
 
   private static String[] args(String option, String value) {

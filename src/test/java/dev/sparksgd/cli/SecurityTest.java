@@ -64,13 +64,16 @@ class SecurityTest {
       assertEquals(SECRET, s.sparkContext().hadoopConfiguration().get("fs.s3a.secret.key"),
           "the secret reached the job's Hadoop configuration");
       run = TestData.cliOnCurrentSession("train", "--data", data.toString(), "--output", out.toString(),
-          "--validation-fraction", "0.2", "--verbose");
+          "--validation-fraction", "0.2", "--verbose", "--checkpoint-dir", tmp.resolve("ck").toString(),
+          "--checkpoint-interval", "5");
       logs = capture.all();
     }
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(logs.contains("spark.hadoop.fs.s3a.secret.key"),
         "Spark logged its conf (spark.logConf), so a leak would have shown: " + logs.length());
     List<String> places = new ArrayList<>(contents(out));
+    places.addAll(contents(tmp.resolve("ck")));
+    assertTrue(places.stream().anyMatch(p -> p.contains("\"fingerprint\"")), "a checkpoint was searched too");
     places.add("stdout\n" + run.out());
     places.add("stderr\n" + run.err());
     places.add("log\n" + logs);
@@ -82,6 +85,26 @@ class SecurityTest {
 
   @Test
   void theJobWritesOnlyUnderItsOutput() throws Exception {
+    Path parent = trainAndCheckWritesOnlyUnderItsDirectories(false, "--max-iter", "5");
+    try (Stream<Path> s = Files.list(parent)) {
+      assertEquals(2, s.count());
+    }
+  }
+
+  @Test
+  void withCheckpointsTheJobWritesOnlyUnderItsOutputAndCheckpointDir() throws Exception {
+    Path parent = trainAndCheckWritesOnlyUnderItsDirectories(true, "--max-iter", "7", "--checkpoint-interval", "2");
+    try (Stream<Path> s = Files.list(parent.resolve("ck"))) {
+      assertEquals(List.of("checkpoint-000000007.json"), s.map(p -> p.getFileName().toString()).toList(),
+          "one checkpoint left, no temporary file");
+    }
+  }
+
+  /**
+   * Trains on in/d.csv with --output work/m (and --checkpoint-dir work/ck): the input directory
+   * and everything in work/ beside those stay as they were. Returns work/.
+   */
+  private Path trainAndCheckWritesOnlyUnderItsDirectories(boolean checkpoints, String... options) throws Exception {
     Path in = Files.createDirectories(tmp.resolve("in"));
     Path data = in.resolve("d.csv");
     TestData.write(data, 9, 200, 2, 0.1, 0.0);
@@ -90,15 +113,18 @@ class SecurityTest {
     List<String> inBefore = contents(in);
     List<String> parentBefore = contents(parent);
     Path out = parent.resolve("m");
-    assertEquals(0, TestData.cli("train", "--data", data.toString(), "--output", out.toString(),
-        "--max-iter", "5").exitCode());
+    Path ck = parent.resolve("ck");
+    List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--output", out.toString()));
+    if (checkpoints) {
+      args.addAll(List.of("--checkpoint-dir", ck.toString()));
+    }
+    args.addAll(List.of(options));
+    assertEquals(0, TestData.cli(args.toArray(new String[0])).exitCode());
     assertEquals(inBefore, contents(in), "the input directory is untouched");
     List<String> after = contents(parent);
-    after.removeIf(p -> p.startsWith(out + "/"));
-    assertEquals(parentBefore, after, "beside --output nothing changed (no temporary left)");
-    try (Stream<Path> s = Files.list(parent)) {
-      assertEquals(2, s.count());
-    }
+    after.removeIf(p -> p.startsWith(out + "/") || (checkpoints && p.startsWith(ck + "/")));
+    assertEquals(parentBefore, after, "beside --output (and --checkpoint-dir) nothing changed (no temporary left)");
+    return parent;
   }
 
   @Test

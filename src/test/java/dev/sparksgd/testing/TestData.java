@@ -98,4 +98,33 @@ public final class TestData {
   public static double intercept(Path modelDir) throws IOException {
     return json(modelDir.resolve("model.json")).get("intercept").asDouble();
   }
+
+  /** The model's weights and intercept as raw bits, for bit-for-bit comparison. */
+  public static long[] modelBits(Path modelDir) throws IOException {
+    double[] w = weights(modelDir);
+    long[] b = new long[w.length + 1];
+    for (int j = 0; j < w.length; j++) {
+      b[j] = Double.doubleToRawLongBits(w[j]);
+    }
+    b[w.length] = Double.doubleToRawLongBits(intercept(modelDir));
+    return b;
+  }
+
+  /** history.csv without its wall-time column (millis), the one column a rerun may change. */
+  public static List<String> historyWithoutMillis(Path modelDir) throws IOException {
+    List<String> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(modelDir.resolve("history.csv"), StandardCharsets.UTF_8)) {
+      String[] c = line.split(",", -1);
+      c[5] = "";
+      rows.add(String.join(",", c));
+    }
+    return rows;
+  }
+
+  /** The names in a directory, sorted. */
+  public static List<String> fileNames(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
 }

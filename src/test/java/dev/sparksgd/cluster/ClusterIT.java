@@ -1,0 +1,165 @@
+package dev.sparksgd.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.sparksgd.testing.Submit;
+import dev.sparksgd.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Training on a real Spark standalone cluster (one Master, two Workers with one core each, all on
+ * 127.0.0.1, started by src/test/cluster/local-cluster.sh) through {@code ./submit.sh --master
+ * spark://...}: the model is bit-identical to local mode with the same seed and partitioning, also
+ * when a task fails and is retried and when a worker is killed with kill -9 in the middle.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  static final Path TARGET = Submit.PROJECT_DIR.resolve("target");
+  static final Path CLUSTER_DIR = TARGET.resolve("cluster-it");
+  static final Path WORK = TARGET.resolve("cluster-it-runs");
+  static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
+  static String masterUrl;
+  static Path data;
+  static long[] localModel;
+
+  /** Training options shared by every run here: mini-batches, so sampling is exercised too. */
+  static final List<String> TRAIN = List.of("--max-iter", "30", "--mini-batch-fraction", "0.3",
+      "--step-size", "0.2", "--min-step-size", "0", "--tol", "0", "--seed", "5", "--num-partitions", "4",
+      "--validation-fraction", "0.1");
+
+  static Submit.Result cluster(String script) throws IOException, InterruptedException {
+    return Submit.start(List.of("bash", Submit.PROJECT_DIR.resolve("src/test/cluster/local-cluster.sh").toString(), script),
+        Map.of("LOCAL_CLUSTER_DIR", CLUSTER_DIR.toString(), "WORKERS", "2", "WORKER_CORES", "1",
+            "WORKER_MEMORY", "1g"), WORK, "local-cluster-" + script, line -> { })
+        .await(Duration.ofMinutes(3));
+  }
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    Files.createDirectories(WORK);
+    // A cluster left running by an interrupted earlier run of this test (its own token only).
+    cluster("stop");
+    Submit.Result r = cluster("start");
+    if (r.exitCode() != 0) {
+      fail("src/test/cluster/local-cluster.sh start failed (logs in " + CLUSTER_DIR.resolve("logs") + "):\n"
+          + r.describe());
+    }
+    masterUrl = Files.readString(CLUSTER_DIR.resolve("master-url")).trim();
+    assertTrue(masterUrl.matches("spark://127\\.0\\.0\\.1:\\d+"), masterUrl);
+
+    data = WORK.resolve("data.libsvm");
+    TestData.write(data, 11, 6000, 8, 0.3, 0.5);
+    Path out = WORK.resolve("local-model");
+    Submit.Result local = train("local", out, List.of("--master", "local[2]"), Map.of(), line -> { });
+    assertEquals(0, local.exitCode(), local.describe());
+    localModel = TestData.modelBits(out);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    Submit.Result r = cluster("stop");
+    assertEquals(0, r.exitCode(), r.describe());
+    assertFalse(Files.exists(CLUSTER_DIR.resolve("master.pid")));
+  }
+
+  static Submit.Result train(String name, Path out, List<String> sparkArgs, Map<String, String> env,
+      java.util.function.Consumer<String> onLine) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(sparkArgs);
+    args.addAll(List.of("--driver-memory", "512m", "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.local.dir=" + WORK.resolve("spark-local"),
+        "train", "--data", data.toString(), "--output", out.toString(), "--overwrite"));
+    args.addAll(TRAIN);
+    return Submit.submit(env, WORK, name, onLine, args).await(RUN_TIMEOUT);
+  }
+
+  /** spark-submit options for the cluster: small executors, and wait for both before loading. */
+  static List<String> onCluster(String... more) {
+    List<String> a = new ArrayList<>(List.of("--master", masterUrl, "--executor-memory", "512m",
+        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+        "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s"));
+    a.addAll(Arrays.asList(more));
+    return a;
+  }
+
+  static void assertRanOnTheCluster(Path out) throws IOException {
+    assertEquals(masterUrl, TestData.json(out.resolve("metrics.json")).get("master").asText());
+  }
+
+  @Test
+  @Order(1)
+  void clusterModelIsBitIdenticalToLocalMode() throws Exception {
+    Path out = WORK.resolve("cluster-model");
+    Submit.Result r = train("cluster", out, onCluster(), Map.of(), line -> { });
+    assertEquals(0, r.exitCode(), r.describe());
+    assertRanOnTheCluster(out);
+    assertArrayEquals(localModel, TestData.modelBits(out), "cluster vs local[2], same seed and 4 partitions");
+  }
+
+  /** Also the SPARK_HOME path: the cluster's Maven-made SPARK_HOME has Spark's own launcher in bin/. */
+  @Test
+  @Order(2)
+  void aFailedTaskIsRetriedOnTheClusterWithTheSameModel() throws Exception {
+    Path out = WORK.resolve("cluster-retried");
+    Submit.Result r = train("cluster-retried", out,
+        onCluster("--conf", "spark.task.maxFailures=4", "--conf", "spark.sgd.test.failTaskAtIteration=7"),
+        Map.of("SPARK_HOME", CLUSTER_DIR.resolve("spark-home").toString()), line -> { });
+    assertEquals(0, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("Lost task") && r.err().contains("injected task failure (spark.sgd.test.failTaskAtIteration=7)"),
+        "the injected failure happened and was retried:\n" + r.err());
+    assertRanOnTheCluster(out);
+    assertArrayEquals(localModel, TestData.modelBits(out));
+  }
+
+  /** Last: afterwards the cluster has one worker left. */
+  @Test
+  @Order(3)
+  void losingAWorkerMidTrainingGivesTheSameModel() throws Exception {
+    long workerPid = Long.parseLong(Files.readString(CLUSTER_DIR.resolve("worker-1.pid")).trim());
+    ProcessHandle worker = ProcessHandle.of(workerPid).orElseThrow(() -> new AssertionError("worker 1 is not running"));
+    assertTrue(worker.info().arguments().map(a -> String.join(" ", a)).orElse("")
+        .contains("org.apache.spark.deploy.worker.Worker"), "pid " + workerPid + " is the worker");
+    AtomicReference<String> killedAt = new AtomicReference<>();
+    Path out = WORK.resolve("cluster-worker-lost");
+    Submit.Result r = train("cluster-worker-lost", out, onCluster(), Map.of(), line -> {
+      if (line.startsWith("iter 3/") && killedAt.get() == null) {
+        killedAt.set(line);
+        try {
+          Process kill = new ProcessBuilder("kill", "-9", Long.toString(workerPid)).inheritIO().start();
+          kill.waitFor();
+        } catch (IOException | InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    });
+    assertEquals(0, r.exitCode(), r.describe());
+    assertNotNull(killedAt.get(), "never saw iteration 3:\n" + r.describe());
+    assertFalse(worker.isAlive(), "worker 1 was killed");
+    int killedLine = r.out().indexOf(killedAt.get());
+    assertTrue(r.out().subList(killedLine, r.out().size()).stream().anyMatch(l -> l.startsWith("iter 30/30")),
+        "training went on after the kill:\n" + r.describe());
+    // The driver saw the executor go, and cached blocks that lived only there were recomputed.
+    assertTrue(r.err().contains("Lost executor"), r.err());
+    assertTrue(r.err().contains("No more replicas available for rdd_"), r.err());
+    assertRanOnTheCluster(out);
+    assertArrayEquals(localModel, TestData.modelBits(out), "after losing a worker mid-training");
+  }
+}

@@ -1,0 +1,48 @@
+package dev.sparksgd.testing;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.util.Progressable;
+
+/**
+ * The local filesystem, except that a file whose name contains {@value #BLOCK_ON} (a Hadoop conf
+ * key) stops being written half-way: its first half is flushed, the file named by
+ * {@value #MARKER} is created, and the writing thread sleeps until the process is killed. This
+ * puts a kill -9 exactly in the middle of a write.
+ */
+public class BlockingLocalFileSystem extends LocalFileSystem {
+  public static final String BLOCK_ON = "spark-sgd.test.block-on";
+  public static final String MARKER = "spark-sgd.test.marker";
+
+  @Override
+  public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
+      short replication, long blockSize, Progressable progress) throws IOException {
+    FSDataOutputStream real = super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
+    String blockOn = getConf().get(BLOCK_ON);
+    if (blockOn == null || !f.getName().contains(blockOn)) {
+      return real;
+    }
+    String marker = getConf().get(MARKER);
+    return new FSDataOutputStream(new FilterOutputStream(real) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        real.write(b, off, len / 2);
+        real.hflush();
+        Files.writeString(Paths.get(marker), f.toString());
+        try {
+          Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted");
+        }
+      }
+    }, null);
+  }
+}
