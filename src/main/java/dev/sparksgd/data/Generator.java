@@ -39,6 +39,15 @@ public final class Generator implements java.io.Serializable {
     return intercept;
   }
 
+  public int numFeatures() {
+    return numFeatures;
+  }
+
+  /** Non-zeros per row (the feature count when dense). */
+  public int nnzPerRow() {
+    return nnz;
+  }
+
   public boolean isDense() {
     return nnz == numFeatures;
   }
