@@ -32,6 +32,7 @@ public final class Main implements Runnable {
     ConfigFileDefaults defaults = new ConfigFileDefaults(args);
     CommandLine train = new CommandLine(new TrainCommand(defaults, System.out));
     cmd.addSubcommand("train", train);
+    cmd.addSubcommand("bench", new CommandLine(new BenchCommand(System.out, args)));
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setOverwrittenOptionsAllowed(true); // as spark-submit: a later option wins
     cmd.setParameterExceptionHandler((ex, a) -> {
