@@ -125,7 +125,7 @@ public final class BenchReport {
       m.put("sparseNnz", r.sparseNnz);
       m.put("partitions", r.partitions);
       m.put("cores", r.cores);
-      m.putAll(r.info);
+      r.info.forEach((k, v) -> m.put(k, sanitize(v)));
       List<Object> figs = new ArrayList<>();
       for (Figure f : r.figures) {
         Map<String, Object> fm = new LinkedHashMap<>();
@@ -137,7 +137,7 @@ public final class BenchReport {
         fm.put("max", finite(f.max()));
         fm.put("ratio", f.ratio() == null ? null : finite(f.ratio()));
         fm.put("samples", f.samples);
-        f.details.forEach((k, v) -> fm.put(k, v instanceof Double x ? finite(x) : v));
+        f.details.forEach((k, v) -> fm.put(k, sanitize(v)));
         figs.add(fm);
       }
       m.put("figures", figs);
@@ -157,6 +157,19 @@ public final class BenchReport {
     }
     root.put("targets", ts);
     return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
+  }
+
+  /** JSON has no NaN or infinity: they become null, in nested maps too. */
+  private static Object sanitize(Object v) {
+    if (v instanceof Double x) {
+      return finite(x);
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<Object, Object> m = new LinkedHashMap<>();
+      map.forEach((k, x) -> m.put(k, sanitize(x)));
+      return m;
+    }
+    return v;
   }
 
   private static Double finite(double v) {

@@ -127,6 +127,16 @@ public final class BenchCommand implements Callable<Integer> {
         f, numPartitions, seed, ttaStepSize, ttaTol, mllibStepSize, mllibMaxIter);
   }
 
+  /** /proc/loadavg's 1, 5 and 15 minute figures, or null where there is none. */
+  static String loadAverage() {
+    try {
+      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new ConfigException(message);
@@ -140,6 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Path jsonPath = output == null ? null : new Path(output);
     FileSystem fs = jsonPath == null ? null : jsonPath.getFileSystem(sc.hadoopConfiguration());
+    String loadBefore = loadAverage();
     List<Benchmark.SizeRun> runs = new Benchmark(spark, o, out).run();
     List<BenchReport.Target> targets = BenchReport.targets(runs);
     BenchReport.printTable(out, runs, targets);
@@ -155,6 +166,9 @@ public final class BenchCommand implements Callable<Integer> {
       env.put("sparkVersion", sc.version());
       env.put("master", sc.master());
       env.put("defaultParallelism", sc.defaultParallelism());
+      // Other work on the machine moves every figure: say how busy it was.
+      env.put("loadAverageBefore", loadBefore);
+      env.put("loadAverageAfter", loadAverage());
       header.put("environment", env);
       header.put("options", o);
       try (Writer w = new OutputStreamWriter(fs.create(jsonPath, true), StandardCharsets.UTF_8)) {
