@@ -13,7 +13,8 @@ public final class Generator implements java.io.Serializable {
   private final int numFeatures;
   private final int nnz;
   private final double noise;
-  private final double[] weights;
+  /** Derived from the seed; not serialized, so the closures of generated RDDs stay small at any D. */
+  private transient double[] weights;
   private final double intercept;
 
   /** @param nnz non-zeros per row; 0 or >= numFeatures means dense */
@@ -23,16 +24,23 @@ public final class Generator implements java.io.Serializable {
     this.nnz = nnz <= 0 || nnz >= numFeatures ? numFeatures : nnz;
     this.noise = noise;
     this.intercept = intercept;
-    this.weights = new double[numFeatures];
-    SplittableRandom r = new SplittableRandom(Seeds.derive(seed, 0x57L));
-    for (int j = 0; j < numFeatures; j++) {
-      // Weights in [-2, 2] rounded to 3 decimals, so a README can quote them.
-      weights[j] = Math.round((r.nextDouble() * 4 - 2) * 1000) / 1000.0;
+  }
+
+  private double[] w() {
+    if (weights == null) {
+      double[] w = new double[numFeatures];
+      SplittableRandom r = new SplittableRandom(Seeds.derive(seed, 0x57L));
+      for (int j = 0; j < numFeatures; j++) {
+        // Weights in [-2, 2] rounded to 3 decimals, so a README can quote them.
+        w[j] = Math.round((r.nextDouble() * 4 - 2) * 1000) / 1000.0;
+      }
+      weights = w;
     }
+    return weights;
   }
 
   public double[] weights() {
-    return weights.clone();
+    return w().clone();
   }
 
   public double intercept() {
@@ -56,6 +64,7 @@ public final class Generator implements java.io.Serializable {
   public void row(long i, ParsedRecord out) {
     out.clear();
     SplittableRandom r = new SplittableRandom(Seeds.derive(seed, 0x52L, i));
+    double[] weights = w();
     double y = intercept;
     if (isDense()) {
       for (int j = 0; j < numFeatures; j++) {
