@@ -75,12 +75,15 @@ public final class Generator implements java.io.Serializable {
     } else {
       // nnz distinct indices by Floyd's algorithm, then sorted.
       int[] idx = new int[nnz];
-      java.util.BitSet seen = new java.util.BitSet(numFeatures);
+      // Few picks: a scan of them beats clearing a bit set of numFeatures bits for every row.
+      java.util.BitSet seen = nnz > 64 ? new java.util.BitSet(numFeatures) : null;
       int k = 0;
       for (int j = numFeatures - nnz; j < numFeatures; j++) {
         int t = r.nextInt(j + 1);
-        int pick = seen.get(t) ? j : t;
-        seen.set(pick);
+        int pick = (seen != null ? seen.get(t) : contains(idx, k, t)) ? j : t;
+        if (seen != null) {
+          seen.set(pick);
+        }
         idx[k++] = pick;
       }
       java.util.Arrays.sort(idx);
@@ -91,6 +94,15 @@ public final class Generator implements java.io.Serializable {
       }
     }
     out.label = round(y + noise * r.nextGaussian());
+  }
+
+  private static boolean contains(int[] a, int n, int v) {
+    for (int i = 0; i < n; i++) {
+      if (a[i] == v) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Six significant decimals keep the text small; the row is exactly what the file holds. */
