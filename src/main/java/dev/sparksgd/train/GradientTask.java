@@ -63,9 +63,7 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
         continue;
       }
       if (sampler == null) {
-        for (int i = 0; i < b.numRows; i++) {
-          accumulate(b, i, coef, intercept, acc, d);
-        }
+        BlockKernel.addGradientSums(b, loss, coef, intercept, acc, d);
       } else {
         long end = base + b.numRows;
         while (sampler.peek() < end) {
