@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
             + "training loss within 1e-4 relative of the optimum (which the benchmark computes), a "
             + "single-thread roofline, and cached bytes as Spark's storage reports them."})
 public final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--rows", paramLabel = "N[,N...]", split = ",", defaultValue = "100000",
+  @Option(names = "--rows", paramLabel = "N", split = ",", defaultValue = "100000",
       description = "Rows; several sizes run one after the other (for the scaling target). Default: ${DEFAULT-VALUE}.")
   List<Long> rows;
 
@@ -63,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Time-to-accuracy runs of ours and of spark.ml (alternating; MLlib runs once). Default: ${DEFAULT-VALUE}.")
   int ttaRuns;
 
-  @Option(names = "--figures", paramLabel = "LIST", split = ",",
+  @Option(names = "--figures", paramLabel = "FIGURE", split = ",",
       defaultValue = "full-batch,mini-batch,time-to-accuracy,roofline,memory",
       description = "Which figures to measure. Default: ${DEFAULT-VALUE}.")
   List<String> figures;
