@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     cmd.addSubcommand("train", train);
     cmd.addSubcommand("predict", new CommandLine(new PredictCommand(System.out)));
     cmd.addSubcommand("evaluate", new CommandLine(new EvaluateCommand(System.out)));
+    cmd.addSubcommand("bench", new CommandLine(new BenchCommand(System.out, args)));
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setOverwrittenOptionsAllowed(true); // as spark-submit: a later option wins
     cmd.setParameterExceptionHandler((ex, a) -> {

@@ -69,42 +69,21 @@ public final class Block implements Serializable {
     return max + 1;
   }
 
-  /** w·x_row + b, with the four-accumulator order fixed so every JVM gets the same bits. */
+  /** w·x_row + b, in {@link Kernels}' fixed order so every JVM gets the same bits. */
   public double margin(int row, double[] coef, double intercept) {
     if (isSparse()) {
-      double s = 0.0;
-      for (int k = rowPtr[row], end = rowPtr[row + 1]; k < end; k++) {
-        s += values[k] * coef[colIdx[k]];
-      }
-      return s + intercept;
+      return Kernels.sparseDot(values, colIdx, rowPtr[row], rowPtr[row + 1], coef) + intercept;
     }
-    int off = row * numCols;
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int j = 0;
-    for (; j + 3 < numCols; j += 4) {
-      s0 += values[off + j] * coef[j];
-      s1 += values[off + j + 1] * coef[j + 1];
-      s2 += values[off + j + 2] * coef[j + 2];
-      s3 += values[off + j + 3] * coef[j + 3];
-    }
-    for (; j < numCols; j++) {
-      s0 += values[off + j] * coef[j];
-    }
-    return ((s0 + s1) + (s2 + s3)) + intercept;
+    return Kernels.dot(values, row * numCols, coef, numCols) + intercept;
   }
 
   /** acc += a · x_row. */
   public void addScaledRow(int row, double a, double[] acc) {
     if (isSparse()) {
-      for (int k = rowPtr[row], end = rowPtr[row + 1]; k < end; k++) {
-        acc[colIdx[k]] += a * values[k];
-      }
+      Kernels.sparseAxpy(a, values, colIdx, rowPtr[row], rowPtr[row + 1], acc);
       return;
     }
-    int off = row * numCols;
-    for (int j = 0; j < numCols; j++) {
-      acc[j] += a * values[off + j];
-    }
+    Kernels.axpy(a, values, row * numCols, acc, numCols);
   }
 
   /** Bytes of the primitive arrays, for logs. */

@@ -171,20 +171,7 @@ public final class DataLoader {
     }
     blocks = blocks.persist(StorageLevel.MEMORY_AND_DISK());
     blocks.setName("spark-sgd blocks of " + cfg.dataPath);
-
-    sc.setJobDescription("load and validate " + cfg.dataPath);
-    Summary summary;
-    try {
-      summary = OrderedReduce.reduce(blocks.mapPartitions(it -> {
-        Summary s = new Summary();
-        while (it.hasNext()) {
-          s.add(it.next());
-        }
-        return List.of(s).iterator();
-      }), Summary::merge);
-    } finally {
-      sc.setJobDescription(null);
-    }
+    Summary summary = summarize(sc, blocks, "load and validate " + cfg.dataPath);
     RejectedRecords skipped = RejectedRecords.NONE;
     if (badRecords != null) {
       try {
@@ -232,6 +219,65 @@ public final class DataLoader {
   static boolean isHoldout(double fraction, long seed, long fileNameHash, long position) {
     return fraction > 0
         && Seeds.unitInterval(Seeds.derive(seed, 0x486f6c64L, fileNameHash, position)) < fraction;
+  }
+
+  /**
+   * Rows 0 … rows−1 of {@code gen}, made and packed into cached blocks on the executors with the
+   * same block building as {@link #load} (no files): partition p holds rows [rows·p/P, rows·(p+1)/P).
+   * For benchmarks. The format of the returned data set is null.
+   */
+  public static Dataset fromGenerator(JavaSparkContext sc, Generator gen, long rows, int numPartitions) {
+    int parts = numPartitions > 0 ? numPartitions : sc.defaultParallelism();
+    int d = gen.numFeatures();
+    boolean sparse = !gen.isDense();
+    JavaRDD<Block> blocks = sc.parallelize(partitionIds(parts), parts).mapPartitions(it -> {
+      List<Block> out = new ArrayList<>();
+      ParsedRecord rec = new ParsedRecord();
+      BlockBuilder b = new BlockBuilder(sparse, d, false);
+      while (it.hasNext()) {
+        int p = it.next();
+        for (long i = rows * p / parts, end = rows * (p + 1) / parts; i < end; i++) {
+          gen.row(i, rec);
+          b.add(rec);
+          if (b.isFull()) {
+            out.add(b.build());
+          }
+        }
+      }
+      if (!b.isEmpty()) {
+        out.add(b.build());
+      }
+      return out.iterator();
+    }).persist(StorageLevel.MEMORY_AND_DISK());
+    blocks.setName("spark-sgd blocks of generated rows");
+    Summary summary = summarize(sc, blocks, "generate " + rows + " rows x " + d + " features");
+    summary.stats.resize(d);
+    return new Dataset(blocks, null, d, null, summary.stats, summary.trainRows, 0, summary.bytes);
+  }
+
+  /** 0 … n−1, one per partition of a parallelized list. */
+  public static List<Integer> partitionIds(int n) {
+    List<Integer> ids = new ArrayList<>(n);
+    for (int p = 0; p < n; p++) {
+      ids.add(p);
+    }
+    return ids;
+  }
+
+  /** The load pass over freshly persisted blocks: materializes the cache and gathers the summary. */
+  private static Summary summarize(JavaSparkContext sc, JavaRDD<Block> blocks, String description) {
+    sc.setJobDescription(description);
+    try {
+      return OrderedReduce.reduce(blocks.mapPartitions(it -> {
+        Summary s = new Summary();
+        while (it.hasNext()) {
+          s.add(it.next());
+        }
+        return List.of(s).iterator();
+      }), Summary::merge);
+    } finally {
+      sc.setJobDescription(null);
+    }
   }
 
   /** The data files a path names (a file, a directory's visible files, or a glob's matches). */

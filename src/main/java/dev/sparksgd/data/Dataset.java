@@ -6,7 +6,7 @@ import org.apache.spark.api.java.JavaRDD;
 /** Loaded, validated, cached data: blocks of training and holdout rows plus their statistics. */
 public final class Dataset {
   public final JavaRDD<Block> blocks;
-  /** The format the input was read as (given, or resolved from the file names). */
+  /** The format the input was read as (given, or resolved from the file names); null for generated rows. */
   public final DataFormat format;
   public final int numFeatures;
   /** Column names for CSV input, null for LIBSVM. */

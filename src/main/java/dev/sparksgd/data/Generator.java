@@ -13,7 +13,8 @@ public final class Generator implements java.io.Serializable {
   private final int numFeatures;
   private final int nnz;
   private final double noise;
-  private final double[] weights;
+  /** Derived from the seed; not serialized, so the closures of generated RDDs stay small at any D. */
+  private transient double[] weights;
   private final double intercept;
 
   /** @param nnz non-zeros per row; 0 or >= numFeatures means dense */
@@ -23,20 +24,36 @@ public final class Generator implements java.io.Serializable {
     this.nnz = nnz <= 0 || nnz >= numFeatures ? numFeatures : nnz;
     this.noise = noise;
     this.intercept = intercept;
-    this.weights = new double[numFeatures];
-    SplittableRandom r = new SplittableRandom(Seeds.derive(seed, 0x57L));
-    for (int j = 0; j < numFeatures; j++) {
-      // Weights in [-2, 2] rounded to 3 decimals, so a README can quote them.
-      weights[j] = Math.round((r.nextDouble() * 4 - 2) * 1000) / 1000.0;
+  }
+
+  private double[] w() {
+    if (weights == null) {
+      double[] w = new double[numFeatures];
+      SplittableRandom r = new SplittableRandom(Seeds.derive(seed, 0x57L));
+      for (int j = 0; j < numFeatures; j++) {
+        // Weights in [-2, 2] rounded to 3 decimals, so a README can quote them.
+        w[j] = Math.round((r.nextDouble() * 4 - 2) * 1000) / 1000.0;
+      }
+      weights = w;
     }
+    return weights;
   }
 
   public double[] weights() {
-    return weights.clone();
+    return w().clone();
   }
 
   public double intercept() {
     return intercept;
+  }
+
+  public int numFeatures() {
+    return numFeatures;
+  }
+
+  /** Non-zeros per row (the feature count when dense). */
+  public int nnzPerRow() {
+    return nnz;
   }
 
   public boolean isDense() {
@@ -47,6 +64,7 @@ public final class Generator implements java.io.Serializable {
   public void row(long i, ParsedRecord out) {
     out.clear();
     SplittableRandom r = new SplittableRandom(Seeds.derive(seed, 0x52L, i));
+    double[] weights = w();
     double y = intercept;
     if (isDense()) {
       for (int j = 0; j < numFeatures; j++) {
@@ -57,12 +75,15 @@ public final class Generator implements java.io.Serializable {
     } else {
       // nnz distinct indices by Floyd's algorithm, then sorted.
       int[] idx = new int[nnz];
-      java.util.BitSet seen = new java.util.BitSet(numFeatures);
+      // Few picks: a scan of them beats clearing a bit set of numFeatures bits for every row.
+      java.util.BitSet seen = nnz > 64 ? new java.util.BitSet(numFeatures) : null;
       int k = 0;
       for (int j = numFeatures - nnz; j < numFeatures; j++) {
         int t = r.nextInt(j + 1);
-        int pick = seen.get(t) ? j : t;
-        seen.set(pick);
+        int pick = (seen != null ? seen.get(t) : contains(idx, k, t)) ? j : t;
+        if (seen != null) {
+          seen.set(pick);
+        }
         idx[k++] = pick;
       }
       java.util.Arrays.sort(idx);
@@ -73,6 +94,15 @@ public final class Generator implements java.io.Serializable {
       }
     }
     out.label = round(y + noise * r.nextGaussian());
+  }
+
+  private static boolean contains(int[] a, int n, int v) {
+    for (int i = 0; i < n; i++) {
+      if (a[i] == v) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Six significant decimals keep the text small; the row is exactly what the file holds. */

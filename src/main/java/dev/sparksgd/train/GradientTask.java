@@ -66,8 +66,12 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
         continue;
       }
       if (sampler == null) {
-        for (int i = 0; i < b.numRows; i++) {
-          accumulate(b, i, coef, intercept, acc, d, bound);
+        if (loss.numExtraParams() == 0) {
+          BlockKernel.addGradientSums(b, loss, coef, intercept, acc, d);
+        } else {
+          for (int i = 0; i < b.numRows; i++) {
+            accumulate(b, i, coef, intercept, acc, d, bound);
+          }
         }
       } else {
         long end = base + b.numRows;

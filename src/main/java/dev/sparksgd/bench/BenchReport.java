@@ -1,0 +1,182 @@
+package dev.sparksgd.bench;
+
+import static dev.sparksgd.bench.BenchOptions.FULL_BATCH;
+import static dev.sparksgd.bench.BenchOptions.MEMORY;
+import static dev.sparksgd.bench.BenchOptions.MINI_BATCH;
+import static dev.sparksgd.bench.BenchOptions.TIME_TO_ACCURACY;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparksgd.bench.Benchmark.SizeRun;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The benchmark's table, its targets (from the issue) and the same as JSON. */
+public final class BenchReport {
+  private BenchReport() {
+  }
+
+  /** One target of the issue, checked on one run. */
+  public record Target(String target, String size, Double value, String threshold, boolean met, String note) {
+  }
+
+  public static List<Target> targets(List<SizeRun> runs) {
+    List<Target> out = new ArrayList<>();
+    for (SizeRun r : runs) {
+      String size = r.label();
+      Figure ours = r.find(FULL_BATCH, Benchmark.OURS);
+      Figure mllib = r.find(FULL_BATCH, Benchmark.MLLIB);
+      if (ours != null && mllib != null) {
+        out.add(atLeast("full-batch iteration <= 1/3 of MLlib's (MLlib time / ours)", size, ratio(mllib), 3));
+      }
+      Figure roof = r.find(FULL_BATCH, Benchmark.ROOFLINE_PER_CORE);
+      if (ours != null && roof != null) {
+        out.add(atLeast("full-batch iteration >= 50% of roofline / cores ((roofline/cores) / ours)", size,
+            ratio(roof), 0.5));
+      }
+      Figure tOurs = r.find(TIME_TO_ACCURACY, Benchmark.OURS);
+      Figure tMl = r.find(TIME_TO_ACCURACY, Benchmark.SPARK_ML);
+      if (tOurs != null && tMl != null) {
+        Double v = tOurs.samples.length > 0 && tMl.samples.length > 0 ? tMl.median() / tOurs.median() : null;
+        String note = tOurs.samples.length == 0 ? "ours did not reach the target"
+            : tMl.samples.length == 0 ? "spark.ml did not reach the target" : null;
+        out.add(new Target("time to accuracy <= 1/2 of spark.ml l-bfgs (spark.ml time / ours)", size, v, ">= 2",
+            v != null && v >= 2, note));
+      }
+      Figure mem = r.find(MEMORY, Benchmark.OURS);
+      Figure raw = r.find(MEMORY, "raw 8*N*(D+1)");
+      if (mem != null && raw != null) {
+        double v = mem.median() / raw.median();
+        out.add(new Target("cached bytes <= 1.2 x raw 8*N*(D+1) (ours / raw)", size, v, "<= 1.2", v <= 1.2,
+            r.sparseNnz > 0 ? "for sparse rows 8*N*(D+1) counts the absent zeros; see the next line" : null));
+        Figure rawValues = r.find(MEMORY, "raw 8*N*(K+1)");
+        if (rawValues != null) {
+          double w = mem.median() / rawValues.median();
+          out.add(new Target("cached bytes <= 1.2 x raw values 8*N*(K+1) (ours / raw values)", size, w, "<= 1.2",
+              w <= 1.2, "the non-zero values and labels only; any sparse format adds indices"));
+        }
+      }
+      Figure mOurs = r.find(MINI_BATCH, Benchmark.OURS);
+      Figure mMllib = r.find(MINI_BATCH, Benchmark.MLLIB);
+      if (mOurs != null && mMllib != null) {
+        out.add(atLeast("mini-batch iteration >= 10x faster than MLlib's (MLlib time / ours)", size,
+            ratio(mMllib), 10));
+      }
+    }
+    List<SizeRun> mini = runs.stream().filter(r -> r.find(MINI_BATCH, Benchmark.OURS) != null).toList();
+    if (mini.size() >= 2) {
+      SizeRun small = mini.get(0);
+      SizeRun large = mini.get(mini.size() - 1);
+      double v = large.find(MINI_BATCH, Benchmark.OURS).median() / small.find(MINI_BATCH, Benchmark.OURS).median();
+      out.add(new Target("our mini-batch iteration at " + large.rows + " rows <= 1.5 x at " + small.rows
+          + " rows", large.label() + " vs " + small.rows + " rows", v, "<= 1.5", v <= 1.5, null));
+    }
+    return out;
+  }
+
+  private static Double ratio(Figure f) {
+    return f.ratio();
+  }
+
+  private static Target atLeast(String name, String size, Double v, double min) {
+    return new Target(name, size, v, ">= " + fmt(min), v != null && v >= min, v == null ? "not measured" : null);
+  }
+
+  public static void printTable(PrintStream out, List<SizeRun> runs, List<Target> targets) {
+    for (SizeRun r : runs) {
+      out.println();
+      out.printf(Locale.ROOT, "%s, %d partitions, %d cores%n", r.label(), r.partitions, r.cores);
+      out.printf(Locale.ROOT, "  %-18s %-20s %12s %12s %12s %8s%n", "figure", "contender", "median", "min", "max", "ratio");
+      for (Figure f : r.figures) {
+        boolean bytes = f.unit.equals("bytes");
+        out.printf(Locale.ROOT, "  %-18s %-20s %12s %12s %12s %8s%n", f.figure, f.contender,
+            value(f.median(), bytes), value(f.min(), bytes), value(f.max(), bytes),
+            f.ratio() == null ? "-" : String.format(Locale.ROOT, "%.2f", f.ratio()));
+      }
+    }
+    out.println();
+    out.println("ratio = this median / spark-sgd's median of the same figure");
+    out.println("targets:");
+    for (Target t : targets) {
+      out.printf(Locale.ROOT, "  %-6s %s [%s]: %s (want %s)%s%n", t.met() ? "MET" : "MISSED", t.target(), t.size(),
+          t.value() == null ? "n/a" : String.format(Locale.ROOT, "%.3g", t.value()), t.threshold(),
+          t.note() == null ? "" : "; " + t.note());
+    }
+  }
+
+  private static String value(double v, boolean bytes) {
+    if (Double.isNaN(v)) {
+      return "not reached";
+    }
+    return bytes ? String.format(Locale.ROOT, "%.1f MB", v / 1e6) : String.format(Locale.ROOT, "%.1f ms", v);
+  }
+
+  public static String json(Map<String, Object> header, List<SizeRun> runs, List<Target> targets) throws Exception {
+    Map<String, Object> root = new LinkedHashMap<>(header);
+    List<Object> sizes = new ArrayList<>();
+    for (SizeRun r : runs) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rows", r.rows);
+      m.put("features", r.features);
+      m.put("sparseNnz", r.sparseNnz);
+      m.put("partitions", r.partitions);
+      m.put("cores", r.cores);
+      r.info.forEach((k, v) -> m.put(k, sanitize(v)));
+      List<Object> figs = new ArrayList<>();
+      for (Figure f : r.figures) {
+        Map<String, Object> fm = new LinkedHashMap<>();
+        fm.put("figure", f.figure);
+        fm.put("contender", f.contender);
+        fm.put("unit", f.unit);
+        fm.put("median", finite(f.median()));
+        fm.put("min", finite(f.min()));
+        fm.put("max", finite(f.max()));
+        fm.put("ratio", f.ratio() == null ? null : finite(f.ratio()));
+        fm.put("samples", f.samples);
+        f.details.forEach((k, v) -> fm.put(k, sanitize(v)));
+        figs.add(fm);
+      }
+      m.put("figures", figs);
+      sizes.add(m);
+    }
+    root.put("sizes", sizes);
+    List<Object> ts = new ArrayList<>();
+    for (Target t : targets) {
+      Map<String, Object> tm = new LinkedHashMap<>();
+      tm.put("target", t.target());
+      tm.put("size", t.size());
+      tm.put("value", t.value() == null ? null : finite(t.value()));
+      tm.put("threshold", t.threshold());
+      tm.put("met", t.met());
+      tm.put("note", t.note());
+      ts.add(tm);
+    }
+    root.put("targets", ts);
+    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
+  }
+
+  /** JSON has no NaN or infinity: they become null, in nested maps too. */
+  private static Object sanitize(Object v) {
+    if (v instanceof Double x) {
+      return finite(x);
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<Object, Object> m = new LinkedHashMap<>();
+      map.forEach((k, x) -> m.put(k, sanitize(x)));
+      return m;
+    }
+    return v;
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+  }
+}

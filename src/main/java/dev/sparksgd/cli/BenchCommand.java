@@ -1,0 +1,181 @@
+package dev.sparksgd.cli;
+
+import dev.sparksgd.bench.BenchOptions;
+import dev.sparksgd.bench.BenchReport;
+import dev.sparksgd.bench.Benchmark;
+import dev.sparksgd.config.ConfigException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bench}: ours against MLlib's SGD and spark.ml's l-bfgs, in one Spark application. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.Version.class,
+    description = {"Benchmarks spark-sgd against MLlib GradientDescent.runMiniBatchSGD and spark.ml "
+        + "LinearRegression (l-bfgs) on data generated inside this application (seeded, known "
+        + "weights, noise 0.1, intercept 0), each contender on its own cached representation, "
+        + "alternating contenders. Prints a table and the issue's targets; --output writes the same as JSON.",
+        "Figures: full-batch and mini-batch iteration time (medians after a warm-up), time to a "
+            + "training loss within 1e-4 relative of the optimum (which the benchmark computes), a "
+            + "single-thread roofline, and cached bytes as Spark's storage reports them."})
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--rows", paramLabel = "N", split = ",", defaultValue = "100000",
+      description = "Rows; several sizes run one after the other (for the scaling target). Default: ${DEFAULT-VALUE}.")
+  List<Long> rows;
+
+  @Option(names = "--features", paramLabel = "D", defaultValue = "100", description = "Features. Default: ${DEFAULT-VALUE}.")
+  int features;
+
+  @Option(names = "--sparse-nnz", paramLabel = "K", defaultValue = "0",
+      description = "Non-zero features per row; 0 = dense. Default: ${DEFAULT-VALUE}.")
+  int sparseNnz;
+
+  @Option(names = "--batch-rows", paramLabel = "B", defaultValue = "10000",
+      description = "Rows per mini-batch iteration (fraction B/N for both). Default: ${DEFAULT-VALUE}.")
+  int batchRows;
+
+  @Option(names = "--output", paramLabel = "FILE.json", description = "Write the results as JSON (replaced if it exists).")
+  String output;
+
+  @Option(names = "--iterations", paramLabel = "N", defaultValue = "10",
+      description = "Timed iterations per contender and figure, after a warm-up. Default: ${DEFAULT-VALUE}.")
+  int iterations;
+
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
+      description = "Alternations of the contenders the timed iterations are spread over. Default: ${DEFAULT-VALUE}.")
+  int rounds;
+
+  @Option(names = "--tta-runs", paramLabel = "N", defaultValue = "3",
+      description = "Time-to-accuracy runs of ours and of spark.ml (alternating; MLlib runs once). Default: ${DEFAULT-VALUE}.")
+  int ttaRuns;
+
+  @Option(names = "--figures", paramLabel = "FIGURE", split = ",",
+      defaultValue = "full-batch,mini-batch,time-to-accuracy,roofline,memory",
+      description = "Which figures to measure. Default: ${DEFAULT-VALUE}.")
+  List<String> figures;
+
+  @Option(names = "--num-partitions", paramLabel = "N", defaultValue = "0",
+      description = "Partitions of every contender's data; 0 = Spark's default parallelism. Default: ${DEFAULT-VALUE}.")
+  int numPartitions;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the data and mini-batches. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--tta-step-size", paramLabel = "X", defaultValue = "0.8",
+      description = "Our step size for time to accuracy (full batch, standardized, constant). Default: ${DEFAULT-VALUE}.")
+  double ttaStepSize;
+
+  @Option(names = "--tta-tol", paramLabel = "X", defaultValue = "1e-5",
+      description = "Our --tol for time to accuracy. Default: ${DEFAULT-VALUE}.")
+  double ttaTol;
+
+  @Option(names = "--mllib-step-size", paramLabel = "X", defaultValue = "0",
+      description = "MLlib's SGD step (η/√t; ours uses the same in the iteration figures); 0 = 0.8 / the "
+          + "features' mean second moment. Default: ${DEFAULT-VALUE}.")
+  double mllibStepSize;
+
+  @Option(names = "--mllib-max-iter", paramLabel = "N", defaultValue = "200",
+      description = "Cap on MLlib SGD's iterations for time to accuracy. Default: ${DEFAULT-VALUE}.")
+  int mllibMaxIter;
+
+  private final PrintStream out;
+  private final String[] args;
+
+  BenchCommand(PrintStream out, String[] args) {
+    this.out = out;
+    this.args = args;
+  }
+
+  BenchOptions toOptions() {
+    require(!rows.isEmpty(), "--rows needs at least one value");
+    for (long n : rows) {
+      require(n >= 2, "--rows must be >= 2 (got " + n + ")");
+    }
+    require(features >= 1, "--features must be >= 1 (got " + features + ")");
+    require(sparseNnz >= 0 && sparseNnz <= features, "--sparse-nnz must be in [0, --features] (got " + sparseNnz + ")");
+    require(batchRows >= 1, "--batch-rows must be >= 1 (got " + batchRows + ")");
+    require(iterations >= 1, "--iterations must be >= 1 (got " + iterations + ")");
+    require(rounds >= 1 && rounds <= iterations, "--rounds must be in [1, --iterations] (got " + rounds + ")");
+    require(ttaRuns >= 1, "--tta-runs must be >= 1 (got " + ttaRuns + ")");
+    require(numPartitions >= 0, "--num-partitions must be >= 0 (got " + numPartitions + ")");
+    require(Double.isFinite(ttaStepSize) && ttaStepSize > 0, "--tta-step-size must be > 0 (got " + ttaStepSize + ")");
+    require(Double.isFinite(ttaTol) && ttaTol >= 0, "--tta-tol must be >= 0 (got " + ttaTol + ")");
+    require(Double.isFinite(mllibStepSize) && mllibStepSize >= 0, "--mllib-step-size must be >= 0 (got " + mllibStepSize + ")");
+    require(mllibMaxIter >= 1, "--mllib-max-iter must be >= 1 (got " + mllibMaxIter + ")");
+    Set<String> f = new LinkedHashSet<>();
+    for (String s : figures) {
+      String name = s.trim().toLowerCase(Locale.ROOT);
+      require(BenchOptions.ALL_FIGURES.contains(name), "--figures: unknown figure '" + s + "' (one of: "
+          + String.join(", ", BenchOptions.ALL_FIGURES) + ")");
+      f.add(name);
+    }
+    return new BenchOptions(List.copyOf(rows), features, sparseNnz, batchRows, iterations, rounds, ttaRuns,
+        f, numPartitions, seed, ttaStepSize, ttaTol, mllibStepSize, mllibMaxIter);
+  }
+
+  /** /proc/loadavg's 1, 5 and 15 minute figures, or null where there is none. */
+  static String loadAverage() {
+    try {
+      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new ConfigException(message);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BenchOptions o = toOptions(); // every option is checked before Spark starts
+    SparkSession spark = Spark.session("spark-sgd bench");
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Path jsonPath = output == null ? null : new Path(output);
+    FileSystem fs = jsonPath == null ? null : jsonPath.getFileSystem(sc.hadoopConfiguration());
+    String loadBefore = loadAverage();
+    List<Benchmark.SizeRun> runs = new Benchmark(spark, o, out).run();
+    List<BenchReport.Target> targets = BenchReport.targets(runs);
+    BenchReport.printTable(out, runs, targets);
+    if (jsonPath != null) {
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("benchmark", "spark-sgd bench");
+      header.put("arguments", args);
+      Map<String, Object> env = new LinkedHashMap<>();
+      env.put("javaVersion", System.getProperty("java.version"));
+      env.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+      env.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+      env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+      env.put("sparkVersion", sc.version());
+      env.put("master", sc.master());
+      env.put("defaultParallelism", sc.defaultParallelism());
+      // Other work on the machine moves every figure: say how busy it was.
+      env.put("loadAverageBefore", loadBefore);
+      env.put("loadAverageAfter", loadAverage());
+      header.put("environment", env);
+      header.put("options", o);
+      try (Writer w = new OutputStreamWriter(fs.create(jsonPath, true), StandardCharsets.UTF_8)) {
+        w.write(BenchReport.json(header, runs, targets));
+      }
+      out.println("spark-sgd: wrote " + output);
+    }
+    return ExitCodes.OK;
+  }
+}

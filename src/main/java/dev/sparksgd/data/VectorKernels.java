@@ -1,0 +1,49 @@
+package dev.sparksgd.data;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernels#dot} and {@link Kernels#axpy} on the Vector API. In the dot product, lanes 0–3 of
+ * {@code a} and of {@code b} are the scalar form's s0–s3 and s4–s7; axpy rounds each entry's
+ * product and sum as the scalar loop does. Loaded by reflection only, so a JVM without
+ * jdk.incubator.vector never links it.
+ */
+final class VectorKernels implements Kernels.VectorForm {
+  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
+
+  VectorKernels() {
+    if (DoubleVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
+      // Without 256-bit registers the API falls back to slow Java code: use the scalar form.
+      throw new UnsupportedOperationException("no 256-bit vectors");
+    }
+  }
+
+  @Override
+  public double dot(double[] x, int off, double[] w, int n) {
+    DoubleVector a = DoubleVector.zero(S);
+    DoubleVector b = DoubleVector.zero(S);
+    int j = 0;
+    for (; j + 7 < n; j += 8) {
+      a = a.add(DoubleVector.fromArray(S, x, off + j).mul(DoubleVector.fromArray(S, w, j)));
+      b = b.add(DoubleVector.fromArray(S, x, off + j + 4).mul(DoubleVector.fromArray(S, w, j + 4)));
+    }
+    double s0 = a.lane(0);
+    for (; j < n; j++) {
+      s0 += x[off + j] * w[j];
+    }
+    return ((s0 + a.lane(1)) + (a.lane(2) + a.lane(3))) + ((b.lane(0) + b.lane(1)) + (b.lane(2) + b.lane(3)));
+  }
+
+  @Override
+  public void axpy(double alpha, double[] x, int off, double[] acc, int n) {
+    DoubleVector a = DoubleVector.broadcast(S, alpha);
+    int j = 0;
+    for (int end = S.loopBound(n); j < end; j += 4) {
+      DoubleVector.fromArray(S, acc, j).add(DoubleVector.fromArray(S, x, off + j).mul(a)).intoArray(acc, j);
+    }
+    for (; j < n; j++) {
+      acc[j] += alpha * x[off + j];
+    }
+  }
+}
