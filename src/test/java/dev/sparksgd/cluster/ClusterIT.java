@@ -156,9 +156,10 @@ class ClusterIT {
     int killedLine = r.out().indexOf(killedAt.get());
     assertTrue(r.out().subList(killedLine, r.out().size()).stream().anyMatch(l -> l.startsWith("iter 30/30")),
         "training went on after the kill:\n" + r.describe());
-    // The driver saw the executor go, and cached blocks that lived only there were recomputed.
+    // The driver saw the executor go. (Whether Spark also logs "No more replicas available for
+    // rdd_…" depends on whether the scheduler had put cached blocks on the killed executor, which
+    // varies from run to run; the model's bits below are what must not vary.)
     assertTrue(r.err().contains("Lost executor"), r.err());
-    assertTrue(r.err().contains("No more replicas available for rdd_"), r.err());
     assertRanOnTheCluster(out);
     assertArrayEquals(localModel, TestData.modelBits(out), "after losing a worker mid-training");
   }
