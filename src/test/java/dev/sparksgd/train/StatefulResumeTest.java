@@ -119,6 +119,25 @@ class StatefulResumeTest {
         + Arrays.toString(rates));
   }
 
+  /**
+   * Model averaging with the bold driver: a rejected step is retaken in the next iteration (the
+   * tasks' steps depend on η), so the accepted point is kept without a gradient.
+   */
+  @Test
+  void adaptiveModelAveraging() throws Exception {
+    Pair p = wholeAndResumed("adaptive-ma", 20, 8, "--update-mode", "model-averaging", "--lr-schedule", "adaptive",
+        "--step-size", "0.05", "--local-steps", "20", "--mini-batch-fraction", "1.0");
+    JsonNode loop = state(p, "loopState");
+    assertTrue(loop.has("adaptive.accepted.params") && !loop.has("adaptive.accepted.batch.gradient"), loop.toString());
+    double[] rates = column(p.whole, "step_size");
+    Set<Boolean> changes = new HashSet<>();
+    for (int t = 9; t < rates.length; t++) {
+      changes.add(rates[t] > rates[t - 1]);
+    }
+    assertEquals(Set.of(true, false), changes, "steps accepted and rejected after the cut: "
+        + Arrays.toString(rates));
+  }
+
   @Test
   void averaging() throws Exception {
     Pair p = wholeAndResumed("averaging", 24, 10, "--averaging", "true", "--averaging-start", "4",
