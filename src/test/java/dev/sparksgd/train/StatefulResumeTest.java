@@ -89,6 +89,16 @@ class StatefulResumeTest {
     return rows.stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[c])).toArray();
   }
 
+  /** The bold driver's η (history.csv) both grew and shrank after iteration k. */
+  private static void assertAcceptedAndRejectedAfter(Path model, int k) throws IOException {
+    double[] rates = column(model, "step_size");
+    Set<Boolean> grew = new HashSet<>();
+    for (int i = k + 1; i < rates.length; i++) { // rates[i] is iteration i + 1's
+      grew.add(rates[i] > rates[i - 1]);
+    }
+    assertEquals(Set.of(true, false), grew, "steps accepted and rejected after the cut: " + Arrays.toString(rates));
+  }
+
   @Test
   void adam() throws Exception {
     Pair p = wholeAndResumed("adam", 24, 10, "--optimizer", "adam", "--step-size", "0.05");
@@ -110,13 +120,20 @@ class StatefulResumeTest {
     assertNotEquals(0.9, eta, "the rate moved before the cut");
     JsonNode loop = state(p, "loopState");
     assertTrue(loop.has("adaptive.accepted.params") && loop.has("adaptive.accepted.batch.gradient"), loop.toString());
-    double[] rates = column(p.whole, "step_size");
-    Set<Boolean> changes = new HashSet<>();
-    for (int t = 11; t < rates.length; t++) {
-      changes.add(rates[t] > rates[t - 1]);
-    }
-    assertEquals(Set.of(true, false), changes, "steps accepted and rejected after the cut: "
-        + Arrays.toString(rates));
+    assertAcceptedAndRejectedAfter(p.whole, 10);
+  }
+
+  /**
+   * Model averaging with the bold driver: a rejected step is retaken in the next iteration (the
+   * tasks' steps depend on η), so the accepted point is kept without a gradient.
+   */
+  @Test
+  void adaptiveModelAveraging() throws Exception {
+    Pair p = wholeAndResumed("adaptive-ma", 20, 8, "--update-mode", "model-averaging", "--lr-schedule", "adaptive",
+        "--step-size", "0.05", "--local-steps", "20", "--mini-batch-fraction", "1.0");
+    JsonNode loop = state(p, "loopState");
+    assertTrue(loop.has("adaptive.accepted.params") && !loop.has("adaptive.accepted.batch.gradient"), loop.toString());
+    assertAcceptedAndRejectedAfter(p.whole, 8);
   }
 
   @Test
