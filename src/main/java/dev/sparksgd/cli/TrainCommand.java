@@ -20,7 +20,6 @@ import dev.sparksgd.model.OutputDirectory;
 import dev.sparksgd.report.Redact;
 import dev.sparksgd.report.ReportFiles;
 import dev.sparksgd.model.ModelReader;
-import dev.sparksgd.model.OutputDirectory;
 import dev.sparksgd.model.SparkMlModels;
 import dev.sparksgd.report.HistoryCsv;
 import dev.sparksgd.report.RunReport;

@@ -5,16 +5,22 @@ import java.util.Map;
 /**
  * Heavy-ball momentum in the form PyTorch and Tribuo use: v ← μ·v + g, w ← w − η·v. The velocity is
  * kept in gradient units, so a schedule that changes η scales the whole step, not only the newest
- * gradient.
+ * gradient. {@link Nesterov} is the same update with the look-ahead term.
  */
-public final class Momentum implements Optimizer {
+public class Momentum implements Optimizer {
   private static final long serialVersionUID = 1L;
 
   private final double mu;
+  private final boolean nesterov;
   private double[] velocity;
 
   public Momentum(double mu) {
+    this(mu, false);
+  }
+
+  Momentum(double mu, boolean nesterov) {
     this.mu = mu;
+    this.nesterov = nesterov;
   }
 
   @Override
@@ -22,11 +28,11 @@ public final class Momentum implements Optimizer {
     velocity = OptimState.ensure(velocity, params.length);
     for (int i = 0; i < params.length; i++) {
       velocity[i] = mu * velocity[i] + gradient[i];
-      params[i] -= eta * velocity[i];
+      params[i] -= eta * (nesterov ? gradient[i] + mu * velocity[i] : velocity[i]);
     }
   }
 
-  /** At a fixed point v = g/(1 − μ), so a gradient moves w by η/(1 − μ) times itself. */
+  /** At a fixed point v = g/(1 − μ) (and g + μ·v = g/(1 − μ)): w moves by η/(1 − μ) times g. */
   @Override
   public void effectiveSteps(double eta, double[] out) {
     java.util.Arrays.fill(out, eta / (1.0 - mu));
@@ -34,7 +40,7 @@ public final class Momentum implements Optimizer {
 
   @Override
   public String name() {
-    return "momentum";
+    return nesterov ? "nesterov" : "momentum";
   }
 
   @Override
