@@ -3,6 +3,7 @@ package dev.sparksgd.bench;
 import dev.sparksgd.data.Generator;
 import dev.sparksgd.data.Kernels;
 import dev.sparksgd.data.ParsedRecord;
+import java.util.List;
 
 /**
  * The floor for one core: the same rows held in one plain array (row-major dense, or CSR), and one
@@ -55,20 +56,24 @@ final class Roofline {
 
   /** One gradient pass into acc (length d+1, zeroed here); returns the loss sum. */
   double pass(double[] coef, double intercept, double[] acc) {
+    return passRows(coef, intercept, acc, 0, labels.length);
+  }
+
+  /** The gradient pass over rows [from, to) into acc (length d+1, zeroed here); returns the loss sum. */
+  double passRows(double[] coef, double intercept, double[] acc, int from, int to) {
     java.util.Arrays.fill(acc, 0.0);
     int d = numFeatures;
     double loss = 0;
     double dc = 0;
-    int n = labels.length;
     if (rowPtr == null) {
-      for (int i = 0, off = 0; i < n; i++, off += d) {
+      for (int i = from, off = from * d; i < to; i++, off += d) {
         double r = Kernels.dot(values, off, coef, d) + intercept - labels[i];
         Kernels.axpy(r, values, off, acc, d);
         dc += r;
         loss += 0.5 * r * r;
       }
     } else {
-      for (int i = 0; i < n; i++) {
+      for (int i = from; i < to; i++) {
         double r = Kernels.sparseDot(values, colIdx, rowPtr[i], rowPtr[i + 1], coef) + intercept - labels[i];
         Kernels.sparseAxpy(r, values, colIdx, rowPtr[i], rowPtr[i + 1], acc);
         dc += r;
@@ -96,5 +101,58 @@ final class Roofline {
       throw new IllegalStateException("roofline pass produced NaN");
     }
     return ms;
+  }
+
+  /**
+   * Milliseconds of each of {@code times} passes after {@code warmup} untimed ones, with the rows
+   * split into {@code threads} equal ranges, one plain thread each with its own sums, merged at the
+   * end (inside the timing): what the same loop gets from several cores sharing one memory system.
+   */
+  double[] timeParallel(double[] coef, double intercept, int threads, int warmup, int times) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread th = new Thread(r, "roofline");
+      th.setDaemon(true);
+      return th;
+    });
+    try {
+      double[][] accs = new double[threads][numFeatures + 1];
+      int n = labels.length;
+      double sink = 0;
+      double[] ms = new double[times];
+      for (int k = 0; k < warmup + times; k++) {
+        long t = System.nanoTime();
+        List<java.util.concurrent.Future<Double>> parts = new java.util.ArrayList<>(threads);
+        for (int p = 0; p < threads; p++) {
+          int from = (int) ((long) n * p / threads);
+          int to = (int) ((long) n * (p + 1) / threads);
+          double[] acc = accs[p];
+          parts.add(pool.submit(() -> passRows(coef, intercept, acc, from, to)));
+        }
+        double loss = 0;
+        for (java.util.concurrent.Future<Double> f : parts) {
+          loss += f.get();
+        }
+        for (int p = 1; p < threads; p++) {
+          for (int j = 0; j <= numFeatures; j++) {
+            accs[0][j] += accs[p][j];
+          }
+        }
+        if (k >= warmup) {
+          ms[k - warmup] = (System.nanoTime() - t) / 1e6;
+        }
+        sink += loss + accs[0][0];
+      }
+      if (Double.isNaN(sink)) {
+        throw new IllegalStateException("roofline pass produced NaN");
+      }
+      return ms;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -17,6 +17,10 @@ final class Samples {
     return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
   }
 
+  static double mean(double[] v) {
+    return v.length == 0 ? Double.NaN : Arrays.stream(v).sum() / v.length;
+  }
+
   static double min(double[] v) {
     return Arrays.stream(v).min().orElse(Double.NaN);
   }

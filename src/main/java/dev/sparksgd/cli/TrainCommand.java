@@ -209,6 +209,12 @@ public final class TrainCommand implements Callable<Integer> {
           + "row. Default: ${DEFAULT-VALUE}.")
   int localSteps;
 
+  @Option(names = "--prefetch-mb", paramLabel = "MB", defaultValue = "64",
+      description = "Mini-batches (fraction < 1): driver memory for rows drawn ahead, so one Spark job "
+          + "serves as many iterations as fit; the same model bits as without. 0 = one job per "
+          + "iteration. Default: ${DEFAULT-VALUE}.")
+  int prefetchMb;
+
   @Option(names = "--loss-tol", paramLabel = "X", defaultValue = "0.0",
       description = "Stop when the loss changed by less than X (relative) over the last patience iterations; "
           + "0 = off. Default: ${DEFAULT-VALUE}.")
@@ -339,6 +345,7 @@ public final class TrainCommand implements Callable<Integer> {
         .elasticNetParam(elasticNetParam)
         .updateMode(UpdateMode.parse(updateMode))
         .localSteps(localSteps)
+        .prefetchMb(prefetchMb)
         .lossTol(lossTol)
         .patience(patience)
         .gradTol(gradTol)

@@ -11,6 +11,10 @@ import java.util.Map;
  */
 public final class TrainConfig implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** Default of --prefetch-mb. */
+  public static final int DEFAULT_PREFETCH_MB = 64;
+  /** Largest --prefetch-mb (well under Spark's default spark.driver.maxResultSize of 1g). */
+  public static final int MAX_PREFETCH_MB = 512;
 
   public final String dataPath;
   public final String outputPath;
@@ -50,6 +54,8 @@ public final class TrainConfig implements Serializable {
   public final UpdateMode updateMode;
   /** Per-example steps per task in model-averaging mode; 0 = one per sampled row. */
   public final int localSteps;
+  /** Driver memory (MB) for mini-batches drawn ahead, one Spark job per as many iterations as fit; 0 = off. */
+  public final int prefetchMb;
   public final double lossTol;
   public final int patience;
   public final double gradTol;
@@ -114,6 +120,7 @@ public final class TrainConfig implements Serializable {
     elasticNetParam = b.elasticNetParam;
     updateMode = b.updateMode;
     localSteps = b.localSteps;
+    prefetchMb = b.prefetchMb;
     lossTol = b.lossTol;
     patience = b.patience;
     gradTol = b.gradTol;
@@ -172,6 +179,7 @@ public final class TrainConfig implements Serializable {
     b.elasticNetParam = elasticNetParam;
     b.updateMode = updateMode;
     b.localSteps = localSteps;
+    b.prefetchMb = prefetchMb;
     b.lossTol = lossTol;
     b.patience = patience;
     b.gradTol = gradTol;
@@ -224,6 +232,7 @@ public final class TrainConfig implements Serializable {
     m.put("elastic-net-param", elasticNetParam);
     m.put("update-mode", updateMode.cliName());
     m.put("local-steps", localSteps);
+    m.put("prefetch-mb", prefetchMb);
     m.put("loss-tol", lossTol);
     m.put("patience", patience);
     m.put("grad-tol", gradTol);
@@ -274,6 +283,7 @@ public final class TrainConfig implements Serializable {
     private double elasticNetParam = 0.0;
     private UpdateMode updateMode = UpdateMode.GRADIENT;
     private int localSteps = 0;
+    private int prefetchMb = DEFAULT_PREFETCH_MB;
     private double lossTol = 0.0;
     private int patience = 5;
     private double gradTol = 0.0;
@@ -326,6 +336,7 @@ public final class TrainConfig implements Serializable {
     public Builder elasticNetParam(double v) { elasticNetParam = v; return this; }
     public Builder updateMode(UpdateMode v) { updateMode = v; return this; }
     public Builder localSteps(int v) { localSteps = v; return this; }
+    public Builder prefetchMb(int v) { prefetchMb = v; return this; }
     public Builder lossTol(double v) { lossTol = v; return this; }
     public Builder patience(int v) { patience = v; return this; }
     public Builder gradTol(double v) { gradTol = v; return this; }
@@ -416,6 +427,8 @@ public final class TrainConfig implements Serializable {
       require(elasticNetParam >= 0 && elasticNetParam <= 1,
           "--elastic-net-param must be in [0, 1] (got " + elasticNetParam + ")");
       require(updateMode != null, "--update-mode is required");
+      require(prefetchMb >= 0 && prefetchMb <= MAX_PREFETCH_MB, "--prefetch-mb must be in [0, "
+          + MAX_PREFETCH_MB + "] (got " + prefetchMb + ")");
       require(localSteps >= 0, "--local-steps must be >= 1, or 0 for one step per sampled row (got "
           + localSteps + ")");
       require(updateMode == UpdateMode.GRADIENT || !stepSizeAuto,

@@ -53,12 +53,20 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
       }
     }
     double[] coef = rawCoefficients.value();
-    double intercept = coef[numFeatures];
-    int d = numFeatures;
-    double[] acc = new double[width(d) + loss.numExtraParams()];
-    Loss bound = loss.bind(coef, d + 1);
     IndexSampler sampler = fraction >= 1.0 ? null
         : new IndexSampler(fraction, Seeds.derive(seed, iteration, partition));
+    return List.of(partialSums(blocks, sampler, coef, numFeatures, loss)).iterator();
+  }
+
+  /**
+   * One partition's sums at coefficients {@code coef} ([β, c, extra…] on the raw data): over every
+   * training row, or over the rows {@code sampler} draws (indexes counting training rows only,
+   * holdout blocks skipped).
+   */
+  static double[] partialSums(Iterator<Block> blocks, IndexSampler sampler, double[] coef, int d, Loss loss) {
+    double intercept = coef[d];
+    double[] acc = new double[width(d) + loss.numExtraParams()];
+    Loss bound = loss.bind(coef, d + 1);
     long base = 0;
     while (blocks.hasNext()) {
       Block b = blocks.next();
@@ -82,7 +90,23 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
       }
       base += b.numRows;
     }
-    return List.of(acc).iterator();
+    return acc;
+  }
+
+  /**
+   * The sums over rows drawn earlier ({@link BatchPrefetch}): every row of {@code drawn}, in order,
+   * added one by one as the sampled branch of {@link #partialSums} adds them, so the same bits.
+   */
+  static double[] drawnSums(List<Block> drawn, double[] coef, int d, Loss loss) {
+    double intercept = coef[d];
+    double[] acc = new double[width(d) + loss.numExtraParams()];
+    Loss bound = loss.bind(coef, d + 1);
+    for (Block b : drawn) {
+      for (int i = 0; i < b.numRows; i++) {
+        accumulate(b, i, coef, intercept, acc, d, bound);
+      }
+    }
+    return acc;
   }
 
   private static void accumulate(Block b, int i, double[] coef, double intercept, double[] acc, int d,

@@ -30,8 +30,9 @@ import org.apache.hadoop.fs.Path;
  * loading made of them (rows, features, partitions, a hash of the feature statistics).
  *
  * <p>The options are {@link TrainConfig#toOptionMap()} without {@code max-iter} and
- * {@code max-time} (a resumed run may train longer or shorter) and {@code max-regression} (the
- * quality gate judges the finished model only), plus {@code init-model} (the warm start's path).
+ * {@code max-time} (a resumed run may train longer or shorter), {@code max-regression} (the
+ * quality gate judges the finished model only) and {@code prefetch-mb} (the same bits either
+ * way), plus {@code init-model} (the warm start's path).
  * The output path, --overwrite, --baseline-model and the checkpoint options are not in it.
  *
  * @param options option name → its value as JSON text
@@ -40,7 +41,7 @@ import org.apache.hadoop.fs.Path;
  */
 public record RunFingerprint(Map<String, String> options, List<InputFile> input, DataSummary data) {
   /** Options that may differ between the run that wrote a checkpoint and the one resuming it. */
-  static final Set<String> MAY_DIFFER = Set.of("max-iter", "max-time", "max-regression");
+  static final Set<String> MAY_DIFFER = Set.of("max-iter", "max-time", "max-regression", "prefetch-mb");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One data file as the file system lists it. */

@@ -133,6 +133,7 @@ public final class Trainer {
     StoppingRules rules = new StoppingRules(cfg, data.holdoutRows > 0);
     int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
     boolean averagingMode = cfg.updateMode == UpdateMode.MODEL_AVERAGING;
+    BatchPrefetch prefetch = averagingMode ? null : BatchPrefetch.of(sc, data, cfg, failAt);
 
     double[] params = initialParams(scaling, d);
     List<IterationRecord> history = new ArrayList<>();
@@ -173,7 +174,7 @@ public final class Trainer {
       // 1. the gradient at params (distributed)
       Batch batch = averagingMode
           ? modelAverage(sc, data, scaling, params, t, taskEta, penalty)
-          : gradient(sc, data, scaling, params, t, failAt);
+          : gradient(sc, data, scaling, params, t, failAt, prefetch);
       if (batch.weightSum <= 0) {
         LOG.warn("iteration {}: the mini-batch is empty (fraction {} too small?); weights unchanged",
             t, cfg.miniBatchFraction);
@@ -313,18 +314,22 @@ public final class Trainer {
   }
 
   private Batch gradient(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int t,
-      int failAt) {
+      int failAt, BatchPrefetch prefetch) {
     int d = data.numFeatures;
-    Broadcast<double[]> bc = sc.broadcast(scaling.toRaw(params));
     double[] acc;
-    sc.setJobDescription("iteration " + t + ": gradient");
-    try {
-      JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(
-          new GradientTask(bc, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
-      acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
-    } finally {
-      sc.setJobDescription(null);
-      bc.destroy();
+    if (prefetch != null) {
+      acc = prefetch.sums(t, cfg.maxIter, scaling.toRaw(params), d, loss);
+    } else {
+      Broadcast<double[]> bc = sc.broadcast(scaling.toRaw(params));
+      sc.setJobDescription("iteration " + t + ": gradient");
+      try {
+        JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(
+            new GradientTask(bc, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
+        acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
+      } finally {
+        sc.setJobDescription(null);
+        bc.destroy();
+      }
     }
     double weightSum = acc[d + 2];
     if (weightSum <= 0) {

@@ -79,6 +79,7 @@ class BenchCommandTest {
         "memory/spark-sgd", "memory/mllib-sgd", "memory/mllib-labeledpoint", "memory/spark.ml-lbfgs",
         "memory/raw 8*N*(D+1)",
         "full-batch/spark-sgd", "full-batch/mllib-sgd", "full-batch/roofline-1-thread", "full-batch/roofline/cores",
+        "full-batch/roofline-all-cores",
         "mini-batch/spark-sgd", "mini-batch/mllib-sgd",
         "time-to-accuracy/spark-sgd", "time-to-accuracy/spark.ml-lbfgs", "time-to-accuracy/mllib-sgd"));
     if (sparse) {

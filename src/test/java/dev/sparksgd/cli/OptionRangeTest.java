@@ -66,6 +66,8 @@ class OptionRangeTest {
         Arguments.of("--elastic-net-param", "1.01", "--elastic-net-param"),
         Arguments.of("--update-mode", "sideways", "--update-mode"),
         Arguments.of("--local-steps", "-1", "--local-steps"),
+        Arguments.of("--prefetch-mb", "-1", "--prefetch-mb must be in [0, 512]"),
+        Arguments.of("--prefetch-mb", "513", "--prefetch-mb must be in [0, 512]"),
         Arguments.of("--loss-tol", "-1e-3", "--loss-tol"),
         Arguments.of("--patience", "0", "--patience"),
         Arguments.of("--grad-tol", "-1", "--grad-tol"),

@@ -41,10 +41,13 @@ class ClusterIT {
   static Path data;
   static long[] localModel;
 
-  /** Training options shared by every run here: mini-batches, so sampling is exercised too. */
+  /**
+   * Training options shared by every run here: mini-batches, so sampling is exercised too, and one
+   * Spark job per iteration (--prefetch-mb 0), so the faults hit jobs in the middle of training.
+   */
   static final List<String> TRAIN = List.of("--max-iter", "30", "--mini-batch-fraction", "0.3",
       "--step-size", "0.2", "--min-step-size", "0", "--tol", "0", "--seed", "5", "--num-partitions", "4",
-      "--validation-fraction", "0.1");
+      "--validation-fraction", "0.1", "--prefetch-mb", "0");
 
   static Submit.Result cluster(String script) throws IOException, InterruptedException {
     return Submit.start(List.of("bash", Submit.PROJECT_DIR.resolve("src/test/cluster/local-cluster.sh").toString(), script),

@@ -37,7 +37,9 @@ class DriverRestartIT {
         "--conf", "spark.local.dir=" + WORK.resolve("spark-local"),
         "train", "--data", data.toString(), "--output", out.toString(), "--max-iter", Integer.toString(MAX_ITER),
         "--mini-batch-fraction", "0.1", "--step-size", "0.05", "--lr-schedule", "inverse-sqrt",
-        "--min-step-size", "0", "--tol", "0", "--seed", "23", "--num-partitions", "2", "--reg-param", "0.01"));
+        "--min-step-size", "0", "--tol", "0", "--seed", "23", "--num-partitions", "2", "--reg-param", "0.01",
+        // one Spark job per iteration: drawn ahead, the run would end before the kill
+        "--prefetch-mb", "0"));
     a.addAll(List.of(extra));
     return a;
   }

@@ -23,6 +23,8 @@ class OrderedReduceTest {
       // Magnitudes spread over 1e-8 .. 1e8, so a different order changes the rounded sum.
       values.add(new double[] {r.nextGaussian() * Math.pow(10, r.nextInt(17) - 8), p});
     }
+    List<double[]> copies = new ArrayList<>();
+    values.forEach(v -> copies.add(v.clone()));
     JavaRDD<double[]> rdd = sc.parallelize(values, partitions);
     double[] got = OrderedReduce.reduce(rdd, (a, b) -> {
       a[0] += b[0];
@@ -49,5 +51,12 @@ class OrderedReduceTest {
     }
     assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(got[0]));
     assertEquals(partitions * (partitions - 1) / 2.0, got[1], 0.0);
+    // The driver-side merge of the same partials (mini-batches drawn ahead) gives the same bits.
+    double[] local = OrderedReduce.mergeInOrder(copies, (a, b) -> {
+      a[0] += b[0];
+      a[1] += b[1];
+      return a;
+    });
+    assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(local[0]));
   }
 }

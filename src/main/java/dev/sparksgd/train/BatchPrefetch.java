@@ -1,0 +1,227 @@
+package dev.sparksgd.train;
+
+import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.data.Block;
+import dev.sparksgd.data.Dataset;
+import dev.sparksgd.data.IndexSampler;
+import dev.sparksgd.data.OrderedReduce;
+import dev.sparksgd.data.Seeds;
+import dev.sparksgd.loss.Loss;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mini-batches drawn ahead ({@code --prefetch-mb}). With small mini-batches an iteration's cost is
+ * Spark's fixed cost of one job, not the arithmetic. So one job draws, in every partition, the rows
+ * of the next K iterations' mini-batches (the same rows, by the same (seed, t, p) samplers, that the
+ * per-iteration gradient tasks would draw) and brings copies of them to the driver. The driver then
+ * computes each iteration's per-partition sums from them and merges them in partition order, as
+ * the distributed path does: the same arithmetic in the same order, so the same bits. K is as many
+ * iterations as fit the budget; with fewer than two, or a full batch, the path is not used.
+ */
+final class BatchPrefetch {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchPrefetch.class);
+  /** Estimated driver bytes per drawn row on top of its cached bytes (a small block each, at worst). */
+  static final long ROW_OVERHEAD_BYTES = 160;
+  /** No more iterations than this per job (Spark conf {@link #MAX_PER_JOB_CONF} may lower it). */
+  static final int MAX_ITERATIONS_PER_JOB = 4096;
+  /** Spark conf key: a lower cap on the iterations drawn per job (tests use it to force several jobs). */
+  public static final String MAX_PER_JOB_CONF = "spark.sgd.prefetch.maxIterationsPerJob";
+
+  private final JavaSparkContext sc;
+  private final Dataset data;
+  private final double fraction;
+  private final long seed;
+  private final int failAt;
+  private final int perJob;
+  /** Iterations held: [first, first + held.length). */
+  private int first = 1;
+  private Block[][][] held = new Block[0][][];
+
+  private BatchPrefetch(JavaSparkContext sc, Dataset data, double fraction, long seed, int failAt, int perJob) {
+    this.sc = sc;
+    this.data = data;
+    this.fraction = fraction;
+    this.seed = seed;
+    this.failAt = failAt;
+    this.perJob = perJob;
+  }
+
+  /** The prefetcher for this run, or null when it would not hold two iterations (or is off). */
+  static BatchPrefetch of(JavaSparkContext sc, Dataset data, TrainConfig cfg, int failAt) {
+    int cap = sc.getConf().getInt(MAX_PER_JOB_CONF, MAX_ITERATIONS_PER_JOB);
+    int k = Math.min(cap, iterationsPerJob(cfg.prefetchMb, cfg.miniBatchFraction, data));
+    if (k < 2) {
+      return null;
+    }
+    LOG.info("mini-batches drawn ahead: up to {} iterations per Spark job (--prefetch-mb {})", k, cfg.prefetchMb);
+    return new BatchPrefetch(sc, data, cfg.miniBatchFraction, cfg.seed, failAt, k);
+  }
+
+  /** How many iterations' mini-batches fit {@code budgetMb}; 0 for a full batch or no budget. */
+  static int iterationsPerJob(long budgetMb, double fraction, Dataset data) {
+    if (budgetMb <= 0 || fraction >= 1.0 || data.trainRows <= 0) {
+      return 0;
+    }
+    long allRows = Math.max(1, data.trainRows + data.holdoutRows);
+    double perRow = (double) data.cachedBytes / allRows + ROW_OVERHEAD_BYTES;
+    double perIteration = Math.max(1.0, fraction * data.trainRows * perRow);
+    double k = budgetMb * 1024.0 * 1024.0 / perIteration;
+    return (int) Math.min(MAX_ITERATIONS_PER_JOB, Math.floor(k));
+  }
+
+  /**
+   * Iteration t's sums at coefficients {@code coef} (raw data units), as
+   * {@code OrderedReduce.reduce} of the gradient tasks would give them. Draws iterations
+   * [t, min(t + K, lastIteration + 1)) first when t is not held.
+   */
+  double[] sums(int t, int lastIteration, double[] coef, int d, Loss loss) {
+    if (t < first || t >= first + held.length) {
+      draw(t, Math.max(1, Math.min(perJob, lastIteration - t + 1)));
+    }
+    Block[][] parts = held[t - first];
+    held[t - first] = null; // each iteration is used once
+    List<double[]> partials = new ArrayList<>(parts.length);
+    for (Block[] p : parts) {
+      partials.add(GradientTask.drawnSums(Arrays.asList(p), coef, d, loss));
+    }
+    return OrderedReduce.mergeInOrder(partials, Trainer::addInPlace);
+  }
+
+  private void draw(int t, int k) {
+    sc.setJobDescription("iterations " + t + "-" + (t + k - 1) + ": draw mini-batches");
+    List<Block[][]> perPartition;
+    try {
+      perPartition = data.blocks.mapPartitionsWithIndex(new DrawTask(fraction, seed, t, k, failAt), false).collect();
+    } finally {
+      sc.setJobDescription(null);
+    }
+    Block[][][] h = new Block[k][perPartition.size()][];
+    long rows = 0;
+    for (int p = 0; p < perPartition.size(); p++) {
+      Block[][] byIteration = perPartition.get(p);
+      for (int i = 0; i < k; i++) {
+        h[i][p] = byIteration[i];
+        for (Block b : byIteration[i]) {
+          rows += b.numRows;
+        }
+      }
+    }
+    first = t;
+    held = h;
+    LOG.info("iterations {}-{}: drew {} mini-batch rows in one job", t, t + k - 1, rows);
+  }
+
+  /** The Spark side: one partition's drawn rows for iterations [t0, t0 + k), by iteration. */
+  static final class DrawTask implements Function2<Integer, Iterator<Block>, Iterator<Block[][]>> {
+    private static final long serialVersionUID = 1L;
+    private final double fraction;
+    private final long seed;
+    private final int t0;
+    private final int k;
+    private final int failAt;
+
+    DrawTask(double fraction, long seed, int t0, int k, int failAt) {
+      this.fraction = fraction;
+      this.seed = seed;
+      this.t0 = t0;
+      this.k = k;
+      this.failAt = failAt;
+    }
+
+    @Override
+    public Iterator<Block[][]> call(Integer partition, Iterator<Block> blocks) {
+      if (failAt >= t0 && failAt < t0 + k && partition == 0) {
+        TaskContext tc = TaskContext.get();
+        if (tc != null && tc.attemptNumber() == 0) {
+          throw new IllegalStateException("injected task failure (" + Trainer.FAIL_TASK_AT_ITERATION + "="
+              + failAt + ")");
+        }
+      }
+      return List.<Block[][]>of(drawRows(blocks, fraction, seed, t0, k, partition)).iterator();
+    }
+  }
+
+  /**
+   * For each iteration t0 + i, the rows its sampler draws from {@code blocks}, in order, as copies
+   * grouped by the block they come from (one small block of the same kind per source block).
+   * Indexes count training rows only, as in {@code GradientTask.partialSums}.
+   */
+  static Block[][] drawRows(Iterator<Block> blocks, double fraction, long seed, int t0, int k, int partition) {
+    IndexSampler[] samplers = new IndexSampler[k];
+    List<List<Block>> out = new ArrayList<>(k);
+    for (int i = 0; i < k; i++) {
+      samplers[i] = new IndexSampler(fraction, Seeds.derive(seed, t0 + i, partition));
+      out.add(new ArrayList<>());
+    }
+    int[] rows = new int[16];
+    long base = 0;
+    while (blocks.hasNext()) {
+      Block b = blocks.next();
+      if (b.holdout) {
+        continue;
+      }
+      long end = base + b.numRows;
+      for (int i = 0; i < k; i++) {
+        IndexSampler s = samplers[i];
+        int n = 0;
+        while (s.peek() < end) {
+          if (n == rows.length) {
+            rows = Arrays.copyOf(rows, 2 * n);
+          }
+          rows[n++] = (int) (s.peek() - base);
+          s.advance();
+        }
+        if (n > 0) {
+          out.get(i).add(copyRows(b, rows, n));
+        }
+      }
+      base = end;
+    }
+    Block[][] result = new Block[k][];
+    for (int i = 0; i < k; i++) {
+      result[i] = out.get(i).toArray(new Block[0]);
+    }
+    return result;
+  }
+
+  /** Rows {@code rows[0..n)} of b (ascending) as a block of the same kind. */
+  static Block copyRows(Block b, int[] rows, int n) {
+    double[] labels = new double[n];
+    double[] weights = b.weights == null ? null : new double[n];
+    for (int r = 0; r < n; r++) {
+      labels[r] = b.labels[rows[r]];
+      if (weights != null) {
+        weights[r] = b.weights[rows[r]];
+      }
+    }
+    if (!b.isSparse()) {
+      int c = b.numCols;
+      double[] values = new double[n * c];
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(b.values, rows[r] * c, values, r * c, c);
+      }
+      return Block.dense(n, c, values, labels, weights, false);
+    }
+    int[] rowPtr = new int[n + 1];
+    for (int r = 0; r < n; r++) {
+      rowPtr[r + 1] = rowPtr[r] + b.rowPtr[rows[r] + 1] - b.rowPtr[rows[r]];
+    }
+    int[] colIdx = new int[rowPtr[n]];
+    double[] values = new double[rowPtr[n]];
+    for (int r = 0; r < n; r++) {
+      int from = b.rowPtr[rows[r]];
+      int len = b.rowPtr[rows[r] + 1] - from;
+      System.arraycopy(b.colIdx, from, colIdx, rowPtr[r], len);
+      System.arraycopy(b.values, from, values, rowPtr[r], len);
+    }
+    return Block.sparse(n, rowPtr, colIdx, values, labels, weights, false);
+  }
+}
