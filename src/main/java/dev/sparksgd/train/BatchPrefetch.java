@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Mini-batches drawn ahead ({@code --prefetch-mb}). With small mini-batches an iteration's cost is
  * Spark's fixed cost of one job, not the arithmetic. So one job draws, in every partition, the rows
  * of the next K iterations' mini-batches (the same rows, by the same (seed, t, p) samplers, that the
- * per-iteration gradient tasks would draw) and brings copies of them to the driver. The driver then
+ * per-iteration gradient tasks would draw) and brings copies of them to the driver, packed
+ * ({@link DrawnRows}). The driver then
  * computes each iteration's per-partition sums from them and merges them in partition order, as
  * the distributed path does: the same arithmetic in the same order, so the same bits. K is as many
  * iterations as fit the budget; with fewer than two, or a full batch, the path is not used.
@@ -97,16 +98,18 @@ final class BatchPrefetch {
 
   private void draw(int t, int k) {
     sc.setJobDescription("iterations " + t + "-" + (t + k - 1) + ": draw mini-batches");
-    List<Block[][]> perPartition;
+    List<byte[]> perPartition;
     try {
-      perPartition = data.blocks.mapPartitionsWithIndex(new DrawTask(fraction, seed, t, k, failAt), false).collect();
+      perPartition = new ArrayList<>(data.blocks.mapPartitionsWithIndex(new DrawTask(fraction, seed, t, k, failAt), false)
+          .collect());
     } finally {
       sc.setJobDescription(null);
     }
     Block[][][] h = new Block[k][perPartition.size()][];
     long rows = 0;
     for (int p = 0; p < perPartition.size(); p++) {
-      Block[][] byIteration = perPartition.get(p);
+      Block[][] byIteration = DrawnRows.unpack(perPartition.get(p));
+      perPartition.set(p, null);
       for (int i = 0; i < k; i++) {
         h[i][p] = byIteration[i];
         for (Block b : byIteration[i]) {
@@ -120,7 +123,7 @@ final class BatchPrefetch {
   }
 
   /** The Spark side: one partition's drawn rows for iterations [t0, t0 + k), by iteration. */
-  static final class DrawTask implements Function2<Integer, Iterator<Block>, Iterator<Block[][]>> {
+  static final class DrawTask implements Function2<Integer, Iterator<Block>, Iterator<byte[]>> {
     private static final long serialVersionUID = 1L;
     private final double fraction;
     private final long seed;
@@ -137,7 +140,7 @@ final class BatchPrefetch {
     }
 
     @Override
-    public Iterator<Block[][]> call(Integer partition, Iterator<Block> blocks) {
+    public Iterator<byte[]> call(Integer partition, Iterator<Block> blocks) {
       if (failAt >= t0 && failAt < t0 + k && partition == 0) {
         TaskContext tc = TaskContext.get();
         if (tc != null && tc.attemptNumber() == 0) {
@@ -145,7 +148,7 @@ final class BatchPrefetch {
               + failAt + ")");
         }
       }
-      return List.<Block[][]>of(drawRows(blocks, fraction, seed, t0, k, partition)).iterator();
+      return List.of(DrawnRows.pack(drawRows(blocks, fraction, seed, t0, k, partition))).iterator();
     }
   }
 

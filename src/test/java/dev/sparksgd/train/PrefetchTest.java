@@ -202,7 +202,9 @@ class PrefetchTest {
     Block b = Block.sparse(4, new int[] {0, 1, 1, 3, 4}, new int[] {0, 0, 1, 1}, new double[] {7, 8, 9, 10},
         new double[] {20, 21, 22, 23}, new double[] {1, 2, 3, 4}, false);
     double fraction = 0.5;
-    Block[][] drawn = BatchPrefetch.drawRows(List.of(a, h, b).iterator(), fraction, 5, 3, 4, 1);
+    // (through the packed form the driver receives)
+    Block[][] drawn = DrawnRows.unpack(DrawnRows.pack(
+        BatchPrefetch.drawRows(List.of(a, h, b).iterator(), fraction, 5, 3, 4, 1)));
     assertEquals(4, drawn.length);
     for (int i = 0; i < 4; i++) {
       IndexSampler s = new IndexSampler(fraction, Seeds.derive(5, 3 + i, 1));
