@@ -6,7 +6,8 @@ import java.util.Set;
 /** The options of one {@code bench} run, already checked by the command. */
 public record BenchOptions(List<Long> rows, int features, int sparseNnz, int batchRows,
     int iterations, int rounds, int ttaRuns, Set<String> figures, int numPartitions, long seed,
-    double ttaStepSize, double ttaTol, double mllibStepSize, int mllibMaxIter) {
+    double ttaStepSize, double ttaTol, double mllibStepSize, int mllibMaxIter, String ttaOptimizer,
+    double ttaMomentum, int miniBatchIterations) {
 
   public static final String FULL_BATCH = "full-batch";
   public static final String MINI_BATCH = "mini-batch";

@@ -7,6 +7,7 @@ import static dev.sparksgd.bench.BenchOptions.ROOFLINE;
 import static dev.sparksgd.bench.BenchOptions.TIME_TO_ACCURACY;
 
 import dev.sparksgd.config.LrSchedule;
+import dev.sparksgd.config.OptimizerKind;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.Block;
 import dev.sparksgd.data.DataLoader;
@@ -261,7 +262,8 @@ public final class Benchmark {
    */
   private void iterations(SizeRun run, String figure, Dataset ours, JavaRDD<Tuple2<Object, Vector>> pairs,
       double fraction, double step) {
-    int perRound = (o.iterations() + o.rounds() - 1) / o.rounds();
+    int timed = fraction < 1.0 ? o.miniBatchIterations() : o.iterations();
+    int perRound = (timed + o.rounds() - 1) / o.rounds();
     say("%s: warm-up, then %d rounds of %d iterations each (fraction %.6g)", figure, o.rounds(), perRound, fraction);
     IntFunction<IterRun> oursRun = k -> oursIterations(ours, fraction, step, k);
     IntFunction<IterRun> mllibRun = k -> mllibIterations(pairs, ours.numFeatures, fraction, step, k);
@@ -421,7 +423,8 @@ public final class Benchmark {
 
   private void oursTta(Dataset ours, double target, List<Double> times, Map<String, Object> info) {
     TrainConfig cfg = oursBase().maxIter(1000).stepSize(o.ttaStepSize()).lrSchedule(LrSchedule.CONSTANT)
-        .fitIntercept(true).standardization(true).miniBatchFraction(1.0).tol(o.ttaTol()).build();
+        .fitIntercept(true).standardization(true).miniBatchFraction(1.0).tol(o.ttaTol())
+        .optimizer(OptimizerKind.parse(o.ttaOptimizer())).momentum(o.ttaMomentum()).build();
     long t = System.nanoTime();
     // Our feature statistics come with the cached blocks; redo that pass here so the time counts
     // the standardization work spark.ml's fit includes.
@@ -430,8 +433,9 @@ public final class Benchmark {
     TrainResult r = new Trainer(cfg, SquaredLoss.INSTANCE).train(sc, ours, dev.sparksgd.train.TrainingListener.NONE);
     double millis = millisSince(t);
     double loss = LeastSquares.loss(ours.blocks, r.coefficients(), r.intercept());
-    info.put("settings", "full batch, standardization, constant step " + o.ttaStepSize() + ", tol "
-        + o.ttaTol() + ", min-step-size 0");
+    info.put("settings", "full batch, standardization, optimizer " + o.ttaOptimizer()
+        + (o.ttaOptimizer().equals("momentum") || o.ttaOptimizer().equals("nesterov") ? " " + o.ttaMomentum() : "")
+        + ", constant step " + o.ttaStepSize() + ", tol " + o.ttaTol() + ", min-step-size 0");
     info.put("iterations", r.iterations());
     info.put("stopReason", r.stopReason().label());
     info.put("finalLoss", loss);

@@ -79,6 +79,19 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Our step size for time to accuracy (full batch, standardized, constant). Default: ${DEFAULT-VALUE}.")
   double ttaStepSize;
 
+  @Option(names = "--tta-optimizer", paramLabel = "NAME", defaultValue = "sgd",
+      description = "Our optimizer for time to accuracy (as train's --optimizer). Default: ${DEFAULT-VALUE}.")
+  String ttaOptimizer;
+
+  @Option(names = "--tta-momentum", paramLabel = "X", defaultValue = "0.9",
+      description = "Our --momentum for time to accuracy (momentum, nesterov). Default: ${DEFAULT-VALUE}.")
+  double ttaMomentum;
+
+  @Option(names = "--mini-batch-iterations", paramLabel = "N", defaultValue = "100",
+      description = "Timed mini-batch iterations per contender, spread over --rounds calls; each call's "
+          + "mean is one sample. Default: ${DEFAULT-VALUE}.")
+  int miniBatchIterations;
+
   @Option(names = "--tta-tol", paramLabel = "X", defaultValue = "1e-5",
       description = "Our --tol for time to accuracy. Default: ${DEFAULT-VALUE}.")
   double ttaTol;
@@ -115,6 +128,11 @@ public final class BenchCommand implements Callable<Integer> {
     require(Double.isFinite(ttaStepSize) && ttaStepSize > 0, "--tta-step-size must be > 0 (got " + ttaStepSize + ")");
     require(Double.isFinite(ttaTol) && ttaTol >= 0, "--tta-tol must be >= 0 (got " + ttaTol + ")");
     require(Double.isFinite(mllibStepSize) && mllibStepSize >= 0, "--mllib-step-size must be >= 0 (got " + mllibStepSize + ")");
+    require(miniBatchIterations >= rounds, "--mini-batch-iterations must be >= --rounds (got "
+        + miniBatchIterations + ")");
+    require(Double.isFinite(ttaMomentum) && ttaMomentum >= 0 && ttaMomentum < 1,
+        "--tta-momentum must be in [0, 1) (got " + ttaMomentum + ")");
+    dev.sparksgd.config.OptimizerKind.parse(ttaOptimizer);
     require(mllibMaxIter >= 1, "--mllib-max-iter must be >= 1 (got " + mllibMaxIter + ")");
     Set<String> f = new LinkedHashSet<>();
     for (String s : figures) {
@@ -124,7 +142,8 @@ public final class BenchCommand implements Callable<Integer> {
       f.add(name);
     }
     return new BenchOptions(List.copyOf(rows), features, sparseNnz, batchRows, iterations, rounds, ttaRuns,
-        f, numPartitions, seed, ttaStepSize, ttaTol, mllibStepSize, mllibMaxIter);
+        f, numPartitions, seed, ttaStepSize, ttaTol, mllibStepSize, mllibMaxIter, ttaOptimizer, ttaMomentum,
+        miniBatchIterations);
   }
 
   /** /proc/loadavg's 1, 5 and 15 minute figures, or null where there is none. */

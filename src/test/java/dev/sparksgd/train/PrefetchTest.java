@@ -230,4 +230,32 @@ class PrefetchTest {
       assertArrayEquals(direct, copied, 0.0);
     }
   }
+
+  @Test
+  void packedRowsUnpackToTheSameBlocks() {
+    Block dense = Block.dense(2, 3, new double[] {1, -0.0, Double.MIN_VALUE, 4, 5e300, -6},
+        new double[] {7, 8}, null, false);
+    Block sparse = Block.sparse(3, new int[] {0, 2, 2, 3}, new int[] {1, 262143, 5}, new double[] {0.5, -1, 2},
+        new double[] {1, 2, 3}, new double[] {0.25, 1, 4}, false);
+    Block[][] in = {{dense, sparse}, {}, {sparse}};
+    Block[][] out = DrawnRows.unpack(DrawnRows.pack(in));
+    assertEquals(3, out.length);
+    assertEquals(0, out[1].length);
+    for (int i : new int[] {0, 2}) {
+      for (int j = 0; j < in[i].length; j++) {
+        Block a = in[i][j];
+        Block b = out[i][j];
+        assertEquals(a.numRows, b.numRows);
+        assertEquals(a.numCols, b.numCols);
+        assertEquals(a.isSparse(), b.isSparse());
+        assertArrayEquals(a.labels, b.labels, 0.0);
+        assertArrayEquals(a.weights, b.weights, 0.0);
+        assertArrayEquals(a.rowPtr, b.rowPtr);
+        assertArrayEquals(a.colIdx, b.colIdx);
+        long[] av = Arrays.stream(a.values).mapToLong(Double::doubleToRawLongBits).toArray();
+        long[] bv = Arrays.stream(b.values).mapToLong(Double::doubleToRawLongBits).toArray();
+        assertArrayEquals(av, bv);
+      }
+    }
+  }
 }
