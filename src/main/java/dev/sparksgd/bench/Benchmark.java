@@ -264,11 +264,13 @@ public final class Benchmark {
       double fraction, double step) {
     int timed = fraction < 1.0 ? o.miniBatchIterations() : o.iterations();
     int perRound = (timed + o.rounds() - 1) / o.rounds();
-    say("%s: warm-up, then %d rounds of %d iterations each (fraction %.6g)", figure, o.rounds(), perRound, fraction);
+    int warmUp = Math.max(3, perRound);
+    say("%s: warm-up calls of %d iterations, then %d rounds of %d iterations each (fraction %.6g)", figure,
+        warmUp, o.rounds(), perRound, fraction);
     IntFunction<IterRun> oursRun = k -> oursIterations(ours, fraction, step, k);
     IntFunction<IterRun> mllibRun = k -> mllibIterations(pairs, ours.numFeatures, fraction, step, k);
-    oursRun.apply(3);
-    mllibRun.apply(3);
+    oursRun.apply(warmUp);
+    mllibRun.apply(warmUp);
     double[] a = new double[0];
     double[] b = new double[0];
     IterRun lastOurs = null;
