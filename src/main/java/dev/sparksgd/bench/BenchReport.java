@@ -22,7 +22,13 @@ public final class BenchReport {
 
   /** One target of the issue, checked on one run. */
   public record Target(String target, String size, Double value, String threshold, boolean met, String note) {
+    Target withNote(String extra) {
+      return new Target(target, size, value, threshold, met, note == null ? extra : note + "; " + extra);
+    }
   }
+
+  /** The rows at which the issue sets the mini-batch speed target. */
+  static final long TEN_MILLION = 10_000_000L;
 
   public static List<Target> targets(List<SizeRun> runs) {
     List<Target> out = new ArrayList<>();
@@ -63,8 +69,12 @@ public final class BenchReport {
       Figure mOurs = r.find(MINI_BATCH, Benchmark.OURS);
       Figure mMllib = r.find(MINI_BATCH, Benchmark.MLLIB);
       if (mOurs != null && mMllib != null) {
-        out.add(atLeast("mini-batch iteration >= 10x faster than MLlib's (MLlib time / ours)", size,
-            ratio(mMllib), 10));
+        Target t = atLeast("mini-batch iteration >= 10x faster than MLlib's (MLlib time / ours)", size,
+            ratio(mMllib), 10);
+        if (r.rows < TEN_MILLION) {
+          t = t.withNote("the issue sets this target at 10M rows");
+        }
+        out.add(t);
       }
     }
     List<SizeRun> mini = runs.stream().filter(r -> r.find(MINI_BATCH, Benchmark.OURS) != null).toList();
