@@ -21,6 +21,7 @@ import dev.sparksgd.train.TrainResult;
 import dev.sparksgd.train.Trainer;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,17 +156,21 @@ public final class Benchmark {
         memory(run, ours, pairs, frameRdds, gen, n, parts);
       }
       if (o.wants(FULL_BATCH)) {
+        settle();
         iterations(run, FULL_BATCH, ours, pairs, 1.0, mllibStep);
       }
       if (o.wants(MINI_BATCH)) {
         double fraction = Math.min(1.0, (double) o.batchRows() / n);
         run.info.put("miniBatchFraction", fraction);
+        settle();
         iterations(run, MINI_BATCH, ours, pairs, fraction, mllibStep);
       }
       if (o.wants(ROOFLINE)) {
+        settle();
         roofline(run, gen, n);
       }
       if (o.wants(TIME_TO_ACCURACY)) {
+        settle();
         timeToAccuracy(run, ours, pairs, frame, mllibStep, gen.isDense());
       }
     } finally {
@@ -180,6 +185,16 @@ public final class Benchmark {
     }
     ratios(run);
     return run;
+  }
+
+  /**
+   * A full garbage collection before each timed figure, so that the garbage of caching (three
+   * copies of the data, and the LabeledPoints of the memory figure) is not collected, concurrently
+   * with one contender and not the other, during the timings. Local mode: the driver's heap is the
+   * executors' heap.
+   */
+  private static void settle() {
+    System.gc();
   }
 
   /**
@@ -281,7 +296,10 @@ public final class Benchmark {
     boolean perCall = fraction < 1.0;
     for (int r = 0; r < o.rounds(); r++) {
       lastOurs = oursRun.apply(perRound);
-      a = Samples.concat(a, perCall ? new double[] {Samples.mean(lastOurs.millis)} : lastOurs.millis);
+      // Full batch: the gaps between iterations of a call, as for MLlib (whose first iteration has no
+      // earlier stamp); our first gap, from the call's start, would also time the trainer's set-up.
+      a = Samples.concat(a, perCall ? new double[] {Samples.mean(lastOurs.millis)}
+          : Arrays.copyOfRange(lastOurs.millis, Math.min(1, lastOurs.millis.length), lastOurs.millis.length));
       lastMllib = mllibRun.apply(perRound);
       b = Samples.concat(b, perCall ? new double[] {Samples.mean(lastMllib.millis)} : lastMllib.millis);
     }

@@ -51,8 +51,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "FILE.json", description = "Write the results as JSON (replaced if it exists).")
   String output;
 
-  @Option(names = "--iterations", paramLabel = "N", defaultValue = "10",
-      description = "Timed iterations per contender and figure, after a warm-up. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--iterations", paramLabel = "N", defaultValue = "20",
+      description = "Full-batch iterations per contender, spread over --rounds calls after a warm-up call; "
+          + "the gaps between iterations within a call are the samples. Default: ${DEFAULT-VALUE}.")
   int iterations;
 
   @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
