@@ -156,21 +156,17 @@ public final class Benchmark {
         memory(run, ours, pairs, frameRdds, gen, n, parts);
       }
       if (o.wants(FULL_BATCH)) {
-        settle();
         iterations(run, FULL_BATCH, ours, pairs, 1.0, mllibStep);
       }
       if (o.wants(MINI_BATCH)) {
         double fraction = Math.min(1.0, (double) o.batchRows() / n);
         run.info.put("miniBatchFraction", fraction);
-        settle();
         iterations(run, MINI_BATCH, ours, pairs, fraction, mllibStep);
       }
       if (o.wants(ROOFLINE)) {
-        settle();
         roofline(run, gen, n);
       }
       if (o.wants(TIME_TO_ACCURACY)) {
-        settle();
         timeToAccuracy(run, ours, pairs, frame, mllibStep, gen.isDense());
       }
     } finally {
@@ -185,16 +181,6 @@ public final class Benchmark {
     }
     ratios(run);
     return run;
-  }
-
-  /**
-   * A full garbage collection before each timed figure, so that the garbage of caching (three
-   * copies of the data, and the LabeledPoints of the memory figure) is not collected, concurrently
-   * with one contender and not the other, during the timings. Local mode: the driver's heap is the
-   * executors' heap.
-   */
-  private static void settle() {
-    System.gc();
   }
 
   /**
