@@ -124,6 +124,8 @@ public final class BenchCommand implements Callable<Integer> {
     require(batchRows >= 1, "--batch-rows must be >= 1 (got " + batchRows + ")");
     require(iterations >= 1, "--iterations must be >= 1 (got " + iterations + ")");
     require(rounds >= 1 && rounds <= iterations, "--rounds must be in [1, --iterations] (got " + rounds + ")");
+    require(iterations >= 2 * rounds, "--iterations must be at least 2 x --rounds: a call's first iteration "
+        + "is not timed (got " + iterations + " and " + rounds + ")");
     require(ttaRuns >= 1, "--tta-runs must be >= 1 (got " + ttaRuns + ")");
     require(numPartitions >= 0, "--num-partitions must be >= 0 (got " + numPartitions + ")");
     require(Double.isFinite(ttaStepSize) && ttaStepSize > 0, "--tta-step-size must be > 0 (got " + ttaStepSize + ")");

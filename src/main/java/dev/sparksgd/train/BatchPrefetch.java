@@ -206,9 +206,64 @@ final class BatchPrefetch {
     }
     Block[][] result = new Block[k][];
     for (int i = 0; i < k; i++) {
-      result[i] = out.get(i).toArray(new Block[0]);
+      result[i] = mergeRuns(out.get(i));
     }
     return result;
+  }
+
+  /**
+   * Consecutive blocks of the same kind (dense with the same columns, or sparse) and the same
+   * weightedness joined into one, rows in order: the sums add the same rows with the same kernels
+   * in the same order, with far fewer small blocks (one per source block and iteration at 10M rows).
+   */
+  static Block[] mergeRuns(List<Block> blocks) {
+    List<Block> merged = new ArrayList<>();
+    int from = 0;
+    for (int i = 1; i <= blocks.size(); i++) {
+      if (i == blocks.size() || !sameKind(blocks.get(from), blocks.get(i))) {
+        merged.add(i - from == 1 ? blocks.get(from) : concat(blocks.subList(from, i)));
+        from = i;
+      }
+    }
+    return merged.toArray(new Block[0]);
+  }
+
+  private static boolean sameKind(Block a, Block b) {
+    return a.isSparse() == b.isSparse() && a.numCols == b.numCols && (a.weights == null) == (b.weights == null);
+  }
+
+  private static Block concat(List<Block> run) {
+    int n = 0;
+    int values = 0;
+    for (Block b : run) {
+      n += b.numRows;
+      values += b.values.length;
+    }
+    Block first = run.get(0);
+    double[] labels = new double[n];
+    double[] weights = first.weights == null ? null : new double[n];
+    double[] vals = new double[values];
+    int[] rowPtr = first.isSparse() ? new int[n + 1] : null;
+    int[] colIdx = first.isSparse() ? new int[values] : null;
+    int r = 0;
+    int v = 0;
+    for (Block b : run) {
+      System.arraycopy(b.labels, 0, labels, r, b.numRows);
+      if (weights != null) {
+        System.arraycopy(b.weights, 0, weights, r, b.numRows);
+      }
+      System.arraycopy(b.values, 0, vals, v, b.values.length);
+      if (rowPtr != null) {
+        System.arraycopy(b.colIdx, 0, colIdx, v, b.colIdx.length);
+        for (int i = 0; i < b.numRows; i++) {
+          rowPtr[r + i + 1] = v + b.rowPtr[i + 1];
+        }
+      }
+      r += b.numRows;
+      v += b.values.length;
+    }
+    return rowPtr != null ? Block.sparse(n, rowPtr, colIdx, vals, labels, weights, false)
+        : Block.dense(n, first.numCols, vals, labels, weights, false);
   }
 
   /** Rows {@code rows[0..n)} of b (ascending) as a block of the same kind. */

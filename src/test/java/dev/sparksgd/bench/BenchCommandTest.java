@@ -116,7 +116,8 @@ class BenchCommandTest {
     for (String[] args : List.of(new String[] {"bench", "--rows", "1"},
         new String[] {"bench", "--figures", "speed"},
         new String[] {"bench", "--features", "5", "--sparse-nnz", "6"},
-        new String[] {"bench", "--iterations", "3", "--rounds", "4"})) {
+        new String[] {"bench", "--iterations", "3", "--rounds", "4"},
+        new String[] {"bench", "--iterations", "5", "--rounds", "3"})) {
       TestData.Run run = TestData.cli(args);
       assertEquals(2, run.exitCode(), String.join(" ", args));
       assertTrue(run.err().startsWith("spark-sgd: error: "), run.err());

@@ -271,4 +271,25 @@ class PrefetchTest {
     // tiny batches: capped
     assertEquals(BatchPrefetch.MAX_ITERATIONS_PER_JOB, BatchPrefetch.iterationsPerJob(64, 0.001, 1000, 0, 100_000L));
   }
+
+  @Test
+  void runsOfTheSameKindAreJoinedWithTheSameSums() {
+    Block d1 = Block.dense(2, 2, new double[] {1, 2, 3, 4}, new double[] {1, 2}, null, false);
+    Block d2 = Block.dense(1, 2, new double[] {5, 6}, new double[] {3}, null, false);
+    Block s1 = Block.sparse(2, new int[] {0, 1, 3}, new int[] {0, 0, 2}, new double[] {7, 8, 9},
+        new double[] {4, 5}, null, false);
+    Block s2 = Block.sparse(1, new int[] {0, 2}, new int[] {1, 2}, new double[] {1e-3, 1e3},
+        new double[] {6}, null, false);
+    Block d3 = Block.dense(1, 3, new double[] {1, 1, 1}, new double[] {7}, null, false);
+    List<Block> in = List.of(d1, d2, s1, s2, d3);
+    Block[] merged = BatchPrefetch.mergeRuns(in);
+    assertEquals(3, merged.length);
+    assertEquals(3, merged[0].numRows);
+    assertEquals(3, merged[1].numRows);
+    assertArrayEquals(new int[] {0, 1, 3, 5}, merged[1].rowPtr);
+    assertArrayEquals(new int[] {0, 0, 2, 1, 2}, merged[1].colIdx);
+    double[] coef = {0.25, -1.5, 3.0, 0.5};
+    assertArrayEquals(GradientTask.drawnSums(in, coef, 3, SquaredLoss.INSTANCE),
+        GradientTask.drawnSums(Arrays.asList(merged), coef, 3, SquaredLoss.INSTANCE), 0.0);
+  }
 }
