@@ -276,9 +276,9 @@ public final class Benchmark {
     double[] b = new double[0];
     IterRun lastOurs = null;
     IterRun lastMllib = null;
-    // Full batch: every iteration's time is a sample. Mini-batches: each call's mean is one sample,
-    // so work done once per call (ours draws the call's mini-batches ahead in one job) is spread
-    // over the iterations it serves, not left out of the median.
+    // Full batch: the gaps between iterations of a call are the samples. Mini-batches: each call's
+    // mean is one sample, so work done once per call (ours draws the call's mini-batches ahead in
+    // one job) is spread over the iterations it serves, not left out of the median.
     boolean perCall = fraction < 1.0;
     for (int r = 0; r < o.rounds(); r++) {
       lastOurs = oursRun.apply(perRound);

@@ -171,7 +171,7 @@ public final class Trainer {
       t++;
       long iterStart = System.nanoTime();
       double taskEta = rate.rate(t);
-      // 1. the gradient at params (distributed)
+      // 1. the gradient at params (distributed, or from mini-batches drawn ahead: the same sums)
       Batch batch = averagingMode
           ? modelAverage(sc, data, scaling, params, t, taskEta, penalty)
           : gradient(sc, data, scaling, params, t, failAt, prefetch);
