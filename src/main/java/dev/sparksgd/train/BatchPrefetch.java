@@ -169,16 +169,16 @@ final class BatchPrefetch {
   }
 
   /**
-   * For each iteration t0 + i, the rows its sampler draws from {@code blocks}, in order, as copies
-   * grouped by the block they come from (one small block of the same kind per source block).
+   * For each iteration t0 + i, the rows its sampler draws from {@code blocks}, in order, copied once
+   * into one block per run of source blocks of the same kind ({@link #joinRuns}).
    * Indexes count training rows only, as in {@code GradientTask.partialSums}.
    */
   static Block[][] drawRows(Iterator<Block> blocks, double fraction, long seed, int t0, int k, int partition) {
     IndexSampler[] samplers = new IndexSampler[k];
-    List<List<Block>> out = new ArrayList<>(k);
+    List<List<Segment>> drawn = new ArrayList<>(k);
     for (int i = 0; i < k; i++) {
       samplers[i] = new IndexSampler(fraction, Seeds.derive(seed, t0 + i, partition));
-      out.add(new ArrayList<>());
+      drawn.add(new ArrayList<>());
     }
     int[] rows = new int[16];
     long base = 0;
@@ -199,16 +199,20 @@ final class BatchPrefetch {
           s.advance();
         }
         if (n > 0) {
-          out.get(i).add(copyRows(b, rows, n));
+          drawn.get(i).add(new Segment(b, Arrays.copyOf(rows, n)));
         }
       }
       base = end;
     }
     Block[][] result = new Block[k][];
     for (int i = 0; i < k; i++) {
-      result[i] = mergeRuns(out.get(i));
+      result[i] = joinRuns(drawn.get(i));
     }
     return result;
+  }
+
+  /** Rows {@code rows} (ascending) of {@code block}. */
+  record Segment(Block block, int[] rows) {
   }
 
   /**
@@ -217,85 +221,69 @@ final class BatchPrefetch {
    * in the same order, with far fewer small blocks (one per source block and iteration at 10M rows).
    */
   static Block[] mergeRuns(List<Block> blocks) {
-    List<Block> merged = new ArrayList<>();
+    List<Segment> whole = new ArrayList<>(blocks.size());
+    for (Block b : blocks) {
+      int[] all = new int[b.numRows];
+      Arrays.setAll(all, r -> r);
+      whole.add(new Segment(b, all));
+    }
+    return joinRuns(whole);
+  }
+
+  /** Each run of consecutive segments of one kind copied into one block, rows in order. */
+  static Block[] joinRuns(List<Segment> segments) {
+    List<Block> joined = new ArrayList<>();
     int from = 0;
-    for (int i = 1; i <= blocks.size(); i++) {
-      if (i == blocks.size() || !sameKind(blocks.get(from), blocks.get(i))) {
-        merged.add(i - from == 1 ? blocks.get(from) : concat(blocks.subList(from, i)));
+    for (int i = 1; i <= segments.size(); i++) {
+      if (i == segments.size() || !sameKind(segments.get(from).block(), segments.get(i).block())) {
+        joined.add(gather(segments.subList(from, i)));
         from = i;
       }
     }
-    return merged.toArray(new Block[0]);
+    return joined.toArray(new Block[0]);
   }
 
   private static boolean sameKind(Block a, Block b) {
     return a.isSparse() == b.isSparse() && a.numCols == b.numCols && (a.weights == null) == (b.weights == null);
   }
 
-  private static Block concat(List<Block> run) {
+  /** The segments' rows (all of one kind) copied, in order, into one block. */
+  private static Block gather(List<Segment> run) {
+    Block first = run.get(0).block();
     int n = 0;
     int values = 0;
-    for (Block b : run) {
-      n += b.numRows;
-      values += b.values.length;
+    for (Segment g : run) {
+      n += g.rows().length;
+      for (int r : g.rows()) {
+        values += first.isSparse() ? g.block().rowPtr[r + 1] - g.block().rowPtr[r] : first.numCols;
+      }
     }
-    Block first = run.get(0);
     double[] labels = new double[n];
     double[] weights = first.weights == null ? null : new double[n];
     double[] vals = new double[values];
     int[] rowPtr = first.isSparse() ? new int[n + 1] : null;
     int[] colIdx = first.isSparse() ? new int[values] : null;
-    int r = 0;
+    int out = 0;
     int v = 0;
-    for (Block b : run) {
-      System.arraycopy(b.labels, 0, labels, r, b.numRows);
-      if (weights != null) {
-        System.arraycopy(b.weights, 0, weights, r, b.numRows);
-      }
-      System.arraycopy(b.values, 0, vals, v, b.values.length);
-      if (rowPtr != null) {
-        System.arraycopy(b.colIdx, 0, colIdx, v, b.colIdx.length);
-        for (int i = 0; i < b.numRows; i++) {
-          rowPtr[r + i + 1] = v + b.rowPtr[i + 1];
+    for (Segment g : run) {
+      Block b = g.block();
+      for (int r : g.rows()) {
+        labels[out] = b.labels[r];
+        if (weights != null) {
+          weights[out] = b.weights[r];
         }
+        int from = b.isSparse() ? b.rowPtr[r] : r * b.numCols;
+        int len = b.isSparse() ? b.rowPtr[r + 1] - from : b.numCols;
+        System.arraycopy(b.values, from, vals, v, len);
+        if (colIdx != null) {
+          System.arraycopy(b.colIdx, from, colIdx, v, len);
+          rowPtr[out + 1] = v + len;
+        }
+        out++;
+        v += len;
       }
-      r += b.numRows;
-      v += b.values.length;
     }
     return rowPtr != null ? Block.sparse(n, rowPtr, colIdx, vals, labels, weights, false)
         : Block.dense(n, first.numCols, vals, labels, weights, false);
-  }
-
-  /** Rows {@code rows[0..n)} of b (ascending) as a block of the same kind. */
-  static Block copyRows(Block b, int[] rows, int n) {
-    double[] labels = new double[n];
-    double[] weights = b.weights == null ? null : new double[n];
-    for (int r = 0; r < n; r++) {
-      labels[r] = b.labels[rows[r]];
-      if (weights != null) {
-        weights[r] = b.weights[rows[r]];
-      }
-    }
-    if (!b.isSparse()) {
-      int c = b.numCols;
-      double[] values = new double[n * c];
-      for (int r = 0; r < n; r++) {
-        System.arraycopy(b.values, rows[r] * c, values, r * c, c);
-      }
-      return Block.dense(n, c, values, labels, weights, false);
-    }
-    int[] rowPtr = new int[n + 1];
-    for (int r = 0; r < n; r++) {
-      rowPtr[r + 1] = rowPtr[r] + b.rowPtr[rows[r] + 1] - b.rowPtr[rows[r]];
-    }
-    int[] colIdx = new int[rowPtr[n]];
-    double[] values = new double[rowPtr[n]];
-    for (int r = 0; r < n; r++) {
-      int from = b.rowPtr[rows[r]];
-      int len = b.rowPtr[rows[r] + 1] - from;
-      System.arraycopy(b.colIdx, from, colIdx, rowPtr[r], len);
-      System.arraycopy(b.values, from, values, rowPtr[r], len);
-    }
-    return Block.sparse(n, rowPtr, colIdx, values, labels, weights, false);
   }
 }
