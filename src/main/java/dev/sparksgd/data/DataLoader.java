@@ -273,6 +273,7 @@ public final class DataLoader {
         while (it.hasNext()) {
           s.add(it.next());
         }
+        s.finish();
         return List.of(s).iterator();
       }), Summary::merge);
     } finally {
@@ -332,6 +333,8 @@ public final class DataLoader {
   static final class Summary implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     FeatureStats stats = new FeatureStats(0);
+    /** The training blocks' statistics while the partition is read ({@link #finish} sets stats). */
+    private transient FeatureStats.Accumulator accumulator;
     long trainRows;
     long holdoutRows;
     long bytes;
@@ -350,7 +353,18 @@ public final class DataLoader {
       } else {
         trainRows += b.numRows;
         trainLabelKinds |= kinds;
-        stats.merge(FeatureStats.ofBlock(b));
+        if (accumulator == null) {
+          accumulator = new FeatureStats.Accumulator();
+        }
+        accumulator.add(b);
+      }
+    }
+
+    /** After the partition's last block: its training blocks' statistics into {@link #stats}. */
+    void finish() {
+      if (accumulator != null) {
+        stats = accumulator.finish();
+        accumulator = null;
       }
     }
 

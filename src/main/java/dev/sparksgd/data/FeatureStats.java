@@ -25,17 +25,8 @@ public final class FeatureStats implements Serializable {
 
   public static FeatureStats ofBlock(Block b) {
     int d = b.requiredFeatures();
-    FeatureStats s = new FeatureStats(d);
-    double w = 0;
-    double w2 = 0;
-    for (int i = 0; i < b.numRows; i++) {
-      double wi = b.weight(i);
-      w += wi;
-      w2 += wi * wi;
-    }
-    s.weightSum = w;
-    s.weightSquareSum = w2;
-    s.count = b.numRows;
+    FeatureStats s = weighed(b, d);
+    double w = s.weightSum;
     if (w == 0) {
       return s;
     }
@@ -71,6 +62,18 @@ public final class FeatureStats implements Serializable {
         }
       }
     }
+    return s;
+  }
+
+  /** Zero statistics of {@code d} features carrying the block's weight sums and row count. */
+  private static FeatureStats weighed(Block b, int d) {
+    FeatureStats s = new FeatureStats(d);
+    for (int i = 0; i < b.numRows; i++) {
+      double wi = b.weight(i);
+      s.weightSum += wi;
+      s.weightSquareSum += wi * wi;
+    }
+    s.count = b.numRows;
     return s;
   }
 
@@ -131,6 +134,141 @@ public final class FeatureStats implements Serializable {
     weightSquareSum += o.weightSquareSum;
     count += o.count;
     return this;
+  }
+
+  /**
+   * The statistics of many blocks, added one at a time, as {@code merge(ofBlock(b))} for each block
+   * would give them, but a sparse block costs O(rows + non-zeros) instead of O(features): its stats
+   * are computed over the features it holds only, and a feature it lacks (a block of zeros for that
+   * feature) is brought up to date lazily, once for all the zero blocks since the feature was last
+   * touched (Chan's update with one zero block of their total weight; the same in exact arithmetic,
+   * within rounding of the one-by-one merges). O(features) once per accumulator.
+   */
+  public static final class Accumulator {
+    private final FeatureStats s = new FeatureStats(0);
+    /** Per feature: the weight sum its mean and m2 stand for (they lack the zero blocks since). */
+    private double[] syncedWeight = new double[0];
+    /** Per feature: its position among the current block's features, or -1. */
+    private int[] slot = new int[0];
+
+    /** Adds a block's rows (the caller skips holdout blocks). */
+    public void add(Block b) {
+      if (!b.isSparse()) {
+        syncAll();
+        s.merge(ofBlock(b));
+        grow(s.mean.length);
+        Arrays.fill(syncedWeight, s.weightSum);
+        return;
+      }
+      grow(b.requiredFeatures());
+      FeatureStats block = weighed(b, 0);
+      if (block.weightSum > 0) {
+        addSparse(b, block.weightSum);
+      }
+      s.weightSum += block.weightSum;
+      s.weightSquareSum += block.weightSquareSum;
+      s.count += block.count;
+    }
+
+    /** Merges the touched features of a sparse block of weight {@code wb} > 0 (the sums after). */
+    private void addSparse(Block b, double wb) {
+      int width = b.requiredFeatures();
+      // The block's features in order of first appearance, and their slots.
+      int[] features = new int[Math.min(width, b.rowPtr[b.numRows])];
+      int n = 0;
+      for (int k = 0; k < b.rowPtr[b.numRows]; k++) {
+        int j = b.colIdx[k];
+        if (slot[j] < 0) {
+          slot[j] = n;
+          features[n++] = j;
+        }
+      }
+      double[] mean = new double[n];
+      double[] corr = new double[n];
+      double[] m2 = new double[n];
+      double[] nzWeight = new double[n];
+      // What ofBlock computes for these features: Σωx/W, the corrected mean, then M2 with the
+      // implicit zeros of the rows that lack the feature.
+      for (int i = 0; i < b.numRows; i++) {
+        double wi = b.weight(i);
+        for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
+          mean[slot[b.colIdx[k]]] += wi * b.values[k];
+        }
+      }
+      for (int q = 0; q < n; q++) {
+        mean[q] /= wb;
+      }
+      for (int i = 0; i < b.numRows; i++) {
+        double wi = b.weight(i);
+        for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
+          int q = slot[b.colIdx[k]];
+          corr[q] += wi * (b.values[k] - mean[q]);
+          nzWeight[q] += wi;
+        }
+      }
+      for (int q = 0; q < n; q++) {
+        corr[q] -= (wb - nzWeight[q]) * mean[q];
+        mean[q] += corr[q] / wb;
+      }
+      for (int i = 0; i < b.numRows; i++) {
+        double wi = b.weight(i);
+        for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
+          int q = slot[b.colIdx[k]];
+          double dev = b.values[k] - mean[q];
+          m2[q] += wi * dev * dev;
+        }
+      }
+      double wa = s.weightSum;
+      double w = wa + wb;
+      for (int q = 0; q < n; q++) {
+        int j = features[q];
+        sync(j, wa);
+        m2[q] += (wb - nzWeight[q]) * mean[q] * mean[q];
+        // merge()'s update for feature j
+        double delta = mean[q] - s.mean[j];
+        s.mean[j] += delta * (wb / w);
+        s.m2[j] += m2[q] + delta * delta * (wa * wb / w);
+        syncedWeight[j] = w;
+        slot[j] = -1;
+      }
+    }
+
+    /** Brings feature j up to the weight sum {@code w}: one merge with a zero block of the rest. */
+    private void sync(int j, double w) {
+      double wa = syncedWeight[j];
+      double z = w - wa;
+      if (z > 0 && wa > 0) {
+        double delta = -s.mean[j];
+        s.mean[j] += delta * (z / w);
+        s.m2[j] += delta * delta * (wa * z / w);
+      }
+      syncedWeight[j] = w;
+    }
+
+    private void syncAll() {
+      for (int j = 0; j < syncedWeight.length; j++) {
+        sync(j, s.weightSum);
+      }
+    }
+
+    private void grow(int width) {
+      int old = slot.length;
+      if (width <= old) {
+        return;
+      }
+      s.resize(width);
+      syncedWeight = Arrays.copyOf(syncedWeight, width);
+      // A feature never seen so far has mean 0 and m2 0 at any weight: nothing to bring up to date.
+      Arrays.fill(syncedWeight, old, width, s.weightSum);
+      slot = Arrays.copyOf(slot, width);
+      Arrays.fill(slot, old, width, -1);
+    }
+
+    /** The statistics of the blocks added so far (this accumulator can go on after it). */
+    public FeatureStats finish() {
+      syncAll();
+      return s;
+    }
   }
 
   /** Stretches (with zero features) to {@code numFeatures} columns. */

@@ -393,4 +393,133 @@ class FeatureStatsTest {
     s.mean()[0] = 99;
     assertEquals(2.0, s.mean()[0]);
   }
+
+  // ---- the accumulator (a sparse block costs O(non-zeros), not O(features)) ----
+
+  /** Blocks of random widths and densities, dense and sparse, weighted, some of weight 0 or empty. */
+  private static List<Rows> mixedParts(Random r, int count) {
+    List<Rows> parts = new ArrayList<>();
+    for (int k = 0; k < count; k++) {
+      int width = 1 + r.nextInt(12);
+      Rows p = random(r, 1 + r.nextInt(40), width, r.nextDouble() < 0.3 ? 1.0 : 0.05 + 0.4 * r.nextDouble(), true);
+      if (k % 7 == 3) {
+        for (int i = 0; i < p.w.size(); i++) {
+          p.w.set(i, 0.0);
+        }
+      }
+      if (k % 11 == 5) {
+        for (double[] x : p.x) {
+          java.util.Arrays.fill(x, 0.0);
+        }
+      }
+      parts.add(p);
+    }
+    return parts;
+  }
+
+  @Test
+  void accumulatorMatchesMergingEveryBlockAndTheNaiveTwoPass() {
+    for (int seed = 0; seed < 20; seed++) {
+      Random r = new Random(100 + seed);
+      List<Rows> parts = mixedParts(r, 5 + r.nextInt(40));
+      Rows all = new Rows();
+      FeatureStats merged = new FeatureStats(0);
+      FeatureStats.Accumulator acc = new FeatureStats.Accumulator();
+      for (Rows p : parts) {
+        all.addAll(p);
+        Block b = r.nextDouble() < 0.25 ? p.dense(true) : p.sparse(true);
+        merged.merge(FeatureStats.ofBlock(b));
+        acc.add(b);
+      }
+      FeatureStats s = acc.finish();
+      String what = "seed " + seed;
+      assertEquals(merged.count(), s.count(), what);
+      assertEquals(merged.weightSum(), s.weightSum(), 1e-12 * merged.weightSum(), what);
+      assertEquals(merged.numFeatures(), s.numFeatures(), what + " width");
+      assertClose(merged.mean(), s.mean(), 1e-12, what + " mean vs merge");
+      assertClose(merged.std(), s.std(), 1e-12, what + " std vs merge");
+      double[] mean = all.mean();
+      double[] std = all.std();
+      // The naive reference is as wide as the widest row; the sparse blocks need only up to their
+      // last non-zero, so compare the common columns and require zeros beyond.
+      for (int j = 0; j < mean.length; j++) {
+        double m = j < s.numFeatures() ? s.mean()[j] : 0.0;
+        double sd = j < s.numFeatures() ? s.std()[j] : 0.0;
+        assertEquals(mean[j], m, 1e-12 * Math.max(Math.abs(mean[j]), 1e-300), what + " mean[" + j + "]");
+        assertEquals(std[j], sd, 1e-12 * Math.max(Math.abs(std[j]), 1e-300), what + " std[" + j + "]");
+      }
+    }
+  }
+
+  @Test
+  void accumulatorOfOneBlockHasTheBlocksBits() {
+    Rows rows = random(new Random(11), 80, 9, 0.3, true);
+    rows.x.get(2)[8] = 1.5;
+    for (Block b : List.of(rows.sparse(true), rows.dense(true))) {
+      FeatureStats.Accumulator acc = new FeatureStats.Accumulator();
+      acc.add(b);
+      FeatureStats one = FeatureStats.ofBlock(b);
+      FeatureStats s = acc.finish();
+      assertArrayEquals(one.mean(), s.mean());
+      assertArrayEquals(one.std(), s.std());
+    }
+  }
+
+  @Test
+  void featureSeenOnceThenAbsentFromManyBlocks() {
+    // Feature 1 only in the first block; 300 sparse blocks without it follow: one lazy update
+    // must give what 300 merges of zero blocks give, and the naive answer.
+    Random r = new Random(12);
+    Rows all = new Rows();
+    FeatureStats.Accumulator acc = new FeatureStats.Accumulator();
+    FeatureStats merged = new FeatureStats(0);
+    for (int k = 0; k < 301; k++) {
+      Rows p = new Rows();
+      for (int i = 0; i < 5; i++) {
+        double[] x = new double[3];
+        x[0] = 1 + r.nextGaussian();
+        if (k == 0) {
+          x[1] = 1e6 + r.nextGaussian();
+        }
+        x[2] = k == 300 && i == 4 ? 2.0 : 0.0;
+        p.x.add(x);
+        p.y.add(0.0);
+        p.w.add(0.5 + r.nextDouble());
+      }
+      all.addAll(p);
+      Block b = p.sparse(true);
+      acc.add(b);
+      merged.merge(FeatureStats.ofBlock(b));
+    }
+    FeatureStats s = acc.finish();
+    assertClose(all.mean(), s.mean(), 1e-12, "mean");
+    assertClose(all.std(), s.std(), 1e-12, "std");
+    assertClose(merged.std(), s.std(), 1e-12, "std vs merge");
+  }
+
+  @Test
+  void accumulatorKeepsAConstantSparseFeatureExact() {
+    // 0.1 in every row of every block (sparse), weighted: std exactly 0, mean exactly 0.1.
+    FeatureStats.Accumulator acc = new FeatureStats.Accumulator();
+    for (int k = 0; k < 9; k++) {
+      int n = 3 + 7 * k;
+      int[] rowPtr = new int[n + 1];
+      int[] col = new int[2 * n];
+      double[] v = new double[2 * n];
+      double[] w = new double[n];
+      for (int i = 0; i < n; i++) {
+        rowPtr[i + 1] = 2 * (i + 1);
+        col[2 * i] = 0;
+        v[2 * i] = 0.1;
+        col[2 * i + 1] = 1 + (i + k) % 3;
+        v[2 * i + 1] = i;
+        w[i] = 0.3 + i % 5;
+      }
+      acc.add(Block.sparse(n, rowPtr, col, v, new double[n], w, false));
+    }
+    FeatureStats s = acc.finish();
+    assertEquals(0.1, s.mean()[0]);
+    assertEquals(0.0, s.std()[0]);
+    assertTrue(s.std()[1] > 0);
+  }
 }
