@@ -428,7 +428,8 @@ public final class Benchmark {
   }
 
   private void oursTta(Dataset ours, double target, List<Double> times, Map<String, Object> info) {
-    TrainConfig cfg = oursBase().maxIter(1000).stepSize(o.ttaStepSize()).lrSchedule(LrSchedule.CONSTANT)
+    TrainConfig cfg = oursBase().maxIter(1000).stepSize(o.ttaStepSize())
+        .lrSchedule(LrSchedule.parse(o.ttaSchedule()))
         .fitIntercept(true).standardization(true).miniBatchFraction(1.0).tol(o.ttaTol())
         .optimizer(OptimizerKind.parse(o.ttaOptimizer())).momentum(o.ttaMomentum()).build();
     long t = System.nanoTime();
@@ -441,7 +442,7 @@ public final class Benchmark {
     double loss = LeastSquares.loss(ours.blocks, r.coefficients(), r.intercept());
     info.put("settings", "full batch, standardization, optimizer " + o.ttaOptimizer()
         + (o.ttaOptimizer().equals("momentum") || o.ttaOptimizer().equals("nesterov") ? " " + o.ttaMomentum() : "")
-        + ", constant step " + o.ttaStepSize() + ", tol " + o.ttaTol() + ", min-step-size 0");
+        + ", schedule " + o.ttaSchedule() + ", step " + o.ttaStepSize() + ", tol " + o.ttaTol() + ", min-step-size 0");
     info.put("iterations", r.iterations());
     info.put("stopReason", r.stopReason().label());
     info.put("finalLoss", loss);
@@ -460,14 +461,14 @@ public final class Benchmark {
 
   private static FeatureStats statistics(JavaRDD<Block> blocks) {
     return OrderedReduce.reduce(blocks.mapPartitions(it -> {
-      FeatureStats s = new FeatureStats(0);
+      FeatureStats.Accumulator s = new FeatureStats.Accumulator();
       while (it.hasNext()) {
         Block b = it.next();
         if (!b.holdout) {
-          s.merge(FeatureStats.ofBlock(b));
+          s.add(b);
         }
       }
-      return List.of(s).iterator();
+      return List.of(s.finish()).iterator();
     }), FeatureStats::merge);
   }
 

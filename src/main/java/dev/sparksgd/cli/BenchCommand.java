@@ -77,8 +77,13 @@ public final class BenchCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--tta-step-size", paramLabel = "X", defaultValue = "0.8",
-      description = "Our step size for time to accuracy (full batch, standardized, constant). Default: ${DEFAULT-VALUE}.")
+      description = "Our step size η₀ for time to accuracy (full batch, standardized). Default: ${DEFAULT-VALUE}.")
   double ttaStepSize;
+
+  @Option(names = "--tta-schedule", paramLabel = "NAME", defaultValue = "bb",
+      description = "Our --lr-schedule for time to accuracy (bb: Barzilai-Borwein steps after the first; "
+          + "constant: η₀ throughout). Default: ${DEFAULT-VALUE}.")
+  String ttaSchedule;
 
   @Option(names = "--tta-optimizer", paramLabel = "NAME", defaultValue = "sgd",
       description = "Our optimizer for time to accuracy (as train's --optimizer). Default: ${DEFAULT-VALUE}.")
@@ -136,6 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
     require(Double.isFinite(ttaMomentum) && ttaMomentum >= 0 && ttaMomentum < 1,
         "--tta-momentum must be in [0, 1) (got " + ttaMomentum + ")");
     dev.sparksgd.config.OptimizerKind.parse(ttaOptimizer);
+    dev.sparksgd.config.LrSchedule.parse(ttaSchedule);
     require(mllibMaxIter >= 1, "--mllib-max-iter must be >= 1 (got " + mllibMaxIter + ")");
     Set<String> f = new LinkedHashSet<>();
     for (String s : figures) {
@@ -146,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     return new BenchOptions(List.copyOf(rows), features, sparseNnz, batchRows, iterations, rounds, ttaRuns,
         f, numPartitions, seed, ttaStepSize, ttaTol, mllibStepSize, mllibMaxIter, ttaOptimizer, ttaMomentum,
-        miniBatchIterations);
+        miniBatchIterations, ttaSchedule);
   }
 
   /** /proc/loadavg's 1, 5 and 15 minute figures, or null where there is none. */

@@ -106,7 +106,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "constant",
       description = "constant: η₀; inverse-sqrt: η₀/√t (MLlib's SimpleUpdater); inverse-time: "
           + "η₀/(1+decay·t); exponential: η₀·decay^t; step: η₀·decay^⌊t/decay-steps⌋; adaptive: "
-          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%). "
+          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%); bb: "
+          + "Barzilai-Borwein, η_t = s·s/s·y from the last move s and gradient change y (η₀ for the "
+          + "first step; full batch, --optimizer sgd). "
           + "Default: ${DEFAULT-VALUE}.")
   String lrSchedule;
 

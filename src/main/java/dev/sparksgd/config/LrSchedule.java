@@ -3,7 +3,7 @@ package dev.sparksgd.config;
 /** Learning-rate schedules the user can name. */
 public enum LrSchedule {
   CONSTANT("constant"), INVERSE_SQRT("inverse-sqrt"), INVERSE_TIME("inverse-time"),
-  EXPONENTIAL("exponential"), STEP("step"), ADAPTIVE("adaptive");
+  EXPONENTIAL("exponential"), STEP("step"), ADAPTIVE("adaptive"), BB("bb");
 
   private final String cliName;
 

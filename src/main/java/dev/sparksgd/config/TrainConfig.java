@@ -422,6 +422,14 @@ public final class TrainConfig implements Serializable {
         require(decay > 0 && decay <= 1, "--decay must be in (0, 1] for --lr-schedule "
             + lrSchedule.cliName() + " (got " + decay + ")");
       }
+      if (lrSchedule == LrSchedule.BB) {
+        require(miniBatchFraction == 1.0, "--lr-schedule bb takes its step from the change of the "
+            + "full-batch gradient and needs --mini-batch-fraction 1 (got " + miniBatchFraction + ")");
+        require(optimizer == OptimizerKind.SGD, "--lr-schedule bb sets the step of plain gradient "
+            + "descent; --optimizer must be sgd (got " + (optimizer == null ? null : optimizer.cliName()) + ")");
+        require(updateMode != UpdateMode.MODEL_AVERAGING, "--lr-schedule bb needs --update-mode gradient "
+            + "(model averaging steps inside the tasks)");
+      }
       require(decaySteps >= 1, "--decay-steps must be >= 1 (got " + decaySteps + ")");
       requireFinite(elasticNetParam, "--elastic-net-param");
       require(elasticNetParam >= 0 && elasticNetParam <= 1,

@@ -4,6 +4,7 @@ import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.optim.Adagrad;
 import dev.sparksgd.optim.Adam;
 import dev.sparksgd.optim.Averaged;
+import dev.sparksgd.optim.BarzilaiBorwein;
 import dev.sparksgd.optim.BoldDriver;
 import dev.sparksgd.optim.LearningRate;
 import dev.sparksgd.optim.Momentum;
@@ -40,6 +41,7 @@ final class OptimSetup {
       case EXPONENTIAL -> LearningRate.exponential(eta0, cfg.decay);
       case STEP -> LearningRate.step(eta0, cfg.decay, cfg.decaySteps);
       case ADAPTIVE -> new BoldDriver(eta0);
+      case BB -> new BarzilaiBorwein(eta0);
     };
   }
 

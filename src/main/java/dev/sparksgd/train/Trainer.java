@@ -6,6 +6,7 @@ import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.loss.Loss;
+import dev.sparksgd.optim.GradientFeedback;
 import dev.sparksgd.optim.LearningRate;
 import dev.sparksgd.optim.LossFeedback;
 import dev.sparksgd.optim.Optimizer;
@@ -209,6 +210,11 @@ public final class Trainer {
         objective = base.objective;
       }
       // 2. the step size
+      if (rate instanceof GradientFeedback watcher) {
+        double[] smooth = batch.gradient.clone();
+        reg.addGradient(params, d, smooth);
+        watcher.observe(params, smooth);
+      }
       double eta = averagingMode ? taskEta : rate.rate(t);
       if (feedback != null) {
         base = new Accepted(params.clone(), optimizer.state(), objective, averagingMode ? null

@@ -87,6 +87,13 @@ class OptimOptionsTest {
         b -> b.updateMode(UpdateMode.MODEL_AVERAGING).stepSize("auto"));
     assertEquals(UpdateMode.MODEL_AVERAGING,
         valid().updateMode(UpdateMode.MODEL_AVERAGING).averaging(true).build().updateMode);
+    assertInvalid("--lr-schedule bb takes its step from the change of the full-batch gradient and needs "
+        + "--mini-batch-fraction 1 (got 0.5)", b -> b.lrSchedule(LrSchedule.BB).miniBatchFraction(0.5));
+    assertInvalid("--lr-schedule bb sets the step of plain gradient descent; --optimizer must be sgd (got adam)",
+        b -> b.lrSchedule(LrSchedule.BB).optimizer(OptimizerKind.ADAM));
+    assertInvalid("--lr-schedule bb needs --update-mode gradient",
+        b -> b.lrSchedule(LrSchedule.BB).updateMode(UpdateMode.MODEL_AVERAGING));
+    assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).stepSize("auto").build().lrSchedule);
   }
 
   @Test

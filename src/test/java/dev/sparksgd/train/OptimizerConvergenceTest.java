@@ -80,6 +80,31 @@ class OptimizerConvergenceTest {
     System.out.println(String.join("\n", report));
   }
 
+  /**
+   * Barzilai–Borwein steps reach the closed form too, from a first step far too small and from one
+   * near the stability limit, in fewer iterations than the best constant rate found for this data.
+   */
+  @Test
+  void barzilaiBorweinReachesTheClosedFormInFewerIterations() {
+    TrainResult constant = h.train(b -> b.stepSize(0.5).maxIter(300).gradTol(1e-7));
+    List<String> report = new ArrayList<>();
+    report.add("sgd/constant 0.5: " + constant.iterations() + " iterations, relative error "
+        + TrainHarness.relativeError(constant, exact));
+    for (double eta0 : new double[] {0.001, 0.5, 1.5}) {
+      TrainResult r = h.train(b -> b.lrSchedule(LrSchedule.BB).stepSize(eta0).maxIter(300).gradTol(1e-7));
+      double rel = TrainHarness.relativeError(r, exact);
+      report.add("sgd/bb from " + eta0 + ": " + r.iterations() + " iterations, " + r.stopReason().label()
+          + ", relative error " + rel);
+      assertEquals(StopReason.GRAD_TOL, r.stopReason(), String.join("\n", report));
+      assertTrue(rel < 1e-4, String.join("\n", report));
+      assertTrue(r.iterations() < constant.iterations(), String.join("\n", report));
+      // The rate moved away from η₀ after the first step.
+      assertEquals(eta0, r.history().get(0).stepSize(), String.join("\n", report));
+      assertTrue(r.history().get(1).stepSize() != eta0, String.join("\n", report));
+    }
+    System.out.println(String.join("\n", report));
+  }
+
   @Test
   void miniBatchesWithAveragingReachTheOptimalLossWithinOnePercent() {
     List<String> report = new ArrayList<>();

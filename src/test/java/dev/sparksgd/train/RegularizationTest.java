@@ -3,6 +3,7 @@ package dev.sparksgd.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparksgd.config.LrSchedule;
 import dev.sparksgd.config.OptimizerKind;
 import dev.sparksgd.testing.SparkTestSession;
 import dev.sparksgd.testing.TestData;
@@ -113,6 +114,23 @@ class RegularizationTest {
     }
     for (int j = 0; j < 3; j++) {
       assertTrue(lasso.coefficients()[j] != 0.0, "relevant feature " + (j + 1));
+    }
+  }
+
+  /**
+   * Barzilai–Borwein steps with the penalty: the smooth part (loss + L2) sets the step, the L1 part
+   * stays a proximal step (SpaRSA). Elastic net and lasso reach spark.ml's answer and its zeros.
+   */
+  @Test
+  void barzilaiBorweinStepsWithPenaltiesMatchSparkMl() {
+    TrainResult en = h.train(b -> b.regParam(0.2).elasticNetParam(0.5).lrSchedule(LrSchedule.BB)
+        .stepSize(0.2).maxIter(3000).gradTol(1e-9));
+    assertClose(sparkMl("auto", 0.2, 0.5), en, "bb, elastic net λ=0.2 α=0.5");
+    TrainResult lasso = h.train(b -> b.regParam(0.1).elasticNetParam(1.0).lrSchedule(LrSchedule.BB)
+        .stepSize(0.2).maxIter(3000).gradTol(1e-9));
+    assertClose(sparkMl("auto", 0.1, 1.0), lasso, "bb, lasso λ=0.1");
+    for (int j = 3; j < 6; j++) {
+      assertEquals(0.0, lasso.coefficients()[j], 0.0, "irrelevant feature " + (j + 1));
     }
   }
 

@@ -136,6 +136,19 @@ class StatefulResumeTest {
     assertAcceptedAndRejectedAfter(p.whole, 8);
   }
 
+  /** Barzilai–Borwein: a resumed run needs the last point and gradient to take its next step. */
+  @Test
+  void barzilaiBorweinSchedule() throws Exception {
+    Pair p = wholeAndResumed("bb", 24, 10, "--lr-schedule", "bb", "--step-size", "0.2",
+        "--mini-batch-fraction", "1.0");
+    JsonNode s = state(p, "scheduleState");
+    assertEquals(6, s.get("previousParams").size(), "5 weights and the intercept");
+    assertEquals(6, s.get("previousGradient").size());
+    assertNotEquals(0.2, s.get("eta").get(0).asDouble(), "the rate moved before the cut");
+    double[] rates = column(p.whole, "step_size");
+    assertNotEquals(rates[10], rates[11], "the rate still moves after the cut: " + Arrays.toString(rates));
+  }
+
   @Test
   void averaging() throws Exception {
     Pair p = wholeAndResumed("averaging", 24, 10, "--averaging", "true", "--averaging-start", "4",
