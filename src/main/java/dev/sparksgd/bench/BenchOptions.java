@@ -7,7 +7,7 @@ import java.util.Set;
 public record BenchOptions(List<Long> rows, int features, int sparseNnz, int batchRows,
     int iterations, int rounds, int ttaRuns, Set<String> figures, int numPartitions, long seed,
     double ttaStepSize, double ttaTol, double mllibStepSize, int mllibMaxIter, String ttaOptimizer,
-    double ttaMomentum, int miniBatchIterations, String ttaSchedule) {
+    double ttaMomentum, int miniBatchIterations, String ttaSchedule, int warmUpRounds) {
 
   public static final String FULL_BATCH = "full-batch";
   public static final String MINI_BATCH = "mini-batch";

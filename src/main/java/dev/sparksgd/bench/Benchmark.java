@@ -257,8 +257,8 @@ public final class Benchmark {
   // ---- iteration times ----------------------------------------------------------------------
 
   /**
-   * Per-iteration wall time of ours and of MLlib's runMiniBatchSGD, alternating: a warm-up call of
-   * each, then {@code rounds} rounds in which each contender runs a few iterations. Each
+   * Per-iteration wall time of ours and of MLlib's runMiniBatchSGD, alternating: {@code
+   * warmUpRounds} untimed calls of each, then {@code rounds} rounds in which each contender runs a few iterations. Each
    * iteration's time is the gap between successive end-of-iteration stamps on the driver.
    */
   private void iterations(SizeRun run, String figure, Dataset ours, JavaRDD<Tuple2<Object, Vector>> pairs,
@@ -266,12 +266,14 @@ public final class Benchmark {
     int timed = fraction < 1.0 ? o.miniBatchIterations() : o.iterations();
     int perRound = (timed + o.rounds() - 1) / o.rounds();
     int warmUp = Math.max(3, perRound);
-    say("%s: warm-up calls of %d iterations, then %d rounds of %d iterations each (fraction %.6g)", figure,
-        warmUp, o.rounds(), perRound, fraction);
+    say("%s: %d warm-up rounds of %d iterations, then %d rounds of %d iterations each (fraction %.6g)",
+        figure, o.warmUpRounds(), warmUp, o.rounds(), perRound, fraction);
     IntFunction<IterRun> oursRun = k -> oursIterations(ours, fraction, step, k);
     IntFunction<IterRun> mllibRun = k -> mllibIterations(pairs, ours.numFeatures, fraction, step, k);
-    oursRun.apply(warmUp);
-    mllibRun.apply(warmUp);
+    for (int w = 0; w < o.warmUpRounds(); w++) {
+      oursRun.apply(warmUp);
+      mllibRun.apply(warmUp);
+    }
     double[] a = new double[0];
     double[] b = new double[0];
     IterRun lastOurs = null;

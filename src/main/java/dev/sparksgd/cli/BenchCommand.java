@@ -93,6 +93,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Our --momentum for time to accuracy (momentum, nesterov). Default: ${DEFAULT-VALUE}.")
   double ttaMomentum;
 
+  @Option(names = "--warm-up-rounds", paramLabel = "N", defaultValue = "3",
+      description = "Untimed calls of each contender, alternating, before the timed rounds of the "
+          + "full-batch and mini-batch figures. Default: ${DEFAULT-VALUE}.")
+  int warmUpRounds;
+
   @Option(names = "--mini-batch-iterations", paramLabel = "N", defaultValue = "100",
       description = "Timed mini-batch iterations per contender, spread over --rounds calls; each call's "
           + "mean is one sample. Default: ${DEFAULT-VALUE}.")
@@ -142,6 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
         "--tta-momentum must be in [0, 1) (got " + ttaMomentum + ")");
     dev.sparksgd.config.OptimizerKind.parse(ttaOptimizer);
     dev.sparksgd.config.LrSchedule.parse(ttaSchedule);
+    require(warmUpRounds >= 1, "--warm-up-rounds must be >= 1 (got " + warmUpRounds + ")");
     require(mllibMaxIter >= 1, "--mllib-max-iter must be >= 1 (got " + mllibMaxIter + ")");
     Set<String> f = new LinkedHashSet<>();
     for (String s : figures) {
@@ -152,7 +158,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     return new BenchOptions(List.copyOf(rows), features, sparseNnz, batchRows, iterations, rounds, ttaRuns,
         f, numPartitions, seed, ttaStepSize, ttaTol, mllibStepSize, mllibMaxIter, ttaOptimizer, ttaMomentum,
-        miniBatchIterations, ttaSchedule);
+        miniBatchIterations, ttaSchedule, warmUpRounds);
   }
 
   /** /proc/loadavg's 1, 5 and 15 minute figures, or null where there is none. */

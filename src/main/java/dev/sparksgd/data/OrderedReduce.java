@@ -10,8 +10,9 @@ import scala.Tuple2;
 /**
  * A tree aggregation that merges partial results in partition order at every level, so the
  * floating-point sum does not depend on which task finished first (Spark's treeAggregate merges
- * in arrival order). With few partitions the driver merges them directly; with many, one shuffle
- * level merges groups of √P consecutive partitions first.
+ * in arrival order). With few partitions the driver merges them directly (large partials come
+ * through {@link BlockResults}); with many, one shuffle level merges groups of √P consecutive
+ * partitions first.
  */
 public final class OrderedReduce {
   /** Up to this many partials go straight to the driver. */
@@ -26,7 +27,7 @@ public final class OrderedReduce {
   public static <T extends Serializable> T reduce(JavaRDD<T> partials, Merger<T> merger) {
     int p = partials.getNumPartitions();
     if (p <= MAX_DIRECT) {
-      return mergeInOrder(partials.collect(), merger);
+      return mergeInOrder(BlockResults.collect(partials), merger);
     }
     int fanout = fanout(p);
     int groups = (p + fanout - 1) / fanout;

@@ -4,6 +4,7 @@ import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.Block;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.data.IndexSampler;
+import dev.sparksgd.data.BlockResults;
 import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.data.Seeds;
 import dev.sparksgd.loss.Loss;
@@ -114,17 +115,18 @@ final class BatchPrefetch {
 
   private void draw(int t, int k) {
     sc.setJobDescription("iterations " + t + "-" + (t + k - 1) + ": draw mini-batches");
-    List<byte[]> perPartition;
+    List<Object> perPartition;
     try {
-      perPartition = new ArrayList<>(data.blocks.mapPartitionsWithIndex(new DrawTask(fraction, seed, t, k, failAt), false)
-          .collect());
+      perPartition = new ArrayList<>(BlockResults.collect(
+          data.blocks.mapPartitionsWithIndex(new DrawTask(fraction, seed, t, k, failAt), false)));
     } finally {
       sc.setJobDescription(null);
     }
     Block[][][] h = new Block[k][perPartition.size()][];
     long rows = 0;
     for (int p = 0; p < perPartition.size(); p++) {
-      Block[][] byIteration = DrawnRows.unpack(perPartition.get(p));
+      Object drawn = perPartition.get(p);
+      Block[][] byIteration = drawn instanceof byte[] packed ? DrawnRows.unpack(packed) : (Block[][]) drawn;
       perPartition.set(p, null);
       for (int i = 0; i < k; i++) {
         h[i][p] = byIteration[i];
@@ -139,7 +141,7 @@ final class BatchPrefetch {
   }
 
   /** The Spark side: one partition's drawn rows for iterations [t0, t0 + k), by iteration. */
-  static final class DrawTask implements Function2<Integer, Iterator<Block>, Iterator<byte[]>> {
+  static final class DrawTask implements Function2<Integer, Iterator<Block>, Iterator<Object>> {
     private static final long serialVersionUID = 1L;
     private final double fraction;
     private final long seed;
@@ -156,7 +158,7 @@ final class BatchPrefetch {
     }
 
     @Override
-    public Iterator<byte[]> call(Integer partition, Iterator<Block> blocks) {
+    public Iterator<Object> call(Integer partition, Iterator<Block> blocks) {
       if (failAt >= t0 && failAt < t0 + k && partition == 0) {
         TaskContext tc = TaskContext.get();
         if (tc != null && tc.attemptNumber() == 0) {
@@ -164,7 +166,9 @@ final class BatchPrefetch {
               + failAt + ")");
         }
       }
-      return List.of(DrawnRows.pack(drawRows(blocks, fraction, seed, t0, k, partition))).iterator();
+      Block[][] rows = drawRows(blocks, fraction, seed, t0, k, partition);
+      // In the driver's JVM the blocks reach the driver as they are (BlockResults); else packed.
+      return List.<Object>of(BlockResults.inDriverJvm() ? rows : DrawnRows.pack(rows)).iterator();
     }
   }
 

@@ -47,7 +47,7 @@ class ClusterIT {
    */
   static final List<String> TRAIN = List.of("--max-iter", "30", "--mini-batch-fraction", "0.3",
       "--step-size", "0.2", "--min-step-size", "0", "--tol", "0", "--seed", "5", "--num-partitions", "4",
-      "--validation-fraction", "0.1", "--prefetch-mb", "0");
+      "--validation-fraction", "0.1");
 
   static Submit.Result cluster(String script) throws IOException, InterruptedException {
     return Submit.start(List.of("bash", Submit.PROJECT_DIR.resolve("src/test/cluster/local-cluster.sh").toString(), script),
@@ -86,11 +86,17 @@ class ClusterIT {
 
   static Submit.Result train(String name, Path out, List<String> sparkArgs, Map<String, String> env,
       java.util.function.Consumer<String> onLine) throws IOException, InterruptedException {
+    return train(name, out, sparkArgs, env, onLine, "0");
+  }
+
+  static Submit.Result train(String name, Path out, List<String> sparkArgs, Map<String, String> env,
+      java.util.function.Consumer<String> onLine, String prefetchMb) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(sparkArgs);
     args.addAll(List.of("--driver-memory", "512m", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.local.dir=" + WORK.resolve("spark-local"),
         "train", "--data", data.toString(), "--output", out.toString(), "--overwrite"));
     args.addAll(TRAIN);
+    args.addAll(List.of("--prefetch-mb", prefetchMb));
     return Submit.submit(env, WORK, name, onLine, args).await(RUN_TIMEOUT);
   }
 
@@ -117,9 +123,26 @@ class ClusterIT {
     assertArrayEquals(localModel, TestData.modelBits(out), "cluster vs local[2], same seed and 4 partitions");
   }
 
-  /** Also the SPARK_HOME path: the cluster's Maven-made SPARK_HOME has Spark's own launcher in bin/. */
+  /**
+   * Results through the block manager from executors in other JVMs (every array result, by
+   * {@code spark.sgd.blockResults.minBytes=0}: the gradient sums, and the mini-batches drawn ahead,
+   * packed): the same model.
+   */
   @Test
   @Order(2)
+  void blockResultsFromExecutorsGiveTheSameModel() throws Exception {
+    Path out = WORK.resolve("cluster-block-results");
+    Submit.Result r = train("cluster-block-results", out, onCluster("--conf", "spark.sgd.blockResults.minBytes=0"),
+        Map.of(), line -> { }, "64");
+    assertEquals(0, r.exitCode(), r.describe());
+    assertRanOnTheCluster(out);
+    assertTrue(r.err().contains("mini-batches drawn ahead"), "mini-batches were drawn ahead:\n" + r.describe());
+    assertArrayEquals(localModel, TestData.modelBits(out), "cluster with block results vs local[2]");
+  }
+
+  /** Also the SPARK_HOME path: the cluster's Maven-made SPARK_HOME has Spark's own launcher in bin/. */
+  @Test
+  @Order(3)
   void aFailedTaskIsRetriedOnTheClusterWithTheSameModel() throws Exception {
     Path out = WORK.resolve("cluster-retried");
     Submit.Result r = train("cluster-retried", out,
@@ -136,7 +159,7 @@ class ClusterIT {
 
   /** Last: afterwards the cluster has one worker left. */
   @Test
-  @Order(3)
+  @Order(4)
   void losingAWorkerMidTrainingGivesTheSameModel() throws Exception {
     long workerPid = Long.parseLong(Files.readString(CLUSTER_DIR.resolve("worker-1.pid")).trim());
     ProcessHandle worker = ProcessHandle.of(workerPid).orElseThrow(() -> new AssertionError("worker 1 is not running"));

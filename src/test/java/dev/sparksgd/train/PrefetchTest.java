@@ -181,6 +181,24 @@ class PrefetchTest {
     assertEquals((iterations + 6) / 7, draws, "one draw per 7 iterations " + onJobs);
   }
 
+  /**
+   * With block results off, the drawn rows come packed in the task's status message (the path a
+   * task in another JVM uses, through a block when on): the same bits.
+   */
+  @Test
+  void packedDrawnRowsGiveTheSameBits() throws Exception {
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7"));
+    Path plain = tmp.resolve("packed-plain");
+    assertEquals(0, train(sparse, plain, List.of("--mini-batch-fraction", "0.2"), "0").exitCode());
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
+        dev.sparksgd.data.BlockResults.CONF_ENABLED, "false"));
+    Path packed = tmp.resolve("packed-on");
+    TestData.Run run = train(sparse, packed, List.of("--mini-batch-fraction", "0.2"), "64");
+    assertEquals(0, run.exitCode(), run.err());
+    assertArrayEquals(TestData.modelBits(plain), TestData.modelBits(packed));
+    assertEquals(TestData.historyWithoutMillis(plain), TestData.historyWithoutMillis(packed));
+  }
+
   @Test
   void aRetriedDrawTaskGivesTheSameBits() throws Exception {
     SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7"));
