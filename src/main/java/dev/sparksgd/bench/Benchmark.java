@@ -438,7 +438,9 @@ public final class Benchmark {
     // Our feature statistics come with the cached blocks; redo that pass here so the time counts
     // the standardization work spark.ml's fit includes.
     describe("bench: feature statistics (time to accuracy)");
+    long s = System.nanoTime();
     statistics(ours.blocks);
+    info.put("statisticsMillis", millisSince(s));
     TrainResult r = new Trainer(cfg, SquaredLoss.INSTANCE).train(sc, ours, dev.sparksgd.train.TrainingListener.NONE);
     double millis = millisSince(t);
     double loss = LeastSquares.loss(ours.blocks, r.coefficients(), r.intercept());
