@@ -37,7 +37,8 @@ final class BatchPrefetch {
    * sending rows to the driver cost about 3 ns per byte here (Spark's task-result path copies
    * them several times), so at 4 MiB an iteration's rows cost about as much as the job they save
    * (15–30 ms). Measured: 10,000 rows × 20 features (1.7 MB) went from 24 to 5–8 ms per iteration;
-   * × 100 features (8 MB) from 31–82 to 101 ms, so that size runs a job per iteration.
+   * × 100 features (8 MB) from 31–82 to 101 ms, so that size runs a job per iteration. Not applied
+   * when the tasks run in the driver's JVM with block results on: the rows are not sent at all.
    */
   static final long MAX_SENT_BYTES_PER_ITERATION = 4L << 20;
   /** No more iterations than this per job (Spark conf {@link #MAX_PER_JOB_CONF} may lower it). */
@@ -67,8 +68,9 @@ final class BatchPrefetch {
   /** The prefetcher for this run, or null when it would not hold two iterations (or is off). */
   static BatchPrefetch of(JavaSparkContext sc, Dataset data, TrainConfig cfg, int failAt) {
     int cap = sc.getConf().getInt(MAX_PER_JOB_CONF, MAX_ITERATIONS_PER_JOB);
+    boolean sameJvm = sc.isLocal() && sc.getConf().getBoolean(BlockResults.CONF_ENABLED, true);
     int k = Math.min(cap, iterationsPerJob(cfg.prefetchMb, cfg.miniBatchFraction, data.trainRows,
-        data.holdoutRows, data.cachedBytes));
+        data.holdoutRows, data.cachedBytes, sameJvm));
     if (k < 2) {
       return null;
     }
@@ -78,16 +80,18 @@ final class BatchPrefetch {
 
   /**
    * How many iterations' mini-batches fit {@code budgetMb}; 0 for a full batch, no budget, or
-   * mini-batches too large to be worth sending ({@link #MAX_SENT_BYTES_PER_ITERATION}).
+   * mini-batches too large to be worth sending ({@link #MAX_SENT_BYTES_PER_ITERATION}) unless they
+   * are not sent ({@code sameJvm}: local mode with block results).
    */
-  static int iterationsPerJob(long budgetMb, double fraction, long trainRows, long holdoutRows, long cachedBytes) {
+  static int iterationsPerJob(long budgetMb, double fraction, long trainRows, long holdoutRows, long cachedBytes,
+      boolean sameJvm) {
     if (budgetMb <= 0 || fraction >= 1.0 || trainRows <= 0) {
       return 0;
     }
     long allRows = Math.max(1, trainRows + holdoutRows);
     double cachedPerRow = (double) cachedBytes / allRows;
     double rowsPerIteration = fraction * trainRows;
-    if (rowsPerIteration * cachedPerRow > MAX_SENT_BYTES_PER_ITERATION) {
+    if (!sameJvm && rowsPerIteration * cachedPerRow > MAX_SENT_BYTES_PER_ITERATION) {
       return 0;
     }
     double perIteration = Math.max(1.0, rowsPerIteration * (cachedPerRow + ROW_OVERHEAD_BYTES));

@@ -281,13 +281,16 @@ class PrefetchTest {
   void iterationsPerJobFollowTheBudgetAndTheSizeLimit() {
     // 1M rows of 168 cached bytes, 10,000 per iteration: 1.7 MB sent, (168 + 160) B each in memory.
     assertEquals((int) (64.0 * 1024 * 1024 / (10_000 * 328.0)),
-        BatchPrefetch.iterationsPerJob(64, 0.01, 1_000_000, 0, 168_000_000L));
-    assertEquals(0, BatchPrefetch.iterationsPerJob(0, 0.01, 1_000_000, 0, 168_000_000L), "off");
-    assertEquals(0, BatchPrefetch.iterationsPerJob(64, 1.0, 1_000_000, 0, 168_000_000L), "full batch");
+        BatchPrefetch.iterationsPerJob(64, 0.01, 1_000_000, 0, 168_000_000L, false));
+    assertEquals(0, BatchPrefetch.iterationsPerJob(0, 0.01, 1_000_000, 0, 168_000_000L, true), "off");
+    assertEquals(0, BatchPrefetch.iterationsPerJob(64, 1.0, 1_000_000, 0, 168_000_000L, true), "full batch");
     // 808 B per row: 8 MB an iteration is more than sending is worth.
-    assertEquals(0, BatchPrefetch.iterationsPerJob(512, 0.01, 1_000_000, 0, 808_000_000L), "too large");
+    assertEquals(0, BatchPrefetch.iterationsPerJob(512, 0.01, 1_000_000, 0, 808_000_000L, false), "too large");
+    // ... unless the rows are not sent (local mode, block results): then the budget decides.
+    assertEquals((int) (512.0 * 1024 * 1024 / (10_000 * 968.0)),
+        BatchPrefetch.iterationsPerJob(512, 0.01, 1_000_000, 0, 808_000_000L, true), "not sent");
     // tiny batches: capped
-    assertEquals(BatchPrefetch.MAX_ITERATIONS_PER_JOB, BatchPrefetch.iterationsPerJob(64, 0.001, 1000, 0, 100_000L));
+    assertEquals(BatchPrefetch.MAX_ITERATIONS_PER_JOB, BatchPrefetch.iterationsPerJob(64, 0.001, 1000, 0, 100_000L, false));
   }
 
   @Test
