@@ -68,13 +68,16 @@ class ClassifierTest {
     return s / rows.n();
   }
 
-  @ParameterizedTest(name = "reg-param {0}, standardization {1}, intercept {2}")
-  @CsvSource({"0.01,true,true", "0.02,false,true", "0.01,true,false"})
-  void logisticMatchesSparkMl(double reg, boolean standardization, boolean intercept) throws Exception {
-    Path out = train(data, "logistic-" + reg + standardization + intercept, "--loss", "logistic",
+  /** Also with Barzilai–Borwein steps (bb), which a non-quadratic loss must not throw off. */
+  @ParameterizedTest(name = "reg-param {0}, standardization {1}, intercept {2}, schedule {3}")
+  @CsvSource({"0.01,true,true,constant", "0.02,false,true,constant", "0.01,true,false,constant",
+      "0.01,true,true,bb", "0.02,false,true,bb"})
+  void logisticMatchesSparkMl(double reg, boolean standardization, boolean intercept, String schedule)
+      throws Exception {
+    Path out = train(data, "logistic-" + reg + standardization + intercept + schedule, "--loss", "logistic",
         "--step-size", "2.0", "--max-iter", "2000", "--tol", "1e-9", "--min-step-size", "0",
         "--reg-param", String.valueOf(reg), "--standardization", String.valueOf(standardization),
-        "--fit-intercept", String.valueOf(intercept));
+        "--fit-intercept", String.valueOf(intercept), "--lr-schedule", schedule);
     double[] w = TestData.weights(out);
     double b = TestData.intercept(out);
     JsonNode model = TestData.json(out.resolve("model.json"));
@@ -88,8 +91,9 @@ class ClassifierTest {
     double rel = HuberTest.distance(w, sw) / HuberTest.norm(sw);
     double ours = meanLogLoss(w, b);
     double theirs = meanLogLoss(sw, spark.intercept());
-    System.out.printf("logistic reg %s std %s icpt %s: rel %.3g, intercept %.6f vs %.6f, log loss %.8f vs %.8f%n",
-        reg, standardization, intercept, rel, b, spark.intercept(), ours, theirs);
+    System.out.printf("logistic reg %s std %s icpt %s %s (%s iterations): rel %.3g, intercept %.6f vs %.6f, "
+        + "log loss %.8f vs %.8f%n", reg, standardization, intercept, schedule, model.get("iterations"), rel, b,
+        spark.intercept(), ours, theirs);
     assertTrue(rel < 1e-3, "coefficients differ by " + rel + " relative");
     assertEquals(spark.intercept(), b, 1e-3 * Math.max(1, Math.abs(spark.intercept())), "intercept");
     assertEquals(theirs, ours, 1e-4, "log loss");
