@@ -104,6 +104,50 @@ class BlockResultsTest {
     }
   }
 
+  /**
+   * A result that would not fit the free memory twice over goes in the status message: storing it
+   * would have evicted a cached partition (here: 10 MB of memory for execution and storage, 7 MB of
+   * it cached, five results of 2 MB, none taken before the job ends).
+   */
+  @Test
+  void aResultNeverEvictsCachedData() {
+    long reserved = 300L << 20; // Spark's reserved system memory
+    double fraction = (10L << 20) / (double) (Runtime.getRuntime().maxMemory() - reserved);
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkTestSession.get(SparkTestSession.DEFAULT_MASTER,
+          // As the application sets it: results in the status message up to 64 MB (Spark's 1 MB
+          // default would put them in the block manager itself and evict the cache just the same).
+          Map.of("spark.memory.fraction", String.valueOf(fraction), "spark.task.maxDirectResultSize", "64m"))
+          .sparkContext());
+      JavaRDD<double[]> cached = sc.parallelize(List.of(0, 1), 2).map(i -> new double[7 << 16]).cache(); // 3.5 MB each
+      assertEquals(2, cached.count());
+      assertEquals(2, cachedPartitions(sc, cached.id()), "both partitions cached before");
+      List<Object> values = new ArrayList<>();
+      for (int p = 0; p < 5; p++) {
+        double[] v = new double[1 << 18];
+        java.util.Arrays.fill(v, p);
+        values.add(v);
+      }
+      JavaRDD<Object> rdd = sc.parallelize(values, values.size());
+      assertSameValues(values, BlockResults.collect(rdd));
+      assertEquals(2, cachedPartitions(sc, cached.id()), "both partitions still cached");
+      rdd.map(BlockResults::offer).collect().forEach(o -> assertTrue(!(o instanceof BlockResults.Handle), o.toString()));
+      assertEquals(List.of(), resultBlocks());
+      cached.unpersist(true);
+    } finally {
+      SparkTestSession.get();
+    }
+  }
+
+  private static int cachedPartitions(JavaSparkContext sc, int rddId) {
+    for (org.apache.spark.storage.RDDInfo info : sc.sc().getRDDStorageInfo()) {
+      if (info.id() == rddId) {
+        return info.numCachedPartitions();
+      }
+    }
+    return 0;
+  }
+
   @Test
   void outsideATaskTheValueIsItself() {
     double[] v = new double[1 << 18];
