@@ -3,12 +3,12 @@ package dev.sparksgd.train;
 import dev.sparksgd.data.Block;
 import dev.sparksgd.data.IndexSampler;
 import dev.sparksgd.data.Seeds;
+import dev.sparksgd.data.SharedArray;
 import dev.sparksgd.loss.Loss;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * The per-partition work of one iteration: draw the mini-batch by index from (seed, t, p), and sum
@@ -20,7 +20,7 @@ import org.apache.spark.broadcast.Broadcast;
 final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator<double[]>> {
   private static final long serialVersionUID = 1L;
 
-  private final Broadcast<double[]> rawCoefficients;
+  private final SharedArray rawCoefficients;
   private final int numFeatures;
   private final Loss loss;
   private final double fraction;
@@ -28,7 +28,7 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
   private final int iteration;
   private final int failAtIteration;
 
-  GradientTask(Broadcast<double[]> rawCoefficients, int numFeatures, Loss loss, double fraction,
+  GradientTask(SharedArray rawCoefficients, int numFeatures, Loss loss, double fraction,
       long seed, int iteration, int failAtIteration) {
     this.rawCoefficients = rawCoefficients;
     this.numFeatures = numFeatures;

@@ -5,6 +5,7 @@ import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.data.OrderedReduce;
+import dev.sparksgd.data.SharedArray;
 import dev.sparksgd.loss.Loss;
 import dev.sparksgd.optim.GradientFeedback;
 import dev.sparksgd.optim.LearningRate;
@@ -326,7 +327,7 @@ public final class Trainer {
     if (prefetch != null) {
       acc = prefetch.sums(t, cfg.maxIter, scaling.toRaw(params), d, loss);
     } else {
-      Broadcast<double[]> bc = sc.broadcast(scaling.toRaw(params));
+      SharedArray bc = SharedArray.of(sc, scaling.toRaw(params));
       sc.setJobDescription("iteration " + t + ": gradient");
       try {
         JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(

@@ -15,7 +15,7 @@ public final class KernelAccess {
   /** GradientTask over {@code blocks} as partition 0 of iteration 1: [Σ ℓ'·x | Σ ℓ' | Σ ℓ | Σ ω | rows]. */
   public static double[] gradientTask(Block[] blocks, double[] rawCoefficients, int numFeatures, Loss loss,
       double fraction, long seed) {
-    GradientTask task = new GradientTask(new LocalBroadcast<>(rawCoefficients), numFeatures, loss, fraction,
+    GradientTask task = new GradientTask(dev.sparksgd.data.SharedArray.ofBroadcast(new LocalBroadcast<>(rawCoefficients)), numFeatures, loss, fraction,
         seed, 1, -1);
     Iterator<double[]> out = task.call(0, Arrays.asList(blocks).iterator());
     return out.next();

@@ -48,7 +48,7 @@ class MiniBatchSamplingTest {
     double batchRows = 0;
     for (int t = 1; t <= iterations; t++) {
       double[] acc = OrderedReduce.reduce(rdd.mapPartitionsWithIndex(
-          new GradientTask(zero, n, SquaredLoss.INSTANCE, fraction, 99L, t, -1), false), Trainer::addInPlace);
+          new GradientTask(dev.sparksgd.data.SharedArray.ofBroadcast(zero), n, SquaredLoss.INSTANCE, fraction, 99L, t, -1), false), Trainer::addInPlace);
       for (int i = 0; i < n; i++) {
         double v = acc[i];
         assertTrue(v == 0.0 || v == 1.0, "a row is drawn at most once per iteration");
@@ -65,9 +65,9 @@ class MiniBatchSamplingTest {
     assertEquals(fraction, mean, 5 * Math.sqrt(fraction * (1 - fraction) / ((double) iterations * n)));
     // Same (seed, t, p) → same draw: a second pass over iteration 1 gives the same indicator.
     double[] again1 = OrderedReduce.reduce(rdd.mapPartitionsWithIndex(
-        new GradientTask(zero, n, SquaredLoss.INSTANCE, fraction, 99L, 1, -1), false), Trainer::addInPlace);
+        new GradientTask(dev.sparksgd.data.SharedArray.ofBroadcast(zero), n, SquaredLoss.INSTANCE, fraction, 99L, 1, -1), false), Trainer::addInPlace);
     double[] again1b = OrderedReduce.reduce(rdd.mapPartitionsWithIndex(
-        new GradientTask(zero, n, SquaredLoss.INSTANCE, fraction, 99L, 1, -1), false), Trainer::addInPlace);
+        new GradientTask(dev.sparksgd.data.SharedArray.ofBroadcast(zero), n, SquaredLoss.INSTANCE, fraction, 99L, 1, -1), false), Trainer::addInPlace);
     org.junit.jupiter.api.Assertions.assertArrayEquals(again1, again1b);
     zero.destroy();
     rdd.unpersist();
