@@ -108,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
           + "η₀/(1+decay·t); exponential: η₀·decay^t; step: η₀·decay^⌊t/decay-steps⌋; adaptive: "
           + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%); bb: "
           + "Barzilai-Borwein, η_t = s·s/s·y from the last move s and gradient change y (η₀ for the "
-          + "first step; full batch and optimizer sgd only). "
+          + "first step; full batch, optimizer sgd, squared or logistic loss). "
           + "Default: ${DEFAULT-VALUE}.")
   String lrSchedule;
 

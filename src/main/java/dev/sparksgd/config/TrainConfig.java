@@ -429,6 +429,10 @@ public final class TrainConfig implements Serializable {
             + "descent; --optimizer must be sgd (got " + (optimizer == null ? null : optimizer.cliName()) + ")");
         require(updateMode != UpdateMode.MODEL_AVERAGING, "--lr-schedule bb needs --update-mode gradient "
             + "(model averaging steps inside the tasks)");
+        // Measured: with Huber (its own scale σ among the parameters) bb did not converge in 3000
+        // iterations; hinge has no gradient to take a secant of. Both keep a schedule of their own.
+        require(loss == null || loss == LossType.SQUARED || loss == LossType.LOGISTIC, "--lr-schedule bb needs "
+            + "a smooth loss (squared or logistic), not --loss " + (loss == null ? null : loss.cliName()));
       }
       require(decaySteps >= 1, "--decay-steps must be >= 1 (got " + decaySteps + ")");
       requireFinite(elasticNetParam, "--elastic-net-param");

@@ -93,6 +93,11 @@ class OptimOptionsTest {
         b -> b.lrSchedule(LrSchedule.BB).optimizer(OptimizerKind.ADAM));
     assertInvalid("--lr-schedule bb needs --update-mode gradient",
         b -> b.lrSchedule(LrSchedule.BB).updateMode(UpdateMode.MODEL_AVERAGING));
+    assertInvalid("--lr-schedule bb needs a smooth loss (squared or logistic), not --loss huber",
+        b -> b.lrSchedule(LrSchedule.BB).loss(LossType.HUBER));
+    assertInvalid("--lr-schedule bb needs a smooth loss (squared or logistic), not --loss hinge",
+        b -> b.lrSchedule(LrSchedule.BB).loss(LossType.HINGE));
+    assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).loss(LossType.LOGISTIC).build().lrSchedule);
     assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).stepSize("auto").build().lrSchedule);
   }
 
