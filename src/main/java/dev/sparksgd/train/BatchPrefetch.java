@@ -2,9 +2,9 @@ package dev.sparksgd.train;
 
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.Block;
+import dev.sparksgd.data.BlockResults;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.data.IndexSampler;
-import dev.sparksgd.data.BlockResults;
 import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.data.Seeds;
 import dev.sparksgd.loss.Loss;

@@ -327,15 +327,15 @@ public final class Trainer {
     if (prefetch != null) {
       acc = prefetch.sums(t, cfg.maxIter, scaling.toRaw(params), d, loss);
     } else {
-      SharedArray bc = SharedArray.of(sc, scaling.toRaw(params));
+      SharedArray coef = SharedArray.of(sc, scaling.toRaw(params));
       sc.setJobDescription("iteration " + t + ": gradient");
       try {
         JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(
-            new GradientTask(bc, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
+            new GradientTask(coef, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
         acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
       } finally {
         sc.setJobDescription(null);
-        bc.destroy();
+        coef.destroy();
       }
     }
     double weightSum = acc[d + 2];
