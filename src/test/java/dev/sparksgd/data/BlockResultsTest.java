@@ -106,22 +106,26 @@ class BlockResultsTest {
 
   /**
    * A result that would not fit the free memory twice over goes in the status message: storing it
-   * would have evicted a cached partition (here: 10 MB of memory for execution and storage, 7 MB of
-   * it cached, five results of 2 MB, none taken before the job ends).
+   * would have evicted a cached partition (here: 11 MiB of memory for execution and storage, 8 MiB
+   * of it cached, five results of 2 MiB, none taken before the job ends).
    */
   @Test
   void aResultNeverEvictsCachedData() {
     long reserved = 300L << 20; // Spark's reserved system memory
-    double fraction = (10L << 20) / (double) (Runtime.getRuntime().maxMemory() - reserved);
+    double fraction = (11L << 20) / (double) (Runtime.getRuntime().maxMemory() - reserved);
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkTestSession.get(SparkTestSession.DEFAULT_MASTER,
           // As the application sets it: results in the status message up to 64 MB (Spark's 1 MB
           // default would put them in the block manager itself and evict the cache just the same).
           Map.of("spark.memory.fraction", String.valueOf(fraction), "spark.task.maxDirectResultSize", "64m"))
           .sparkContext());
-      JavaRDD<double[]> cached = sc.parallelize(List.of(0, 1), 2).map(i -> new double[7 << 16]).cache(); // 3.5 MB each
-      assertEquals(2, cached.count());
-      assertEquals(2, cachedPartitions(sc, cached.id()), "both partitions cached before");
+      // Two 4 MiB partitions, cached one job after the other: two tasks unrolling at once could need
+      // more than the 11 MiB (unrolling reserves up to 1.5 times the size), which made this flaky.
+      JavaRDD<double[]> a = sc.parallelize(List.of(0), 1).map(i -> new double[1 << 19]).cache();
+      JavaRDD<double[]> b = sc.parallelize(List.of(1), 1).map(i -> new double[1 << 19]).cache();
+      assertEquals(1, a.count());
+      assertEquals(1, b.count());
+      assertEquals(2, cachedPartitions(sc, a.id()) + cachedPartitions(sc, b.id()), "both partitions cached before");
       List<Object> values = new ArrayList<>();
       for (int p = 0; p < 5; p++) {
         double[] v = new double[1 << 18];
@@ -130,10 +134,11 @@ class BlockResultsTest {
       }
       JavaRDD<Object> rdd = sc.parallelize(values, values.size());
       assertSameValues(values, BlockResults.collect(rdd));
-      assertEquals(2, cachedPartitions(sc, cached.id()), "both partitions still cached");
+      assertEquals(2, cachedPartitions(sc, a.id()) + cachedPartitions(sc, b.id()), "both partitions still cached");
       rdd.map(BlockResults::offer).collect().forEach(o -> assertTrue(!(o instanceof BlockResults.Handle), o.toString()));
       assertEquals(List.of(), resultBlocks());
-      cached.unpersist(true);
+      a.unpersist(true);
+      b.unpersist(true);
     } finally {
       SparkTestSession.get();
     }
