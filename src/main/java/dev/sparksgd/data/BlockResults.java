@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.memory.MemoryManager;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
@@ -84,6 +85,11 @@ public final class BlockResults {
       return n;
     }
     return 0;
+  }
+
+  /** Driver side: the tasks run in this JVM (local mode) and block results are on. */
+  public static boolean tasksInDriverJvm(JavaSparkContext sc) {
+    return sc.isLocal() && sc.getConf().getBoolean(CONF_ENABLED, true);
   }
 
   /**

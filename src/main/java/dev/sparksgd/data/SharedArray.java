@@ -40,7 +40,7 @@ public final class SharedArray implements Serializable {
 
   /** Shares {@code value} with the tasks of the next job. */
   public static SharedArray of(JavaSparkContext sc, double[] value) {
-    if (sc.isLocal() && sc.getConf().getBoolean(BlockResults.CONF_ENABLED, true)) {
+    if (BlockResults.tasksInDriverJvm(sc)) {
       long id = -1 - NEXT.getAndIncrement();
       if (SparkEnv.get().blockManager().putSingle(blockId(id), value, StorageLevel.MEMORY_ONLY(), false, OBJECT)) {
         return new SharedArray(null, id);

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.slf4j.Logger;
@@ -68,7 +67,7 @@ final class BatchPrefetch {
   /** The prefetcher for this run, or null when it would not hold two iterations (or is off). */
   static BatchPrefetch of(JavaSparkContext sc, Dataset data, TrainConfig cfg, int failAt) {
     int cap = sc.getConf().getInt(MAX_PER_JOB_CONF, MAX_ITERATIONS_PER_JOB);
-    boolean sameJvm = sc.isLocal() && sc.getConf().getBoolean(BlockResults.CONF_ENABLED, true);
+    boolean sameJvm = BlockResults.tasksInDriverJvm(sc);
     int k = Math.min(cap, iterationsPerJob(cfg.prefetchMb, cfg.miniBatchFraction, data.trainRows,
         data.holdoutRows, data.cachedBytes, sameJvm));
     if (k < 2) {
@@ -163,13 +162,7 @@ final class BatchPrefetch {
 
     @Override
     public Iterator<Object> call(Integer partition, Iterator<Block> blocks) {
-      if (failAt >= t0 && failAt < t0 + k && partition == 0) {
-        TaskContext tc = TaskContext.get();
-        if (tc != null && tc.attemptNumber() == 0) {
-          throw new IllegalStateException("injected task failure (" + Trainer.FAIL_TASK_AT_ITERATION + "="
-              + failAt + ")");
-        }
-      }
+      GradientTask.failFirstAttempt(failAt >= t0 && failAt < t0 + k, partition, failAt);
       Block[][] rows = drawRows(blocks, fraction, seed, t0, k, partition);
       // In the driver's JVM the blocks reach the driver as they are (BlockResults); else packed.
       return List.<Object>of(BlockResults.inDriverJvm() ? rows : DrawnRows.pack(rows)).iterator();

@@ -45,17 +45,25 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
 
   @Override
   public Iterator<double[]> call(Integer partition, Iterator<Block> blocks) {
-    if (iteration == failAtIteration && partition == 0) {
-      TaskContext tc = TaskContext.get();
-      if (tc != null && tc.attemptNumber() == 0) {
-        throw new IllegalStateException("injected task failure (spark.sgd.test.failTaskAtIteration="
-            + failAtIteration + ")");
-      }
-    }
+    failFirstAttempt(iteration == failAtIteration, partition, failAtIteration);
     double[] coef = rawCoefficients.value();
     IndexSampler sampler = fraction >= 1.0 ? null
         : new IndexSampler(fraction, Seeds.derive(seed, iteration, partition));
     return List.of(partialSums(blocks, sampler, coef, numFeatures, loss)).iterator();
+  }
+
+  /**
+   * The test hook {@link Trainer#FAIL_TASK_AT_ITERATION}: the first attempt of partition 0's task
+   * fails when {@code covered} (the task serves the iteration {@code failAt}).
+   */
+  static void failFirstAttempt(boolean covered, int partition, int failAt) {
+    if (covered && partition == 0) {
+      TaskContext tc = TaskContext.get();
+      if (tc != null && tc.attemptNumber() == 0) {
+        throw new IllegalStateException("injected task failure (" + Trainer.FAIL_TASK_AT_ITERATION + "="
+            + failAt + ")");
+      }
+    }
   }
 
   /**
