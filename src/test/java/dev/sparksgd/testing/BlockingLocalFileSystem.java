@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -14,7 +15,7 @@ import org.apache.hadoop.util.Progressable;
 /**
  * The local filesystem, except that a file whose name contains {@value #BLOCK_ON} (a Hadoop conf
  * key) stops being written half-way: its first half is flushed, the file named by
- * {@value #MARKER} is created, and the writing thread sleeps until the process is killed. This
+ * {@value #MARKER} appears (atomically, with the written file's path as its content), and the writing thread sleeps until the process is killed. This
  * puts a kill -9 exactly in the middle of a write.
  */
 public class BlockingLocalFileSystem extends LocalFileSystem {
@@ -35,7 +36,12 @@ public class BlockingLocalFileSystem extends LocalFileSystem {
       public void write(byte[] b, int off, int len) throws IOException {
         real.write(b, off, len / 2);
         real.hflush();
-        Files.writeString(Paths.get(marker), f.toString());
+        // Atomically: the test polls for the marker's name and then reads its content, so the name
+        // must not appear before the content does.
+        java.nio.file.Path target = Paths.get(marker);
+        java.nio.file.Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(tmp, f.toString());
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         try {
           Thread.sleep(Long.MAX_VALUE);
         } catch (InterruptedException e) {
