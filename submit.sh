@@ -14,10 +14,20 @@
 #   ./submit.sh --master spark://host:7077 --executor-memory 4g evaluate --model model --data test.csv
 #   ./submit.sh help
 #
+# Spark lines: spark-sgd builds for Spark 3.5 (Scala 2.12, target/spark-sgd-app_2.12.jar, the
+# default) and Spark 4 (Scala 2.13, target/spark-sgd-app_2.13.jar, mvn -Pspark-4). The line is
+# that of SPARK_HOME's Spark when SPARK_HOME is set, else SPARK_SGD_SPARK_LINE, else 3.5; the
+# matching jar is built when missing or older than the sources.
+#
 # Environment:
-#   SPARK_HOME            if set, run "$SPARK_HOME/bin/spark-submit"; otherwise start SparkSubmit
-#                         directly with java and the Spark jars from ~/.m2 (target/spark-classpath.txt),
-#                         with --master 'local[*]' unless --master is given.
+#   SPARK_HOME            if set, run "$SPARK_HOME/bin/spark-submit" with the jar of its Spark line
+#                         (read from SPARK_HOME/jars/spark-core_*.jar, else SPARK_HOME/RELEASE, else
+#                         spark-submit --version); a Spark other than 3.5 (Scala 2.12) or 4.x exits 2.
+#                         Otherwise start SparkSubmit directly with java and the Spark jars of the
+#                         line from ~/.m2 (target/scala-*/spark-classpath.txt), with --master
+#                         'local[*]' unless --master is given.
+#   SPARK_SGD_SPARK_LINE  3.5 (default) or 4: the Spark line without SPARK_HOME. With SPARK_HOME it
+#                         may be set only to that Spark's line.
 #   JAVA_HOME             the Java 17+ to use without SPARK_HOME (default: java on PATH).
 #   SPARK_SGD_JAVA_OPTS   extra JVM options for the driver without SPARK_HOME (word-split).
 #   SPARK_SGD_SKIP_BUILD  =1: do not (re)build target/spark-sgd-app.jar when sources are newer.
@@ -34,26 +44,6 @@ SUBCOMMANDS=(train generate predict evaluate bench help)
 MAIN_CLASS=dev.sparksgd.cli.Main
 # spark-submit options that take no value; every other option without '=' takes the next argument.
 SPARK_FLAGS=(--verbose -v --supervise --help -h --version)
-# What Spark's launcher (JavaModuleOptions) adds on Java 17; needed by any JVM running a driver.
-JAVA17_OPTS=(
-  -XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false
-)
 
 die() {
   local code=$1
@@ -82,8 +72,6 @@ script_dir() {
   cd -P "$(dirname "$src")" && pwd
 }
 PROJECT_DIR=$(script_dir)
-JAR=$PROJECT_DIR/target/spark-sgd-app.jar
-CP_FILE=$PROJECT_DIR/target/spark-classpath.txt
 LOG4J_CONF=$PROJECT_DIR/conf/log4j2.properties
 DRY_RUN=${SPARK_SGD_DRY_RUN:-0}
 
@@ -164,23 +152,82 @@ if ((${#app_args[@]} == 0 && !help_like)); then
     "$PROJECT_DIR/target/sample-model" >&2
 fi
 
+# ---- the Spark line: SPARK_HOME's Spark, else SPARK_SGD_SPARK_LINE, else 3.5 ----
+# The Spark version and Scala binary version of SPARK_HOME, as "VERSION SCALA" (SCALA may be empty).
+spark_home_version() {
+  local home=${SPARK_HOME%/} jar name out re
+  for jar in "$home"/jars/spark-core_*.jar; do
+    name=$(basename "$jar")
+    re='^spark-core_([0-9]+\.[0-9]+)-([0-9][^-]*)'
+    if [[ $name =~ $re ]]; then
+      printf '%s %s\n' "${BASH_REMATCH[2]}" "${BASH_REMATCH[1]}"
+      return 0
+    fi
+  done
+  re='Spark ([0-9]+\.[0-9]+[.0-9]*)'
+  if [[ -f $home/RELEASE ]] && [[ $(head -n 5 "$home/RELEASE") =~ $re ]]; then
+    printf '%s \n' "${BASH_REMATCH[1]}"
+    return 0
+  fi
+  if [[ -x $home/bin/spark-submit ]]; then
+    out=$("$home/bin/spark-submit" --version 2>&1 </dev/null || true)
+    re='version ([0-9]+\.[0-9]+[.0-9]*)'
+    if [[ $out =~ $re ]]; then
+      local v=${BASH_REMATCH[1]} scala=''
+      re='Scala version ([0-9]+\.[0-9]+)'
+      if [[ $out =~ $re ]]; then scala=${BASH_REMATCH[1]}; fi
+      printf '%s %s\n' "$v" "$scala"
+      return 0
+    fi
+  fi
+  return 1
+}
+if [[ -n ${SPARK_HOME:-} ]]; then
+  read -r spark_version spark_scala < <(spark_home_version || true) || true
+  [[ -n ${spark_version:-} ]] \
+    || die 2 "cannot tell the Spark version of SPARK_HOME=$SPARK_HOME (no jars/spark-core_*.jar, RELEASE or bin/spark-submit --version)"
+  case $spark_version in
+    3.5 | 3.5.*) line=3.5 ;;
+    4.*) line=4 ;;
+    *) die 2 "Spark $spark_version (SPARK_HOME=$SPARK_HOME) is not supported: spark-sgd runs on Spark 3.5 and Spark 4" ;;
+  esac
+  if [[ $line == 3.5 && ${spark_scala:-2.12} != 2.12 ]]; then
+    die 2 "Spark $spark_version for Scala $spark_scala (SPARK_HOME=$SPARK_HOME) is not supported: spark-sgd runs on Spark 3.5 for Scala 2.12 and Spark 4"
+  fi
+  if [[ -n ${SPARK_SGD_SPARK_LINE:-} && $SPARK_SGD_SPARK_LINE != "$line" ]]; then
+    die 2 "SPARK_SGD_SPARK_LINE=$SPARK_SGD_SPARK_LINE but SPARK_HOME=$SPARK_HOME is Spark $spark_version (line $line)"
+  fi
+else
+  line=${SPARK_SGD_SPARK_LINE:-3.5}
+fi
+case $line in
+  3.5) scala=2.12 profile=() ;;
+  4) scala=2.13 profile=(-Pspark-4) ;;
+  *) die 2 "SPARK_SGD_SPARK_LINE=$line: the Spark lines are 3.5 and 4" ;;
+esac
+JAR=$PROJECT_DIR/target/spark-sgd-app_$scala.jar
+BUILD_DIR=$PROJECT_DIR/target/scala-$scala
+CP_FILE=$BUILD_DIR/spark-classpath.txt
+OPTS_FILE=$BUILD_DIR/spark-java-options.txt
+build_cmd="mvn -B -q -f '$PROJECT_DIR/pom.xml'${profile[*]:+ ${profile[*]}} package -DskipTests"
+
 # ---- build when needed ----
 needs_build() {
-  if [[ ! -f $JAR || ! -f $CP_FILE || $PROJECT_DIR/pom.xml -nt $JAR ]]; then return 0; fi
+  if [[ ! -f $JAR || ! -f $CP_FILE || ! -f $OPTS_FILE || $PROJECT_DIR/pom.xml -nt $JAR ]]; then return 0; fi
   [[ -n $(find "$PROJECT_DIR/src/main" -newer "$JAR" -print 2>/dev/null | head -n 1) ]]
 }
 if [[ ${SPARK_SGD_SKIP_BUILD:-0} != 1 ]] && needs_build; then
-  command -v mvn >/dev/null 2>&1 || die 2 "target/spark-sgd-app.jar needs (re)building but mvn is not on PATH"
-  printf 'submit.sh: building spark-sgd (mvn -B -q package -DskipTests) ...\n' >&2
+  command -v mvn >/dev/null 2>&1 || die 2 "target/$(basename "$JAR") needs (re)building but mvn is not on PATH"
+  printf 'submit.sh: building spark-sgd for Spark %s (%s) ...\n' "$line" "$build_cmd" >&2
   rc=0
-  mvn -B -q -f "$PROJECT_DIR/pom.xml" package -DskipTests >&2 || rc=$?
+  mvn -B -q -f "$PROJECT_DIR/pom.xml" ${profile[@]+"${profile[@]}"} package -DskipTests >&2 || rc=$?
   if ((rc != 0)); then
     printf 'submit.sh: build failed (mvn exit code %d)\n' "$rc" >&2
     exit "$rc"
   fi
 fi
 if [[ $DRY_RUN != 1 && ! -f $JAR ]]; then
-  die 2 "$JAR is missing (build with: mvn -f '$PROJECT_DIR/pom.xml' package -DskipTests)"
+  die 2 "$JAR is missing (build with: $build_cmd)"
 fi
 
 # ---- assemble the command ----
@@ -220,13 +267,21 @@ else
   if [[ -f $CP_FILE ]]; then
     classpath=$(tr -d '\r\n' <"$CP_FILE")
   elif [[ $DRY_RUN == 1 ]]; then
-    classpath="<target/spark-classpath.txt>"
+    classpath="<$CP_FILE>"
   else
-    die 2 "$CP_FILE is missing (build with: mvn -f '$PROJECT_DIR/pom.xml' package -DskipTests)"
+    die 2 "$CP_FILE is missing (build with: $build_cmd)"
   fi
   if [[ -n $driver_class_path ]]; then classpath=$driver_class_path:$classpath; fi
+  # The JVM flags Spark's launcher of this line would add (the pom's spark.java.options).
+  if [[ -f $OPTS_FILE ]]; then
+    read -r -a spark_java_opts <"$OPTS_FILE" || true
+  elif [[ $DRY_RUN == 1 ]]; then
+    spark_java_opts=("<$OPTS_FILE>")
+  else
+    die 2 "$OPTS_FILE is missing (build with: $build_cmd)"
+  fi
 
-  cmd=("$java" "${JAVA17_OPTS[@]}" --add-modules=jdk.incubator.vector)
+  cmd=("$java" ${spark_java_opts[@]+"${spark_java_opts[@]}"})
   if ((!verbose)); then cmd+=("-Dlog4j2.configurationFile=file:$LOG4J_CONF"); fi
   if [[ -n ${SPARK_SGD_JAVA_OPTS:-} ]]; then
     read -r -d '' -a extra <<<"$SPARK_SGD_JAVA_OPTS" || true

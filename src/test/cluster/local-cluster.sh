@@ -14,6 +14,8 @@
 #   WORKER_MEMORY       memory each worker offers to executors (default 1g)
 #   DAEMON_MEMORY       heap of the Master and Worker JVMs themselves (default 256m)
 #   JAVA_HOME           the Java 17+ to use (default: java on PATH)
+#   SPARK_SGD_SPARK_LINE  the Spark line whose Maven jars make the cluster: 3.5 (default, Scala
+#                       2.12) or 4 (Scala 2.13, built with mvn -Pspark-4), as for submit.sh
 #
 # Every port is chosen by the kernel (port 0) and read back from the logs, so two clusters (or
 # other developers' tests) never collide. Everything binds to 127.0.0.1.
@@ -36,7 +38,15 @@ WORKERS=${WORKERS:-2}
 WORKER_CORES=${WORKER_CORES:-1}
 WORKER_MEMORY=${WORKER_MEMORY:-1g}
 DAEMON_MEMORY=${DAEMON_MEMORY:-256m}
-CP_FILE=$PROJECT_DIR/target/spark-classpath.txt
+case ${SPARK_SGD_SPARK_LINE:-3.5} in
+  3.5) SCALA=2.12 PROFILE=() ;;
+  4) SCALA=2.13 PROFILE=(-Pspark-4) ;;
+  *)
+    printf 'local-cluster.sh: SPARK_SGD_SPARK_LINE=%s: the Spark lines are 3.5 and 4\n' "$SPARK_SGD_SPARK_LINE" >&2
+    exit 2
+    ;;
+esac
+CP_FILE=$PROJECT_DIR/target/scala-$SCALA/spark-classpath.txt
 START_TIMEOUT=${START_TIMEOUT:-60}
 
 die() {
@@ -99,7 +109,7 @@ make_spark_home() {
 #!/usr/bin/env bash
 set -euo pipefail
 export SPARK_HOME=${SPARK_HOME:-$(cd -P "$(dirname "$0")/.." && pwd)}
-export SPARK_SCALA_VERSION=${SPARK_SCALA_VERSION:-2.12}
+export SPARK_SCALA_VERSION=${SPARK_SCALA_VERSION:-@SCALA@}
 if [[ -n ${JAVA_HOME:-} ]]; then RUNNER=$JAVA_HOME/bin/java; else RUNNER=java; fi
 build_command() {
   "$RUNNER" -Xmx128m -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main "$@"
@@ -129,9 +139,14 @@ EOF
 #!/usr/bin/env bash
 exec "$(cd -P "$(dirname "$0")" && pwd)/spark-class" org.apache.spark.deploy.SparkSubmit "$@"
 EOF
+  sed -i "s/@SCALA@/$SCALA/" "$home/bin/spark-class"
   chmod +x "$home/bin/spark-class" "$home/bin/spark-submit"
-  printf 'Spark %s from Maven (made by src/test/cluster/local-cluster.sh)\n' \
-    "$(basename "$(tr ':' '\n' <"$CP_FILE" | grep -m1 '/spark-core_')" .jar)" >"$home/RELEASE"
+  # As a distribution's RELEASE: "Spark VERSION ..." (submit.sh reads the version from jars/ first).
+  local core version
+  core=$(basename "$(tr ':' '\n' <"$CP_FILE" | grep -m1 '/spark-core_')" .jar)
+  version=${core#spark-core_"$SCALA"-}
+  printf 'Spark %s (Scala %s) from the Maven jars, made by src/test/cluster/local-cluster.sh\n' \
+    "$version" "$SCALA" >"$home/RELEASE"
 }
 
 cmd_start() {
@@ -141,8 +156,8 @@ cmd_start() {
     die "a cluster from $DIR is already running ($(cat "$DIR/master-url" 2>/dev/null)); stop it first"
   fi
   if [[ ! -f $CP_FILE ]]; then
-    say "building (mvn -B -q package -DskipTests) to get $CP_FILE ..."
-    mvn -B -q -f "$PROJECT_DIR/pom.xml" package -DskipTests >&2
+    say "building (mvn -B -q ${PROFILE[*]:+${PROFILE[*]} }package -DskipTests) to get $CP_FILE ..."
+    mvn -B -q -f "$PROJECT_DIR/pom.xml" ${PROFILE[@]+"${PROFILE[@]}"} package -DskipTests >&2
   fi
   java=$(java_cmd) || die "java not found: set JAVA_HOME or put Java 17+ on PATH"
   rm -rf "$DIR"
@@ -151,7 +166,7 @@ cmd_start() {
   token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' \n')-$$
   printf '%s\n' "$token" >"$DIR/token"
 
-  export SPARK_HOME=$DIR/spark-home SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1
+  export SPARK_HOME=$DIR/spark-home SPARK_SCALA_VERSION=$SCALA SPARK_LOCAL_IP=127.0.0.1
   export SPARK_SGD_CLUSTER_TOKEN=$token
   # Executors' shuffle and cached-block spill directories, under DIR rather than /tmp.
   export SPARK_LOCAL_DIRS=$DIR/local

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.sparksgd.testing.Submit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +51,14 @@ class SubmitScriptTest {
             env.remove("SPARK_SGD_JAVA_OPTS");
             env.put("SPARK_SGD_DRY_RUN", "1");
             env.put("SPARK_SGD_SKIP_BUILD", "1");
-            env.putAll(extraEnv);
+            env.put("SPARK_SGD_SPARK_LINE", Submit.LINE);
+            extraEnv.forEach((k, v) -> {
+                if (v == null) {
+                    env.remove(k);
+                } else {
+                    env.put(k, v);
+                }
+            });
             Process p = pb.start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -136,6 +144,39 @@ class SubmitScriptTest {
         return PROJECT_DIR.toRealPath() + "/sample-data/regression.libsvm";
     }
 
+    /** The application jar submit.sh picks for the line of Scala binary version {@code scala}. */
+    private static String jar(String scala) throws IOException {
+        return PROJECT_DIR.toRealPath() + "/target/spark-sgd-app_" + scala + ".jar";
+    }
+
+    /**
+     * What submit.sh puts between java and -cp for a line: the words of the line's
+     * spark-java-options.txt (written from the pom's spark.java.options), or in a dry run before that
+     * line was built, the file's name.
+     */
+    private static List<String> javaOptions(String scala) throws IOException {
+        Path f = PROJECT_DIR.toRealPath().resolve("target/scala-" + scala + "/spark-java-options.txt");
+        if (!Files.isRegularFile(f)) {
+            return List.of("<" + f + ">");
+        }
+        return List.of(Files.readString(f, StandardCharsets.UTF_8).trim().split("\\s+"));
+    }
+
+    /** A directory that looks like a Spark distribution: bin/spark-submit, and the given files. */
+    private static Path fakeSparkHome(Path dir, Map<String, String> files) throws IOException {
+        Files.createDirectories(dir.resolve("bin"));
+        Files.createDirectories(dir.resolve("jars"));
+        Path submit = dir.resolve("bin/spark-submit");
+        Files.writeString(submit, "#!/bin/sh\nexit 1\n");
+        submit.toFile().setExecutable(true);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Path p = dir.resolve(f.getKey());
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f.getValue());
+        }
+        return dir;
+    }
+
     @Test
     void noArgumentsRunsTheDemoThroughSparkSubmitInProcess() throws Exception {
         Result r = run();
@@ -145,11 +186,14 @@ class SubmitScriptTest {
         int mainClass = indexOf(cmd, SPARK_SUBMIT_CLASS);
         assertTrue(indexOf(cmd, "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED") < mainClass);
         assertTrue(indexOf(cmd, "--add-modules=jdk.incubator.vector") < mainClass);
+        // exactly the pom's flags of the line under test, right after java
+        List<String> pomOptions = List.of(System.getProperty("spark.sgd.java.options", "").trim().split("\\s+"));
+        assertTrue(pomOptions.size() > 10, pomOptions::toString);
+        assertEquals(pomOptions, cmd.subList(1, 1 + pomOptions.size()));
         assertTrue(indexOf(cmd, "-cp") < mainClass);
         assertTrue(indexOfSublist(cmd, List.of("--master", "local[*]")) > mainClass);
         int cls = indexOfSublist(cmd, List.of("--class", MAIN));
-        String jar = PROJECT_DIR.toRealPath() + "/target/spark-sgd-app.jar";
-        assertEquals(jar, cmd.get(cls + 2));
+        assertEquals(jar(Submit.SCALA), cmd.get(cls + 2));
         assertEquals(List.of("train", "--data", sampleData()), cmd.subList(cls + 3, cls + 6));
         assertTrue(cmd.contains("--overwrite"), cmd::toString);
         assertTrue(cmd.stream().anyMatch(a -> a.startsWith("-Dlog4j2.configurationFile=file:")
@@ -170,7 +214,7 @@ class SubmitScriptTest {
         int cls = indexOf(cmd, "--class");
         assertTrue(indexOfSublist(cmd, sparkArgs) > indexOf(cmd, SPARK_SUBMIT_CLASS));
         assertEquals(cls, indexOfSublist(cmd, sparkArgs) + sparkArgs.size());
-        assertTrue(cmd.get(cls + 2).endsWith("/target/spark-sgd-app.jar"), cmd::toString);
+        assertEquals(jar(Submit.SCALA), cmd.get(cls + 2));
         assertEquals(appArgs, cmd.subList(cls + 3, cmd.size()));
         assertFalse(cmd.contains("local[*]"), cmd::toString);
     }
@@ -209,12 +253,13 @@ class SubmitScriptTest {
     }
 
     @Test
-    void withSparkHomeItExecsSparkSubmit() throws Exception {
-        Result r = run(Map.of("SPARK_HOME", "/opt/fake-spark"), PROJECT_DIR, PROJECT_DIR.resolve("submit.sh"),
+    void withSparkHomeItExecsSparkSubmit(@TempDir Path tmp) throws Exception {
+        Path home = fakeSparkHome(tmp.resolve("spark"), Map.of("RELEASE", "Spark 3.5.9 built for Hadoop 3.3.4\n"));
+        Result r = run(Map.of("SPARK_HOME", home.toString()), PROJECT_DIR, PROJECT_DIR.resolve("submit.sh"),
                 "--name", "train", "evaluate", "--data", "x");
         List<String> cmd = r.command();
         assertEquals(0, r.exitCode(), r.stderr());
-        assertEquals("/opt/fake-spark/bin/spark-submit", cmd.get(0));
+        assertEquals(home + "/bin/spark-submit", cmd.get(0));
         int cls = indexOfSublist(cmd, List.of("--class", MAIN));
         assertEquals(List.of("--name", "train"), cmd.subList(1, 3));
         assertTrue(indexOf(cmd, "--driver-java-options") < cls);
@@ -235,9 +280,79 @@ class SubmitScriptTest {
         List<String> cmd = r.command();
         assertEquals(0, r.exitCode(), r.stderr());
         int cls = indexOfSublist(cmd, List.of("--class", MAIN));
-        assertEquals(PROJECT_DIR.toRealPath() + "/target/spark-sgd-app.jar", cmd.get(cls + 2));
+        assertEquals(jar(Submit.SCALA), cmd.get(cls + 2));
         // relative paths are the user's: passed through untouched
         assertEquals(List.of("generate", "--output", "rel/out"), cmd.subList(cls + 3, cmd.size()));
+    }
+
+    /** SPARK_HOME's Spark decides the jar, from its jars/, else RELEASE, else spark-submit --version. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jars/spark-core_2.13-4.0.1.jar|2.13", "jars/spark-core_2.12-3.5.3.jar|2.12",
+        "RELEASE=Spark 4.1.2 built for Hadoop 3.4.1|2.13", "RELEASE=Spark 3.5.1 built for Hadoop 3.3.4|2.12",
+        "VERSION=4.2.0|2.13", "VERSION=3.5.9|2.12"})
+    void sparkHomesVersionPicksTheJarOfItsLine(String spec, @TempDir Path tmp) throws Exception {
+        String what = spec.substring(0, spec.indexOf('|'));
+        String scala = spec.substring(spec.indexOf('|') + 1);
+        Path home = fakeSparkHome(tmp.resolve("spark"), Map.of());
+        if (what.startsWith("RELEASE=")) {
+            Files.writeString(home.resolve("RELEASE"), what.substring(8) + "\nBuild flags: -B\n");
+        } else if (what.startsWith("VERSION=")) {
+            Files.writeString(home.resolve("bin/spark-submit"), "#!/bin/sh\ncat >&2 <<EOF\nWelcome to\n   version "
+                    + what.substring(8) + "\nUsing Scala version " + scala + ".16, OpenJDK 64-Bit Server VM, 17\nEOF\n");
+        } else {
+            Files.writeString(home.resolve(what), "");
+        }
+        Result r = run(Map.of("SPARK_HOME", home.toString(), "SPARK_SGD_SPARK_LINE", ""), PROJECT_DIR,
+                PROJECT_DIR.resolve("submit.sh"), "predict", "--help");
+        assertEquals(0, r.exitCode(), r.stderr());
+        List<String> cmd = r.command();
+        assertEquals(home + "/bin/spark-submit", cmd.get(0));
+        assertEquals(jar(scala), cmd.get(indexOf(cmd, "--class") + 2));
+    }
+
+    /** A Spark that no line serves ends with one line on stderr and exit code 2, before any build. */
+    @ParameterizedTest
+    @ValueSource(strings = {"RELEASE=Spark 3.4.1 built for Hadoop 3.3.4|3.4.1", "RELEASE=Spark 2.4.8 built for Hadoop 2.7|2.4.8",
+        "jars/spark-core_2.13-3.5.1.jar|Scala 2.13", "jars/spark-core_2.12-3.4.4.jar|3.4.4", "none|cannot tell"})
+    void anUnsupportedSparkHomeExitsWith2(String spec, @TempDir Path tmp) throws Exception {
+        String what = spec.substring(0, spec.indexOf('|'));
+        String said = spec.substring(spec.indexOf('|') + 1);
+        Path home = fakeSparkHome(tmp.resolve("spark"), what.equals("none") ? Map.of()
+                : what.startsWith("RELEASE=") ? Map.of("RELEASE", what.substring(8) + "\n") : Map.of(what, ""));
+        Result r = run(Map.of("SPARK_HOME", home.toString(), "SPARK_SGD_SKIP_BUILD", "0"), PROJECT_DIR,
+                PROJECT_DIR.resolve("submit.sh"), "train", "--data", "x");
+        assertEquals(2, r.exitCode(), r.stderr());
+        assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
+        assertTrue(r.stderr().startsWith("submit.sh: ") && r.stderr().contains(said), r.stderr());
+        assertTrue(r.command().isEmpty(), r.command()::toString);
+    }
+
+    @Test
+    void withoutSparkHomeTheLineIsSparkSgdSparkLineElse35() throws Exception {
+        for (String[] c : new String[][] {{null, "2.12"}, {"3.5", "2.12"}, {"4", "2.13"}}) {
+            Map<String, String> env = new java.util.HashMap<>();
+            env.put("SPARK_SGD_SPARK_LINE", c[0]);
+            Result r = run(env, PROJECT_DIR, PROJECT_DIR.resolve("submit.sh"), "predict", "--help");
+            assertEquals(0, r.exitCode(), r.stderr());
+            List<String> cmd = r.command();
+            List<String> opts = javaOptions(c[1]);
+            assertEquals(opts, cmd.subList(1, 1 + opts.size()), () -> "line " + c[0] + ": " + cmd);
+            String cp = cmd.get(indexOf(cmd, "-cp") + 1);
+            assertTrue(cp.contains("_" + c[1] + "-") || cp.contains("target/scala-" + c[1] + "/spark-classpath.txt"), cp);
+            assertEquals(jar(c[1]), cmd.get(indexOf(cmd, "--class") + 2));
+        }
+        Result r = run(Map.of("SPARK_SGD_SPARK_LINE", "3"), PROJECT_DIR, PROJECT_DIR.resolve("submit.sh"), "train");
+        assertEquals(2, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("SPARK_SGD_SPARK_LINE=3"), r.stderr());
+    }
+
+    @Test
+    void aLineThatContradictsSparkHomeExitsWith2(@TempDir Path tmp) throws Exception {
+        Path home = fakeSparkHome(tmp.resolve("spark"), Map.of("jars/spark-core_2.13-4.2.0.jar", ""));
+        Result r = run(Map.of("SPARK_HOME", home.toString(), "SPARK_SGD_SPARK_LINE", "3.5"), PROJECT_DIR,
+                PROJECT_DIR.resolve("submit.sh"), "train");
+        assertEquals(2, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("SPARK_SGD_SPARK_LINE=3.5") && r.stderr().contains("4.2.0"), r.stderr());
     }
 
     @Test
