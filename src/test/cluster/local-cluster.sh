@@ -16,6 +16,10 @@
 #   JAVA_HOME           the Java 17+ to use (default: java on PATH)
 #   SPARK_SGD_SPARK_LINE  the Spark line whose Maven jars make the cluster: 3.5 (default, Scala
 #                       2.12) or 4 (Scala 2.13, built with mvn -Pspark-4), as for submit.sh
+#   CLUSTER_SPARK_VERSION another Spark release of that line (e.g. 4.0.0): the cluster and its
+#                       SPARK_HOME are made of that release's Maven jars instead of the pom's
+#                       (resolved with mvn into DIR/spark-classpath.txt), to run the jar built
+#                       against the pom's release on it
 #
 # Every port is chosen by the kernel (port 0) and read back from the logs, so two clusters (or
 # other developers' tests) never collide. Everything binds to 127.0.0.1.
@@ -149,6 +153,25 @@ EOF
     "$version" "$SCALA" >"$home/RELEASE"
 }
 
+# CP_FILE=DIR/spark-classpath.txt: the Maven jars of Spark release $1 of this line (the pom's
+# dependencies with spark.version=$1, and parquet-jackson at that release's Parquet version).
+resolve_release() {
+  local version=$1 parquet=() found
+  CP_FILE=$DIR/spark-classpath.txt
+  while :; do
+    say "resolving the Maven jars of Spark $version ..."
+    mvn -B -q -f "$PROJECT_DIR/pom.xml" ${PROFILE[@]+"${PROFILE[@]}"} -Dspark.version="$version" \
+      ${parquet[@]+"${parquet[@]}"} dependency:build-classpath -Dmdep.includeScope=compile \
+      -Dmdep.outputFile="$CP_FILE" >&2 || die "could not resolve Spark $version for Scala $SCALA"
+    grep -q "/spark-core_$SCALA-$version\.jar" "$CP_FILE" || die "no spark-core_$SCALA-$version.jar in $CP_FILE"
+    found=$(tr ':' '\n' <"$CP_FILE" | sed -nE 's#.*/parquet-hadoop-([^/]+)\.jar$#\1#p' | head -n 1)
+    if [[ -z $found ]] || tr ':' '\n' <"$CP_FILE" | grep -q "/parquet-jackson-$found\.jar$" || ((${#parquet[@]})); then
+      return 0
+    fi
+    parquet=(-Dparquet.version="$found")
+  done
+}
+
 cmd_start() {
   local token java master_pid master_url i
   token=$(read_token)
@@ -162,6 +185,7 @@ cmd_start() {
   java=$(java_cmd) || die "java not found: set JAVA_HOME or put Java 17+ on PATH"
   rm -rf "$DIR"
   mkdir -p "$DIR/logs" "$DIR/work"
+  if [[ -n ${CLUSTER_SPARK_VERSION:-} ]]; then resolve_release "$CLUSTER_SPARK_VERSION"; fi
   make_spark_home
   token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' \n')-$$
   printf '%s\n' "$token" >"$DIR/token"

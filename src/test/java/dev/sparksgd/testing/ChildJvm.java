@@ -31,10 +31,17 @@ public final class ChildJvm {
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-          || a.startsWith("-Djdk.reflect")) {
-        cmd.add(a);
+    // The JVM flags of the Spark line under test (the pom's spark.java.options, which surefire
+    // passes), else the module options this JVM was started with.
+    String lineOptions = System.getProperty("spark.sgd.java.options", "").trim();
+    if (!lineOptions.isEmpty()) {
+      cmd.addAll(List.of(lineOptions.split("\\s+")));
+    } else {
+      for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+            || a.startsWith("-Djdk.reflect")) {
+          cmd.add(a);
+        }
       }
     }
     cmd.add("-Xmx768m");
