@@ -51,7 +51,7 @@ case ${SPARK_SGD_SPARK_LINE:-3.5} in
     ;;
 esac
 CP_FILE=$PROJECT_DIR/target/scala-$SCALA/spark-classpath.txt
-START_TIMEOUT=${START_TIMEOUT:-60}
+START_TIMEOUT=${START_TIMEOUT:-300}
 
 die() {
   printf 'local-cluster.sh: %s\n' "$*" >&2
