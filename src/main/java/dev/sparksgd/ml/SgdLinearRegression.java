@@ -94,6 +94,69 @@ public class SgdLinearRegression extends LinearRegression implements SgdParams<S
     return model;
   }
 
+  // spark.ml's setters return the spark.ml class to Java; these return this class, so that Java
+  // can chain them with the spark-sgd setters in any order.
+
+  @Override
+  public SgdLinearRegression setRegParam(double value) {
+    return (SgdLinearRegression) super.setRegParam(value);
+  }
+
+  @Override
+  public SgdLinearRegression setMaxIter(int value) {
+    return (SgdLinearRegression) super.setMaxIter(value);
+  }
+
+  @Override
+  public SgdLinearRegression setTol(double value) {
+    return (SgdLinearRegression) super.setTol(value);
+  }
+
+  @Override
+  public SgdLinearRegression setFitIntercept(boolean value) {
+    return (SgdLinearRegression) super.setFitIntercept(value);
+  }
+
+  @Override
+  public SgdLinearRegression setStandardization(boolean value) {
+    return (SgdLinearRegression) super.setStandardization(value);
+  }
+
+  @Override
+  public SgdLinearRegression setWeightCol(String value) {
+    return (SgdLinearRegression) super.setWeightCol(value);
+  }
+
+  @Override
+  public SgdLinearRegression setLabelCol(String value) {
+    return (SgdLinearRegression) super.setLabelCol(value);
+  }
+
+  @Override
+  public SgdLinearRegression setFeaturesCol(String value) {
+    return (SgdLinearRegression) super.setFeaturesCol(value);
+  }
+
+  @Override
+  public SgdLinearRegression setPredictionCol(String value) {
+    return (SgdLinearRegression) super.setPredictionCol(value);
+  }
+
+  @Override
+  public SgdLinearRegression setElasticNetParam(double value) {
+    return (SgdLinearRegression) super.setElasticNetParam(value);
+  }
+
+  @Override
+  public SgdLinearRegression setLoss(String value) {
+    return (SgdLinearRegression) super.setLoss(value);
+  }
+
+  @Override
+  public SgdLinearRegression setEpsilon(double value) {
+    return (SgdLinearRegression) super.setEpsilon(value);
+  }
+
   @Override
   public SgdLinearRegression copy(ParamMap extra) {
     SgdLinearRegression c = (SgdLinearRegression) super.copy(extra);

@@ -87,6 +87,64 @@ public class SgdLinearSVC extends LinearSVC implements SgdParams<SgdLinearSVC> {
     return model;
   }
 
+  // spark.ml's setters return the spark.ml class to Java; these return this class, so that Java
+  // can chain them with the spark-sgd setters in any order.
+
+  @Override
+  public SgdLinearSVC setRegParam(double value) {
+    return (SgdLinearSVC) super.setRegParam(value);
+  }
+
+  @Override
+  public SgdLinearSVC setMaxIter(int value) {
+    return (SgdLinearSVC) super.setMaxIter(value);
+  }
+
+  @Override
+  public SgdLinearSVC setTol(double value) {
+    return (SgdLinearSVC) super.setTol(value);
+  }
+
+  @Override
+  public SgdLinearSVC setFitIntercept(boolean value) {
+    return (SgdLinearSVC) super.setFitIntercept(value);
+  }
+
+  @Override
+  public SgdLinearSVC setStandardization(boolean value) {
+    return (SgdLinearSVC) super.setStandardization(value);
+  }
+
+  @Override
+  public SgdLinearSVC setWeightCol(String value) {
+    return (SgdLinearSVC) super.setWeightCol(value);
+  }
+
+  @Override
+  public SgdLinearSVC setLabelCol(String value) {
+    return (SgdLinearSVC) super.setLabelCol(value);
+  }
+
+  @Override
+  public SgdLinearSVC setFeaturesCol(String value) {
+    return (SgdLinearSVC) super.setFeaturesCol(value);
+  }
+
+  @Override
+  public SgdLinearSVC setPredictionCol(String value) {
+    return (SgdLinearSVC) super.setPredictionCol(value);
+  }
+
+  @Override
+  public SgdLinearSVC setThreshold(double value) {
+    return (SgdLinearSVC) super.setThreshold(value);
+  }
+
+  @Override
+  public SgdLinearSVC setRawPredictionCol(String value) {
+    return (SgdLinearSVC) super.setRawPredictionCol(value);
+  }
+
   @Override
   public SgdLinearSVC copy(ParamMap extra) {
     SgdLinearSVC c = (SgdLinearSVC) super.copy(extra);

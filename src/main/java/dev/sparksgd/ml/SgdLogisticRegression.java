@@ -115,6 +115,74 @@ public class SgdLogisticRegression extends LogisticRegression implements SgdPara
     return model;
   }
 
+  // spark.ml's setters return the spark.ml class to Java; these return this class, so that Java
+  // can chain them with the spark-sgd setters in any order.
+
+  @Override
+  public SgdLogisticRegression setRegParam(double value) {
+    return (SgdLogisticRegression) super.setRegParam(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setMaxIter(int value) {
+    return (SgdLogisticRegression) super.setMaxIter(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setTol(double value) {
+    return (SgdLogisticRegression) super.setTol(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setFitIntercept(boolean value) {
+    return (SgdLogisticRegression) super.setFitIntercept(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setStandardization(boolean value) {
+    return (SgdLogisticRegression) super.setStandardization(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setWeightCol(String value) {
+    return (SgdLogisticRegression) super.setWeightCol(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setLabelCol(String value) {
+    return (SgdLogisticRegression) super.setLabelCol(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setFeaturesCol(String value) {
+    return (SgdLogisticRegression) super.setFeaturesCol(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setPredictionCol(String value) {
+    return (SgdLogisticRegression) super.setPredictionCol(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setElasticNetParam(double value) {
+    return (SgdLogisticRegression) super.setElasticNetParam(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setThreshold(double value) {
+    return (SgdLogisticRegression) super.setThreshold(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setProbabilityCol(String value) {
+    return (SgdLogisticRegression) super.setProbabilityCol(value);
+  }
+
+  @Override
+  public SgdLogisticRegression setRawPredictionCol(String value) {
+    return (SgdLogisticRegression) super.setRawPredictionCol(value);
+  }
+
   @Override
   public SgdLogisticRegression copy(ParamMap extra) {
     SgdLogisticRegression c = (SgdLogisticRegression) super.copy(extra);

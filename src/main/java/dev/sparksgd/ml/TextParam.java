@@ -21,6 +21,14 @@ final class TextParam extends Param<String> {
     return new TextParam(uid, name, doc, option);
   }
 
+  /**
+   * The value type, for Spark Connect's server (it converts a client's literal to it). Overrides
+   * Param.dataClass on Spark 4.1+; an unused method on 3.5, which has no such thing.
+   */
+  public Class<String> dataClass() {
+    return String.class;
+  }
+
   @Override
   public void validate(String v) {
     if (option != null) {

@@ -155,6 +155,18 @@ class SgdEstimatorsTest {
   }
 
   @Test
+  void javaChainsSparkAndSgdSettersInAnyOrder() {
+    SgdLinearRegression r = new SgdLinearRegression().setMaxIter(5).setStepSize(0.2).setRegParam(0.1)
+        .setOptimizer("adam").setLoss("huber").setEpsilon(1.5).setLrSchedule("inverse-sqrt");
+    assertEquals(List.of(5, 0.2, 0.1, "adam", "huber", 1.5, "inverse-sqrt"), List.of(r.getMaxIter(),
+        r.getStepSize(), r.getRegParam(), r.getOptimizer(), r.getLoss(), r.getEpsilon(), r.getLrSchedule()));
+    SgdLogisticRegression l = new SgdLogisticRegression().setThreshold(0.3).setMomentum(0.5).setTol(1e-3);
+    assertEquals(List.of(0.3, 0.5, 1e-3), List.of(l.getThreshold(), l.getMomentum(), l.getTol()));
+    SgdLinearSVC s = new SgdLinearSVC().setFitIntercept(false).setElasticNetParam(0.5).setWeightCol("w");
+    assertEquals(List.of(false, 0.5, "w"), List.of(s.getFitIntercept(), s.getElasticNetParam(), s.getWeightCol()));
+  }
+
+  @Test
   void paramsAreCheckedWithTheCliRulesAndParamNames() {
     SgdLinearRegression est = new SgdLinearRegression();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> est.setMomentum(1.5));
