@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * as Long or Double whatever the param's type), fitted; saved ones read by a static load(String).
  */
 class SgdConnectTest {
+  @org.junit.jupiter.api.io.TempDir
+  static java.nio.file.Path tmp;
+
   @Test
   void foundBuiltParameterizedAndFittedAsTheConnectServerDoes() throws Exception {
     Map<String, Class<?>> registered = new TreeMap<>();
@@ -46,7 +49,12 @@ class SgdConnectTest {
       SgdTrainingSummary summary = SgdTrainingSummary.of(model).orElseThrow();
       assertTrue(summary.iterations() <= 50 && summary.iterations() == summary.history().size(), summary.toString());
       assertTrue(model.transform(binary).columns().length > binary.columns().length);
-      assertTrue(c.getMethod("load", String.class).getReturnType() == c, "static load(String) returns " + c);
+      // MLUtils.loadOperator: the registered class's static load(String), by reflection
+      String path = tmp.resolve(c.getSimpleName()).toString();
+      ((org.apache.spark.ml.util.MLWritable) est).write().save(path);
+      Object loaded = c.getMethod("load", String.class).invoke(null, path);
+      assertEquals(c, loaded.getClass());
+      assertEquals(((Params) est).extractParamMap().toString(), ((Params) loaded).extractParamMap().toString());
     }
   }
 
