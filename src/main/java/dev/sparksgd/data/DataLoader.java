@@ -119,8 +119,10 @@ public final class DataLoader {
           LibsvmParser libsvm = fHeader == null ? new LibsvmParser(numFeaturesLimit) : null;
           CsvParser csvParser = fHeader == null ? null : new CsvParser(fHeader, fLabelIndex, fWeightIndex);
           ParsedRecord rec = new ParsedRecord();
-          PartitionBlocks out = new PartitionBlocks(fHeader == null, fDenseCols);
-          while (it.hasNext()) {
+          return new PartitionBlocks(fHeader == null, fDenseCols, out -> {
+            if (!it.hasNext()) {
+              return false;
+            }
             Tuple2<LongWritable, Text> kv = it.next();
             long offset = kv._1().get();
             String line = kv._2().toString();
@@ -132,7 +134,7 @@ public final class DataLoader {
                   throw new BadRecordException(LineLocator.describe(file, offset),
                       "this file's header differs from the first file's (" + headerLine + ")");
                 }
-                continue;
+                return true;
               }
               ok = csvParser != null ? csvParser.parse(line, rec) : libsvm.parse(line, rec);
               if (ok && classification) {
@@ -140,14 +142,13 @@ public final class DataLoader {
               }
             } catch (RecordException e) {
               badRecords.reject(file, offset, e.getMessage(), rejected);
-              continue;
+              return true;
             }
-            if (!ok) {
-              continue;
+            if (ok) {
+              out.add(rec, isHoldout(holdoutFraction, seed, fileHash, offset));
             }
-            out.add(rec, isHoldout(holdoutFraction, seed, fileHash, offset));
-          }
-          return out.finish();
+            return true;
+          });
         }, false);
     String[] featureNames = csv ? new CsvParser(header, labelIndex, weightIndex).featureNames() : null;
     return finish(sc, cfg, format, blocks, wanted, csv ? denseCols : -1, featureNames, badRecords, rejected);
@@ -231,23 +232,21 @@ public final class DataLoader {
     int d = gen.numFeatures();
     boolean sparse = !gen.isDense();
     JavaRDD<Block> blocks = sc.parallelize(partitionIds(parts), parts).mapPartitions(it -> {
-      List<Block> out = new ArrayList<>();
       ParsedRecord rec = new ParsedRecord();
-      BlockBuilder b = new BlockBuilder(sparse, d, false);
-      while (it.hasNext()) {
-        int p = it.next();
-        for (long i = rows * p / parts, end = rows * (p + 1) / parts; i < end; i++) {
-          gen.row(i, rec);
-          b.add(rec);
-          if (b.isFull()) {
-            out.add(b.build());
+      long[] next = {0, 0}; // the next row to make and the end of the current range
+      return new PartitionBlocks(sparse, d, out -> {
+        while (next[0] == next[1]) {
+          if (!it.hasNext()) {
+            return false;
           }
+          int p = it.next();
+          next[0] = rows * p / parts;
+          next[1] = rows * (p + 1) / parts;
         }
-      }
-      if (!b.isEmpty()) {
-        out.add(b.build());
-      }
-      return out.iterator();
+        gen.row(next[0]++, rec);
+        out.add(rec, false);
+        return true;
+      });
     }).persist(StorageLevel.MEMORY_AND_DISK());
     blocks.setName("spark-sgd blocks of generated rows");
     Summary summary = summarize(sc, blocks, "generate " + rows + " rows x " + d + " features");
