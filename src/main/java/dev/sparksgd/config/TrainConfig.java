@@ -33,8 +33,10 @@ public final class TrainConfig implements Serializable {
   public final double tol;
   public final double minStepSize;
   public final long seed;
-  /** 0 = Spark's default parallelism. */
+  /** 0 = chosen from the input's size and Spark's default parallelism. */
   public final int numPartitions;
+  /** How the cached blocks are kept; never changes the model. */
+  public final StorageLevelName storageLevel;
   public final double validationFraction;
   public final boolean overwrite;
   /** --step-size auto: {@link #stepSize} is then NaN and the trainer picks the rate. */
@@ -104,6 +106,7 @@ public final class TrainConfig implements Serializable {
     minStepSize = b.minStepSize;
     seed = b.seed;
     numPartitions = b.numPartitions;
+    storageLevel = b.storageLevel;
     validationFraction = b.validationFraction;
     overwrite = b.overwrite;
     stepSizeAuto = b.stepSizeAuto;
@@ -163,6 +166,7 @@ public final class TrainConfig implements Serializable {
     b.minStepSize = minStepSize;
     b.seed = seed;
     b.numPartitions = numPartitions;
+    b.storageLevel = storageLevel;
     b.validationFraction = validationFraction;
     b.overwrite = overwrite;
     b.stepSizeAuto = stepSizeAuto;
@@ -218,6 +222,7 @@ public final class TrainConfig implements Serializable {
     m.put("min-step-size", minStepSize);
     m.put("seed", seed);
     m.put("num-partitions", numPartitions);
+    m.put("storage-level", storageLevel.cliName());
     m.put("validation-fraction", validationFraction);
     m.put("optimizer", optimizer.cliName());
     m.put("momentum", momentum);
@@ -266,6 +271,7 @@ public final class TrainConfig implements Serializable {
     private double minStepSize = 0.001;
     private long seed = 42L;
     private int numPartitions = 0;
+    private StorageLevelName storageLevel = StorageLevelName.MEMORY_AND_DISK;
     private double validationFraction = 0.0;
     private boolean overwrite = false;
     private boolean stepSizeAuto = false;
@@ -321,6 +327,7 @@ public final class TrainConfig implements Serializable {
     public Builder minStepSize(double v) { minStepSize = v; return this; }
     public Builder seed(long v) { seed = v; return this; }
     public Builder numPartitions(int v) { numPartitions = v; return this; }
+    public Builder storageLevel(StorageLevelName v) { storageLevel = v; return this; }
     public Builder validationFraction(double v) { validationFraction = v; return this; }
     public Builder overwrite(boolean v) { overwrite = v; return this; }
     public Builder optimizer(OptimizerKind v) { optimizer = v; return this; }
@@ -403,8 +410,9 @@ public final class TrainConfig implements Serializable {
       require(tol >= 0, "--tol must be >= 0 (got " + tol + ")");
       requireFinite(minStepSize, "--min-step-size");
       require(minStepSize >= 0, "--min-step-size must be >= 0 (got " + minStepSize + ")");
-      require(numPartitions >= 0, "--num-partitions must be >= 1, or 0 for Spark's default (got "
+      require(numPartitions >= 0, "--num-partitions must be >= 1, or 0 to choose from the input's size (got "
           + numPartitions + ")");
+      require(storageLevel != null, "--storage-level is required");
       requireFinite(validationFraction, "--validation-fraction");
       require(validationFraction >= 0 && validationFraction < 1,
           "--validation-fraction must be in [0, 1) (got " + validationFraction + ")");

@@ -2,6 +2,7 @@ package dev.sparksgd.data;
 
 import dev.sparksgd.config.DataFormat;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.RDDInfo;
 
 /** Loaded, validated, cached data: blocks of training and holdout rows plus their statistics. */
 public final class Dataset {
@@ -68,6 +69,38 @@ public final class Dataset {
 
   public int numPartitions() {
     return blocks.getNumPartitions();
+  }
+
+  /**
+   * Where the cached blocks are now, in bytes: {memory, disk}, as the block manager reports them
+   * (a recomputed level such as MEMORY_ONLY may hold only part of the data).
+   */
+  public long[] cacheUse() {
+    return cacheUse(blocks);
+  }
+
+  /** {@link #cacheUse()} of any cached RDD. */
+  public static long[] cacheUse(JavaRDD<?> rdd) {
+    for (RDDInfo info : rdd.context().getRDDStorageInfo()) {
+      if (info.id() == rdd.id()) {
+        return new long[] {info.memSize(), info.diskSize()};
+      }
+    }
+    return new long[] {0, 0};
+  }
+
+  /**
+   * Spark's memory for cached blocks, summed over the executors (in local mode: the driver's).
+   * Storage and execution share it; storage can take all of it while no task needs any.
+   */
+  public long storageMemory() {
+    long total = 0;
+    scala.collection.Iterator<scala.Tuple2<Object, Object>> it =
+        blocks.context().getExecutorMemoryStatus().values().iterator();
+    while (it.hasNext()) {
+      total += (Long) it.next()._1();
+    }
+    return total;
   }
 
   /** Drops the cached blocks. */

@@ -41,7 +41,8 @@ import org.apache.hadoop.fs.Path;
  */
 public record RunFingerprint(Map<String, String> options, List<InputFile> input, DataSummary data) {
   /** Options that may differ between the run that wrote a checkpoint and the one resuming it. */
-  static final Set<String> MAY_DIFFER = Set.of("max-iter", "max-time", "max-regression", "prefetch-mb");
+  static final Set<String> MAY_DIFFER = Set.of("max-iter", "max-time", "max-regression", "prefetch-mb",
+      "storage-level");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One data file as the file system lists it. */
