@@ -110,11 +110,6 @@ class BiggerThanMemoryTest {
         assertArrayEquals(bits, TestData.modelBits(out), level);
       }
     }
-    TestData.Run bad = TestData.cli("train", "--data", data.toString(), "--output",
-        tmp.resolve("x").toString(), "--storage-level", "OFF_HEAP");
-    assertEquals(ExitCodes.BAD_INPUT, bad.exitCode());
-    assertEquals("spark-sgd: error: --storage-level must be one of MEMORY_AND_DISK, MEMORY_AND_DISK_SER, "
-        + "DISK_ONLY, MEMORY_ONLY, MEMORY_ONLY_SER (got 'OFF_HEAP')", bad.err().strip());
   }
 
   private static String[] concat(String[] a, String... b) {
