@@ -24,6 +24,7 @@ public final class Main implements Runnable {
       s.stop();
       return null;
     });
+    OutOfMemory.exiting(code);
     System.exit(code);
   }
 

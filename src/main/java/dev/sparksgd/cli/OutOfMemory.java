@@ -45,6 +45,8 @@ final class OutOfMemory {
   /** The first OutOfMemoryError seen in this JVM's log or caught, as the user's line; else null. */
   private static volatile String seen;
   private static boolean reported;
+  /** The code {@link Main#main} exits with, or -1 while the command runs (Spark may exit first). */
+  private static volatile int mainExit = -1;
 
   private OutOfMemory() {
   }
@@ -73,12 +75,18 @@ final class OutOfMemory {
     // Hadoop runs its hooks by descending priority, one after the other: Spark's (priority 40:
     // stop the SparkContext, delete its temporary directories) and the file systems' (10) first.
     org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(() -> {
-      if (seen != null) {
+      // A command that succeeded despite an error Spark recovered from keeps its code 0.
+      if (seen != null && mainExit != ExitCodes.OK) {
         reportOnce(System.err);
         System.err.flush();
         Runtime.getRuntime().halt(ExitCodes.OUT_OF_MEMORY);
       }
     }, 0);
+  }
+
+  /** Main's exit code, as it calls System.exit. */
+  static void exiting(int code) {
+    mainExit = code;
   }
 
   /** {@code --verbose}: Spark's messages after an OutOfMemoryError stay in the log. */
