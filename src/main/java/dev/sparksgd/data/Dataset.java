@@ -2,7 +2,11 @@ package dev.sparksgd.data;
 
 import dev.sparksgd.config.DataFormat;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.storage.RDDInfo;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockStatus;
+import org.apache.spark.storage.RDDBlockId;
+import org.apache.spark.storage.StorageStatus;
 
 /** Loaded, validated, cached data: blocks of training and holdout rows plus their statistics. */
 public final class Dataset {
@@ -72,21 +76,29 @@ public final class Dataset {
   }
 
   /**
-   * Where the cached blocks are now, in bytes: {memory, disk}, as the block manager reports them
-   * (a recomputed level such as MEMORY_ONLY may hold only part of the data).
+   * Where the cached blocks are now, in bytes: {memory, disk}, as the block manager master tracks
+   * them (a recomputed level such as MEMORY_ONLY may hold only part of the data). Asked of the
+   * master itself rather than of the status store behind the web UI, whose sums drift when
+   * blocks move between memory and disk.
    */
   public long[] cacheUse() {
     return cacheUse(blocks);
   }
 
-  /** {@link #cacheUse()} of any cached RDD. */
+  /** {@link #cacheUse()} of any cached RDD (on the driver). */
   public static long[] cacheUse(JavaRDD<?> rdd) {
-    for (RDDInfo info : rdd.context().getRDDStorageInfo()) {
-      if (info.id() == rdd.id()) {
-        return new long[] {info.memSize(), info.diskSize()};
+    long[] use = new long[2];
+    for (StorageStatus status : SparkEnv.get().blockManager().master().getStorageStatus()) {
+      scala.collection.Iterator<scala.Tuple2<BlockId, BlockStatus>> it = status.rddBlocks().iterator();
+      while (it.hasNext()) {
+        scala.Tuple2<BlockId, BlockStatus> b = it.next();
+        if (b._1() instanceof RDDBlockId id && id.rddId() == rdd.id()) {
+          use[0] += b._2().memSize();
+          use[1] += b._2().diskSize();
+        }
       }
     }
-    return new long[] {0, 0};
+    return use;
   }
 
   /**
