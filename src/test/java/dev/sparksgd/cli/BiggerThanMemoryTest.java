@@ -66,8 +66,7 @@ class BiggerThanMemoryTest {
     String[] args = {"train", "--data", data.toString(), "--max-iter", "3", "--num-partitions", "8",
         "--validation-fraction", "0.1"};
     Path small = tmp.resolve("small-heap");
-    ChildJvm.Result r = ChildJvm.run(tmp, List.of("-Xmx512m"), 900,
-        concat(args, "--output", small.toString()));
+    ChildJvm.Result r = ChildJvm.run(tmp, List.of("-Xmx512m"), concat(args, "--output", small.toString()));
     assertEquals(0, r.exitCode(), r.err());
 
     JsonNode m = TestData.json(small.resolve("metrics.json"));

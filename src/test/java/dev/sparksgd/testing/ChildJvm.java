@@ -29,12 +29,6 @@ public final class ChildJvm {
   /** @param jvmOptions extra -D options (e.g. Spark conf as system properties) */
   public static Result run(Path workDir, List<String> jvmOptions, String... args)
       throws IOException, InterruptedException {
-    return run(workDir, jvmOptions, 180, args);
-  }
-
-  /** @param timeoutSeconds how long the child may take before it is killed and the test fails */
-  public static Result run(Path workDir, List<String> jvmOptions, int timeoutSeconds, String... args)
-      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -60,9 +54,9 @@ public final class ChildJvm {
         .redirectOutput(out).redirectError(err);
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     Process p = pb.start();
-    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+    if (!p.waitFor(Hang.BOUND.toSeconds(), TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new IllegalStateException("child JVM did not finish in " + timeoutSeconds + " s: " + cmd);
+      throw new IllegalStateException("child JVM did not finish within " + Hang.BOUND + ": " + cmd);
     }
     return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
         Files.readString(err.toPath(), StandardCharsets.UTF_8));
