@@ -73,9 +73,12 @@ public final class FrameInput {
     final long seed = cfg.seed;
     JavaRDD<Block> blocks = rows.javaRDD().mapPartitionsWithIndex((Integer part, Iterator<Row> it) -> {
       ParsedRecord rec = new ParsedRecord();
-      PartitionBlocks out = new PartitionBlocks(true, 0);
-      long position = 0;
-      while (it.hasNext()) {
+      long[] rowIndex = {0};
+      return new PartitionBlocks(true, 0, out -> {
+        if (!it.hasNext()) {
+          return false;
+        }
+        long position = rowIndex[0]++;
         Row row = it.next();
         String where = " (partition " + part + ", row " + position + ")";
         rec.clear();
@@ -118,9 +121,8 @@ public final class FrameInput {
           holdout = DataLoader.isHoldout(fraction, seed, part, position);
         }
         out.add(rec, holdout);
-        position++;
-      }
-      return out.finish();
+        return true;
+      });
     }, false);
     int wanted = cfg.numPartitions > 0 ? cfg.numPartitions : sc.defaultParallelism();
     try {
