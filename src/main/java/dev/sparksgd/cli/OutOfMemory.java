@@ -179,6 +179,10 @@ final class OutOfMemory {
           note(Thread.currentThread().getName(), oom);
           break;
         }
+        String m = c.getMessage();
+        if (m != null && (m.contains(SPARK_MIN_MEMORY) || m.contains(SPARK_MIN_EXECUTOR_MEMORY))) {
+          return !verbose; // SparkContext logs it with its stack; the command reports it in one line
+        }
       }
       return seen != null && !verbose;
     }

@@ -35,7 +35,7 @@ public final class TrainConfig implements Serializable {
   public final double tol;
   public final double minStepSize;
   public final long seed;
-  /** 0 = chosen from the input's size and Spark's default parallelism. */
+  /** 0 = Spark's default parallelism. */
   public final int numPartitions;
   /** How the cached blocks are kept; never changes the model. */
   public final StorageLevelName storageLevel;
@@ -263,11 +263,13 @@ public final class TrainConfig implements Serializable {
       TrainOption.of("min-step-size", Kind.DOUBLE, "stop when the step taken is below this (>= 0)",
           c -> c.minStepSize, Builder::minStepSize),
       TrainOption.of("seed", Kind.LONG, "seed of every random choice", c -> c.seed, Builder::seed),
-      TrainOption.of("num-partitions", Kind.INT, "partitions of the cached data; 0 = one per 64 MB of input, "
-          + "at least Spark's default parallelism", c -> c.numPartitions, Builder::numPartitions),
-      TrainOption.choice("storage-level", "how the cached blocks are kept (what does not fit memory spills or "
-          + "is read again); the model is the same at every level", StorageLevelName.values(),
-          StorageLevelName::cliName, c -> c.storageLevel, StorageLevelName::parse, Builder::storageLevel),
+      TrainOption.of("num-partitions", Kind.INT, "partitions of the cached data; 0 = one per 64 MB of "
+          + "input, at least Spark's default parallelism (input with fewer keeps its own)", c -> c.numPartitions,
+          Builder::numPartitions),
+      // The estimators cache what spark.ml hands them at the default level.
+      TrainOption.choice("storage-level", "how the cached blocks are kept (the model is the same at every "
+          + "level)", StorageLevelName.values(), StorageLevelName::cliName, c -> c.storageLevel,
+          StorageLevelName::parse, Builder::storageLevel).param(null),
       TrainOption.of("validation-fraction", Kind.DOUBLE, "fraction of rows held out (seeded) for early "
           + "stopping and metrics, in [0, 1)", c -> c.validationFraction, Builder::validationFraction),
       TrainOption.choice("optimizer", "update rule", OptimizerKind.values(), OptimizerKind::cliName,

@@ -73,13 +73,13 @@ public final class FrameInput {
     final long seed = cfg.seed;
     JavaRDD<Block> blocks = rows.javaRDD().mapPartitionsWithIndex((Integer part, Iterator<Row> it) -> {
       ParsedRecord rec = new ParsedRecord();
-      long[] rowIndex = {0};
+      long[] nextPosition = {0}; // of the next row in the partition
       return new PartitionBlocks(true, 0, out -> {
         if (!it.hasNext()) {
           return false;
         }
-        long position = rowIndex[0]++;
         Row row = it.next();
+        long position = nextPosition[0]++;
         String where = " (partition " + part + ", row " + position + ")";
         rec.clear();
         rec.label = number(row, 0, colNames, where);

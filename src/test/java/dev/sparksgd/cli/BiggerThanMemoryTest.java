@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Data whose cached blocks are several times the memory Spark has for them: a driver with a
- * 512 MB heap (about 120 MB of storage memory) trains on about 490 MB of blocks, keeps what fits
+ * 512 MB heap (133 MB of storage memory) trains on about 490 MB of blocks, keeps what fits
  * in memory, spills the rest to disk, and gives the same model bits as a run with ample memory.
  */
 class BiggerThanMemoryTest {
