@@ -90,16 +90,18 @@ final class PerformancePage {
 
   private static void runsTable(StringBuilder md, List<Run> runs) {
     md.append("\n## Runs\n\n")
-        .append("Each file under [bench/](bench/) is the `--output` of one command, run with `./submit.sh --master 'local[2]'`:\n\n")
-        .append("| file | arguments | date (UTC) | CPU | cores | Java | Spark | heap | load average before → after |\n")
-        .append("|---|---|---|---|---|---|---|---|---|\n");
+        .append("Each file under [bench/](bench/) is the `--output` of one `./submit.sh … bench` command; "
+            + "the load average (1, 5 and 15 minutes) says how busy the machine was.\n\n")
+        .append("| file | arguments | date (UTC) | CPU | cores | master | Java | Spark | heap | load average before → after |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Run r : runs) {
       JsonNode e = r.env();
       List<String> args = new ArrayList<>();
       r.root().path("arguments").forEach(a -> args.add(a.asText()));
       md.append("| [").append(r.file()).append("](bench/").append(r.file()).append(") | `")
           .append(String.join(" ", args)).append("` | ").append(text(e, "date")).append(" | ")
-          .append(text(e, "cpu")).append(" | ").append(text(e, "availableProcessors")).append(" | ")
+          .append(text(e, "cpu")).append(" | ").append(text(e, "availableProcessors")).append(" | `")
+          .append(text(e, "master")).append("` | ")
           .append(text(e, "javaVersion")).append(" | ").append(text(e, "sparkVersion")).append(" | ")
           .append(e.has("maxHeapBytes") ? String.format(Locale.ROOT, "%.1f GiB", e.get("maxHeapBytes").asDouble() / (1L << 30)) : "")
           .append(" | ").append(text(e, "loadAverageBefore")).append(" → ").append(text(e, "loadAverageAfter"))
@@ -145,7 +147,7 @@ final class PerformancePage {
               + (reached ? seconds(f.get("median")) : "not reached") + " | "
               + (reached ? seconds(f.get("min")) : "") + " | " + (reached ? seconds(f.get("max")) : "") + " | "
               + ratio(f.get("ratio")) + " | " + iterations + (within.isEmpty() ? "" : " (within target after " + within + ")")
-              + " | " + text(f, "stopReason") + " |");
+              + " | " + (f.has("stopReason") ? text(f, "stopReason") : "—") + " |");
         }
       }
     }
