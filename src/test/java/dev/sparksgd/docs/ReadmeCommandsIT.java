@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Markdown;
 import dev.sparksgd.testing.Submit;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,6 @@ class ReadmeCommandsIT {
   private static final Path README = Submit.PROJECT_DIR.resolve("README.md");
   private static final Path LOGS = Submit.PROJECT_DIR.resolve("target/readme-commands-it");
   private static final List<String> SECTIONS = List.of("Set up", "A tour on the sample data");
-  private static final Duration TIMEOUT = Duration.ofMinutes(10);
   private static final Pattern NUMBER = Pattern.compile("[-+]?\\d[\\d,]*(\\.\\d+)?([eE][-+]?\\d+)?");
 
   @Test
@@ -63,7 +62,7 @@ class ReadmeCommandsIT {
         continue;
       }
       assertEquals("./submit.sh", words.get(0), "a README command the test cannot run: " + cmd);
-      Submit.Result r = Submit.run(Map.of(), LOGS, "command-" + (++n), TIMEOUT, words.subList(1, words.size()));
+      Submit.Result r = Submit.run(Map.of(), LOGS, "command-" + (++n), Hang.BOUND, words.subList(1, words.size()));
       assertEquals(0, r.exitCode(), cmd + "\n" + r.describe());
       r.out().forEach(l -> printed.append(l).append('\n'));
     }
