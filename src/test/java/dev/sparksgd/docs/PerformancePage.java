@@ -249,7 +249,8 @@ final class PerformancePage {
           .xAxisTitle("rows (log scale)").yAxisTitle("median ms per iteration (log scale)").build();
       chart.getStyler().setXAxisLogarithmic(true);
       chart.getStyler().setYAxisLogarithmic(true);
-      chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+      chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
       chart.getStyler().setChartBackgroundColor(Color.WHITE);
       for (Map.Entry<String, double[][]> s : scaling.entrySet()) {
         XYSeries xy = chart.addSeries(s.getKey(), s.getValue()[0], s.getValue()[1]);
