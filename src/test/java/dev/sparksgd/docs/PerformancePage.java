@@ -116,7 +116,7 @@ final class PerformancePage {
         for (JsonNode f : size.path("figures")) {
           if (f.path("figure").asText().equals(figure)) {
             boolean bytes = f.path("unit").asText().equals("bytes");
-            rows.add(new String[] {label(size), f.path("contender").asText(), value(f.get("median"), bytes),
+            rows.add(new String[] {label(size), math(f.path("contender").asText()), value(f.get("median"), bytes),
                 bytes ? "" : value(f.get("min"), false), bytes ? "" : value(f.get("max"), false),
                 ratio(f.get("ratio"))});
           }
@@ -228,15 +228,19 @@ final class PerformancePage {
     for (Run r : runs) {
       for (JsonNode t : r.root().path("targets")) {
         String note = t.path("note").isNull() || t.path("note").asText().isEmpty() ? "" : " (" + t.get("note").asText() + ")";
-        md.append("| ").append(r.file()).append(" | ").append(t.path("target").asText().replace("<=", "≤")
-                .replace(">=", "≥").replace("*", "·")).append(note).append(" | ")
+        md.append("| ").append(r.file()).append(" | ").append(math(t.path("target").asText() + note)).append(" | ")
             .append(t.path("size").asText()).append(" | ")
             .append(t.get("value") == null || t.get("value").isNull() ? "n/a"
                 : String.format(Locale.ROOT, "%.3g", t.get("value").asDouble()))
-            .append(" | ").append(t.path("threshold").asText().replace("<=", "≤").replace(">=", "≥")).append(" | ")
+            .append(" | ").append(math(t.path("threshold").asText())).append(" | ")
             .append(t.path("met").asBoolean() ? "met" : "**missed**").append(" |\n");
       }
     }
+  }
+
+  /** The bench's ASCII operators as the page writes them. */
+  private static String math(String s) {
+    return s.replace("<=", "≤").replace(">=", "≥").replace("*", "·");
   }
 
   /** Writes the two charts under {@code docsDir}. */
