@@ -93,6 +93,7 @@ final class StopSignals implements AutoCloseable {
       OutputDirectory.outsideSwap(() -> Runtime.getRuntime().halt(code));
       return;
     }
+    LOG.info("SIG{}: stopping at the iteration boundary; a second signal stops at once", sig.getName());
     synchronized (this) {
       while (!closed) {
         try {

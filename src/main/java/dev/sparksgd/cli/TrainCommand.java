@@ -311,6 +311,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   private final ConfigFileDefaults defaults;
   private final PrintStream out;
+  /** How long a stopped run waits for the tasks of its cancelled job to end before Spark stops. */
+  static final long TASKS_END_MILLIS = 5_000;
   /** The last iteration this run finished, -1 before the first (for the line of a stopped run). */
   private int iterationsDone = -1;
 
@@ -407,7 +409,8 @@ public final class TrainCommand implements Callable<Integer> {
    * The end of a run a signal stopped: one line saying where its progress is kept, and the exit
    * code of the signal.
    */
-  private int stopped(StopSignals stop, JavaSparkContext sc, TrainConfig cfg) {
+  private int stopped(StopSignals stop, JavaSparkContext sc, TrainConfig cfg) throws InterruptedException {
+    Cancellation.awaitRunningTasks(sc, TASKS_END_MILLIS);
     Checkpoints.Saved ck = cfg.checkpointDir == null ? null
         : Checkpoints.newestIn(sc.hadoopConfiguration(), cfg.checkpointDir);
     int n = iterationsDone >= 0 ? iterationsDone : ck != null ? ck.iteration() : 0;

@@ -1,5 +1,6 @@
 package dev.sparksgd.train;
 
+import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -35,6 +36,26 @@ public final class Cancellation {
   /** Cancels the running jobs of the group (a job submitted just after is not: call it again). */
   public static void cancel(JavaSparkContext sc) {
     sc.cancelJobGroup(JOB_GROUP);
+  }
+
+  /**
+   * Waits until no task runs, at most {@code maxMillis}: the tasks of a cancelled job go on to
+   * their next cached block, and one that ends after Spark has stopped makes Spark log an error
+   * with a stack trace (its result arrives at a closed thread pool).
+   */
+  public static void awaitRunningTasks(JavaSparkContext sc, long maxMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+    while (System.nanoTime() < deadline && runningTasks(sc) > 0) {
+      Thread.sleep(20);
+    }
+  }
+
+  private static int runningTasks(JavaSparkContext sc) {
+    int n = 0;
+    for (SparkExecutorInfo e : sc.sc().statusTracker().getExecutorInfos()) {
+      n += e.numRunningTasks();
+    }
+    return n;
   }
 
   /** Work that may throw a checked exception. */

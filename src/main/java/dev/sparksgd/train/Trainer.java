@@ -192,7 +192,7 @@ public final class Trainer {
         batch = averagingMode
             ? modelAverage(sc, data, scaling, params, t, taskEta, penalty)
             : gradient(sc, data, scaling, params, t, failAt, prefetch);
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // a cancelled job throws SparkException, checked and undeclared
         if (!listener.stopRequested()) {
           throw e;
         }
