@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sparksgd.testing.BlockingLocalFileSystem;
 import dev.sparksgd.testing.ChildJvm;
+import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Submit;
 import dev.sparksgd.testing.TestData;
 import dev.sparksgd.train.Trainer;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the publish ends the process at once and leaves the old model whole.
  */
 class StopSignalTest {
-  static final Duration TIMEOUT = Duration.ofMinutes(3);
+  static final Duration TIMEOUT = Hang.BOUND;
   @TempDir
   static Path tmp;
   static Path data;
@@ -203,7 +204,7 @@ class StopSignalTest {
     Path err = work.resolve("publish.err");
     waitFor(() -> contains(err, "SIGTERM: stopping at the iteration boundary"), child, "the first signal handled");
     kill("TERM", child);
-    assertTrue(child.process.waitFor(60, TimeUnit.SECONDS), "the second signal ended the process");
+    assertTrue(child.process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the second signal ended the process");
     Submit.Result r = child.await(TIMEOUT);
     assertEquals(ExitCodes.SIGTERM, r.exitCode(), r.describe());
     assertEquals(List.of("spark-sgd: stopped at once by a second SIGTERM; rerun with --resume to continue from "
