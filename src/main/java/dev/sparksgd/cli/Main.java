@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
     footer = {"  0  trained", "  1  anything else (a bug, a lost cluster …)",
         "  2  bad usage or bad input", "  3  quality gate refused the new model",
         "  4  training diverged",
-        "130  stopped by SIGINT (Ctrl-C) at an iteration boundary: checkpoint kept, nothing published",
-        "143  stopped by SIGTERM (timeout, eviction) likewise"})
+        "130  stopped by SIGINT (Ctrl-C): checkpoint kept, nothing published",
+        "143  stopped by SIGTERM (a timeout, an eviction): likewise"})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
