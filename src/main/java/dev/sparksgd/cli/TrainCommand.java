@@ -298,7 +298,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
       description = "Write a checkpoint (weights, optimizer, schedule and stopping-rule state, "
           + "iteration, history) here every --checkpoint-interval iterations and when the run runs "
-          + "out of iterations or time, atomically, on any Hadoop filesystem; outside --output.")
+          + "out of iterations or time or is stopped by SIGTERM or SIGINT, atomically, on any Hadoop "
+          + "filesystem; outside --output.")
   String checkpointDir;
 
   @Option(names = "--checkpoint-interval", paramLabel = "K", defaultValue = "10",
