@@ -60,6 +60,8 @@ import picocli.CommandLine.Spec;
         + "--checkpoint-dir, nothing published; rerun with --resume to continue)"})
 public final class TrainCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+  /** How long a stopped run waits for the tasks of its cancelled job to end before Spark stops. */
+  static final long TASKS_END_MILLIS = 5_000;
   picocli.CommandLine.Model.CommandSpec spec;
 
   /** Picocli hands over the spec when the CommandLine is built: the file's defaults go in here. */
@@ -312,8 +314,6 @@ public final class TrainCommand implements Callable<Integer> {
 
   private final ConfigFileDefaults defaults;
   private final PrintStream out;
-  /** How long a stopped run waits for the tasks of its cancelled job to end before Spark stops. */
-  static final long TASKS_END_MILLIS = 5_000;
   /** The last iteration this run finished, -1 before the first (for the line of a stopped run). */
   private int iterationsDone = -1;
 
