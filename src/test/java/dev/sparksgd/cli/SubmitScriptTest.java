@@ -255,7 +255,9 @@ class SubmitScriptTest {
 
     @Test
     void withSparkHomeItExecsSparkSubmit(@TempDir Path tmp) throws Exception {
-        Path home = fakeSparkHome(tmp.resolve("spark"), Map.of("RELEASE", "Spark 3.5.9 built for Hadoop 3.3.4\n"));
+        // A Spark of the line under test (run() names that line in SPARK_SGD_SPARK_LINE).
+        Path home = fakeSparkHome(tmp.resolve("spark"), Map.of("RELEASE",
+                "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + " built for Hadoop 3.3.4\n"));
         Result r = run(Map.of("SPARK_HOME", home.toString()), PROJECT_DIR, PROJECT_DIR.resolve("submit.sh"),
                 "--name", "train", "evaluate", "--data", "x");
         List<String> cmd = r.command();

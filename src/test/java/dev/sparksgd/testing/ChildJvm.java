@@ -22,6 +22,16 @@ public final class ChildJvm {
   }
 
   public record Result(int exitCode, String out, String err) {
+    /**
+     * The lines of stderr after the JVM's own notice "WARNING: Using incubator modules:
+     * jdk.incubator.vector", which every JVM started with that module prints first (submit.sh adds
+     * it for the Vector API kernels, Spark 4's launcher for its own), before any code of ours runs.
+     */
+    public List<String> errLines() {
+      List<String> lines = err.strip().lines().toList();
+      return !lines.isEmpty() && lines.get(0).startsWith("WARNING: Using incubator modules:")
+          ? lines.subList(1, lines.size()) : lines;
+    }
   }
 
   public static Path projectDir() {
