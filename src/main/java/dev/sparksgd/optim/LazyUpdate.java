@@ -1,0 +1,447 @@
+package dev.sparksgd.optim;
+
+import java.util.Arrays;
+
+/**
+ * The optimizer's step and the penalty's (gradient of the L2 part, optimizer step, proximal L1
+ * step, averaging: the trainer's order) for a loss gradient that touches few coordinates, at a cost
+ * in the touched coordinates instead of all of them, with the parameters the dense update gives.
+ *
+ * <p>The "just-in-time" trick of sparse SGD (Bottou's sgd, scikit-learn's {@code wscale}): what an
+ * untouched weight goes through in one iteration (L2 shrinkage, momentum decay, RMSprop's decay of
+ * its mean square, the averaging sum, the L1 threshold) does not depend on the data, so many
+ * iterations of it collapse into one factor, applied when the coordinate is next touched, read or
+ * {@link #flush flushed}. Two forms:
+ *
+ * <ul>
+ *   <li>{@code Shrink} (plain SGD with any penalty, Adagrad without L2): an untouched weight goes
+ *       |w| ← max(0, a_t·|w| − c·η_t·l1) with a_t = 1 − η_t·l2, and c its own step factor (1 for
+ *       SGD, 1/(√G + ε) for Adagrad, whose G does not move while the gradient is 0). These maps
+ *       compose: after iterations s+1…r, |w| = max(0, P_r·(|w_s|/P_s − c·(Q_r − Q_s))) with
+ *       P_r = Π a_t and Q_r = Σ η_t·l1/P_t, kept once for all coordinates.
+ *   <li>{@code Linear} (momentum and Nesterov with L2, RMSprop and Adagrad without a penalty, and
+ *       any of these or plain SGD with averaging, all without L1): an untouched coordinate's state
+ *       s = (w, optimizer state…, averaging sum) moves by s ← A_t·s with a small matrix A_t the same
+ *       for every coordinate; each coordinate holds ŝ = P⁻¹·s with P the product of the A_t, so
+ *       s = P·ŝ at any time.
+ * </ul>
+ *
+ * Both rebase (bring every coordinate up to date, O(d)) when their factors' condition reaches
+ * {@link #MAX_CONDITION}, so the rounding stays near the dense update's (agreement to 1e-12 is
+ * tested). Adam (its step moves an untouched weight by m/√v, not linear in the state), and L2 with
+ * Adagrad or RMSprop, L1 with momentum or RMSprop, and L1 with averaging (the penalty's gradient
+ * or threshold then depends on the coordinate's own state every iteration) have no such form:
+ * {@link #of} returns null and the caller uses the dense update.
+ *
+ * <p>Between flushes the parameter array and the optimizer's state are in this class's form (only
+ * the entries after the weights, the intercept and a loss's own parameters, are current): read a
+ * weight with {@link #current}, and {@link #flush} before anything else reads them.
+ */
+public abstract class LazyUpdate {
+  /** Rebase once the catch-up factors are this ill-conditioned (their rounding grows with it). */
+  static final double MAX_CONDITION = 1e2;
+
+  final CoordinateWise opt;
+  final int numWeights;
+  final int numParams;
+  final double l1;
+  final double l2;
+
+  LazyUpdate(CoordinateWise opt, int numWeights, int numParams, double l1, double l2) {
+    this.opt = opt;
+    this.numWeights = numWeights;
+    this.numParams = numParams;
+    this.l1 = l1;
+    this.l2 = l2;
+    opt.stateArrays(numParams);
+  }
+
+  /**
+   * The lazy form of {@code optimizer} with {@code reg} on the first {@code numWeights} of
+   * {@code numParams} parameters, starting from the optimizer's current state; null when the pair
+   * has none (see the class comment).
+   */
+  public static LazyUpdate of(Optimizer optimizer, Regularizer reg, int numWeights, int numParams) {
+    double l1 = 0;
+    double l2 = 0;
+    if (reg instanceof ElasticNet en) {
+      l1 = en.l1;
+      l2 = en.l2;
+    } else if (reg != Regularizer.NONE) {
+      return null;
+    }
+    Averaged avg = optimizer instanceof Averaged a ? a : null;
+    Optimizer inner = avg != null ? avg.inner() : optimizer;
+    if (!(inner instanceof CoordinateWise cw)) {
+      return null;
+    }
+    boolean adaptive = inner instanceof Adagrad || inner instanceof RmsProp;
+    if (adaptive && l2 != 0) {
+      return null;
+    }
+    if (avg == null && (inner instanceof Sgd || inner instanceof Adagrad)) {
+      return new Shrink(cw, numWeights, numParams, l1, l2);
+    }
+    if (l1 == 0) {
+      return new Linear(cw, avg, numWeights, numParams, l2);
+    }
+    return null;
+  }
+
+  /**
+   * One iteration with the loss gradient {@code g[k]} at weight {@code idx[k]} (k < nnz, indexes
+   * ascending, below numWeights; the other weights' loss gradient is 0) and {@code tail} at the
+   * parameters after the weights. The penalty's gradient is added here, as the dense update does.
+   */
+  public abstract void step(double[] params, int[] idx, double[] g, int nnz, double[] tail, double eta);
+
+  /** Weight j's value now. */
+  public abstract double current(double[] params, int j);
+
+  /** Brings every parameter and the optimizer's state to what the dense updates would hold. */
+  public abstract void flush(double[] params);
+
+  /** Coordinate j's optimizer step and penalty, all of it current (as the dense update does it). */
+  final void stepCurrent(double[] params, int j, double lossGrad, double eta) {
+    boolean weight = j < numWeights;
+    double g = weight && l2 != 0 ? lossGrad + l2 * params[j] : lossGrad;
+    opt.stepAt(params, j, g, eta);
+    if (weight && l1 != 0) {
+      params[j] = ElasticNet.softThreshold(params[j], opt.effectiveStepAt(j, eta) * l1);
+    }
+  }
+
+  /** The dense update, for an iteration whose factor cannot be folded in (flushed before). */
+  final void denseStep(double[] params, int[] idx, double[] g, int nnz, double[] tail, double eta) {
+    int k = 0;
+    for (int j = 0; j < numWeights; j++) {
+      double lossGrad = k < nnz && idx[k] == j ? g[k++] : 0.0;
+      stepCurrent(params, j, lossGrad, eta);
+    }
+    for (int j = numWeights; j < numParams; j++) {
+      stepCurrent(params, j, tail[j - numWeights], eta);
+    }
+  }
+
+  /** Plain SGD with any penalty, Adagrad without L2; no averaging. */
+  static final class Shrink extends LazyUpdate {
+    /** Iterations since the last rebase before one is forced (the size of P and Q). */
+    static final int CAPACITY = 1 << 16;
+    private final double[] p = new double[CAPACITY];
+    private final double[] q = new double[CAPACITY];
+    /** The iteration (since the rebase) each weight's value in params is as of. */
+    private final int[] last;
+    private int r;
+
+    Shrink(CoordinateWise opt, int numWeights, int numParams, double l1, double l2) {
+      super(opt, numWeights, numParams, l1, l2);
+      last = new int[numWeights];
+      p[0] = 1.0;
+    }
+
+    @Override
+    public void step(double[] params, int[] idx, double[] g, int nnz, double[] tail, double eta) {
+      double a = 1.0 - eta * l2;
+      if (!(a > 0)) { // the shrinkage flips signs: the maps no longer compose
+        flush(params);
+        denseStep(params, idx, g, nnz, tail, eta);
+        return;
+      }
+      if (r + 1 == CAPACITY || p[r] * a < 1.0 / MAX_CONDITION) {
+        flush(params);
+      }
+      p[r + 1] = p[r] * a;
+      q[r + 1] = q[r] + eta * l1 / p[r + 1];
+      for (int k = 0; k < nnz; k++) {
+        int j = idx[k];
+        catchUp(params, j, r);
+        stepCurrent(params, j, g[k], eta);
+        last[j] = r + 1;
+      }
+      for (int j = numWeights; j < numParams; j++) {
+        stepCurrent(params, j, tail[j - numWeights], eta);
+      }
+      r++;
+    }
+
+    private void catchUp(double[] params, int j, int to) {
+      int s = last[j];
+      if (s == to) {
+        return;
+      }
+      double w = params[j];
+      if (w != 0) {
+        double m = Math.abs(w) / p[s] - opt.effectiveStepAt(j, 1.0) * (q[to] - q[s]);
+        params[j] = m > 0 ? Math.copySign(p[to] * m, w) : 0.0;
+      }
+      last[j] = to;
+    }
+
+    @Override
+    public double current(double[] params, int j) {
+      catchUp(params, j, r);
+      return params[j];
+    }
+
+    @Override
+    public void flush(double[] params) {
+      for (int j = 0; j < numWeights; j++) {
+        catchUp(params, j, r);
+      }
+      Arrays.fill(last, 0);
+      r = 0;
+    }
+  }
+
+  /** Momentum/Nesterov with L2, RMSprop and Adagrad without a penalty, and those or SGD averaged. */
+  static final class Linear extends LazyUpdate {
+    private final Averaged averaged;
+    /** The state's columns: params, the optimizer's arrays, the averaging sum (when averaging). */
+    private final double[][] cols;
+    private final int width;
+    private final double[] sum;
+    private long steps;
+    private double[][] prod;
+    private double[][] prodInv;
+    private final double[] s;
+
+    Linear(CoordinateWise opt, Averaged averaged, int numWeights, int numParams, double l2) {
+      super(opt, numWeights, numParams, 0.0, l2);
+      this.averaged = averaged;
+      double[][] state = opt.stateArrays(numParams);
+      width = 1 + state.length + (averaged != null ? 1 : 0);
+      cols = new double[width][];
+      System.arraycopy(state, 0, cols, 1, state.length);
+      if (averaged != null) {
+        steps = averaged.steps();
+        sum = new double[numParams];
+        double[] mean = averaged.average();
+        long n = counted(steps);
+        if (mean != null) {
+          for (int j = 0; j < numParams; j++) {
+            sum[j] = mean[j] * n;
+          }
+        }
+        cols[width - 1] = sum;
+      } else {
+        sum = null;
+      }
+      prod = identity(width);
+      prodInv = identity(width);
+      s = new double[width];
+    }
+
+    /** Iterates in the average after {@code n} steps. */
+    private long counted(long n) {
+      return Math.max(0, n - averaged.start() + 1);
+    }
+
+    /** What one iteration does to an untouched weight's state (its loss gradient 0). */
+    private double[][] transition(double eta, boolean averages) {
+      double[][] a = identity(width);
+      Optimizer inner = averaged != null ? averaged.inner() : (Optimizer) opt;
+      if (inner instanceof Momentum m) {
+        double mu = m.mu();
+        // v ← μv + λw; w ← w − η·v (or w − η·(λw + μv) for Nesterov), v the new velocity
+        a[1][0] = l2;
+        a[1][1] = mu;
+        a[0][0] = m.nesterov() ? 1 - eta * l2 * (1 + mu) : 1 - eta * l2;
+        a[0][1] = m.nesterov() ? -eta * mu * mu : -eta * mu;
+      } else if (inner instanceof RmsProp rms) {
+        a[1][1] = rms.rho(); // l2 = 0: w stays, the mean square decays
+      } else {
+        a[0][0] = 1 - eta * l2; // SGD (Adagrad only without a penalty: all stays)
+      }
+      if (averages) {
+        System.arraycopy(a[0], 0, a[width - 1], 0, width - 1); // the sum gains the new w
+      }
+      return a;
+    }
+
+    @Override
+    public void step(double[] params, int[] idx, double[] g, int nnz, double[] tail, double eta) {
+      cols[0] = params;
+      long after = steps + 1;
+      boolean averages = averaged != null && counted(after) > 0;
+      double[][] a = transition(eta, averages);
+      double[][] aInv = invert(a);
+      if (aInv == null || condition(a, aInv) > MAX_CONDITION) {
+        flush(params);
+        denseStep(params, idx, g, nnz, tail, eta);
+        addToSum(params, 0, numParams, averages);
+        advance(after);
+        return;
+      }
+      double[][] next = multiply(a, prod);
+      double[][] nextInv = multiply(prodInv, aInv);
+      if (condition(next, nextInv) > MAX_CONDITION) {
+        flush(params);
+        next = a;
+        nextInv = aInv;
+      }
+      for (int k = 0; k < nnz; k++) {
+        int j = idx[k];
+        load(j, prod);
+        stepCurrent(params, j, g[k], eta);
+        if (averages) {
+          sum[j] += params[j];
+        }
+        load(j, nextInv);
+      }
+      for (int j = numWeights; j < numParams; j++) {
+        stepCurrent(params, j, tail[j - numWeights], eta);
+      }
+      addToSum(params, numWeights, numParams, averages);
+      prod = next;
+      prodInv = nextInv;
+      advance(after);
+    }
+
+    private void addToSum(double[] params, int from, int to, boolean averages) {
+      if (averages) {
+        for (int j = from; j < to; j++) {
+          sum[j] += params[j];
+        }
+      }
+    }
+
+    private void advance(long after) {
+      steps = after;
+      if (averaged != null) {
+        averaged.setLazyState(steps, averaged.average());
+      }
+    }
+
+    /** Replaces coordinate j's entries s in the columns by m·s. */
+    private void load(int j, double[][] m) {
+      for (int c = 0; c < width; c++) {
+        s[c] = cols[c][j];
+      }
+      store(j, m);
+    }
+
+    /** Writes m·s into coordinate j's entries of the columns. */
+    private void store(int j, double[][] m) {
+      for (int row = 0; row < width; row++) {
+        double v = 0;
+        for (int c = 0; c < width; c++) {
+          v += m[row][c] * s[c];
+        }
+        cols[row][j] = v;
+      }
+    }
+
+    @Override
+    public double current(double[] params, int j) {
+      cols[0] = params;
+      double v = 0;
+      for (int c = 0; c < width; c++) {
+        v += prod[0][c] * cols[c][j];
+      }
+      return v;
+    }
+
+    @Override
+    public void flush(double[] params) {
+      cols[0] = params;
+      for (int j = 0; j < numWeights; j++) {
+        load(j, prod);
+      }
+      prod = identity(width);
+      prodInv = identity(width);
+      if (averaged != null) {
+        long n = counted(steps);
+        double[] mean = null;
+        if (n > 0) {
+          mean = new double[numParams];
+          for (int j = 0; j < numParams; j++) {
+            mean[j] = sum[j] / n;
+          }
+        }
+        averaged.setLazyState(steps, mean);
+      }
+    }
+  }
+
+  static double[][] identity(int n) {
+    double[][] m = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      m[i][i] = 1.0;
+    }
+    return m;
+  }
+
+  static double[][] multiply(double[][] a, double[][] b) {
+    int n = a.length;
+    double[][] m = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        double v = 0;
+        for (int k = 0; k < n; k++) {
+          v += a[i][k] * b[k][j];
+        }
+        m[i][j] = v;
+      }
+    }
+    return m;
+  }
+
+  /** The inverse by Gauss–Jordan with partial pivoting, or null when singular. */
+  static double[][] invert(double[][] a) {
+    int n = a.length;
+    double[][] m = new double[n][];
+    for (int i = 0; i < n; i++) {
+      m[i] = a[i].clone();
+    }
+    double[][] inv = identity(n);
+    for (int col = 0; col < n; col++) {
+      int piv = col;
+      for (int i = col + 1; i < n; i++) {
+        if (Math.abs(m[i][col]) > Math.abs(m[piv][col])) {
+          piv = i;
+        }
+      }
+      if (!(Math.abs(m[piv][col]) > 0)) {
+        return null;
+      }
+      double[] t = m[col];
+      m[col] = m[piv];
+      m[piv] = t;
+      t = inv[col];
+      inv[col] = inv[piv];
+      inv[piv] = t;
+      double d = m[col][col];
+      for (int k = 0; k < n; k++) {
+        m[col][k] /= d;
+        inv[col][k] /= d;
+      }
+      for (int i = 0; i < n; i++) {
+        if (i != col && m[i][col] != 0) {
+          double f = m[i][col];
+          for (int k = 0; k < n; k++) {
+            m[i][k] -= f * m[col][k];
+            inv[i][k] -= f * inv[col][k];
+          }
+        }
+      }
+    }
+    return inv;
+  }
+
+  /** ‖a‖₁·‖a⁻¹‖₁. */
+  static double condition(double[][] a, double[][] inv) {
+    return norm1(a) * norm1(inv);
+  }
+
+  private static double norm1(double[][] a) {
+    double max = 0;
+    for (int c = 0; c < a.length; c++) {
+      double s = 0;
+      for (double[] row : a) {
+        s += Math.abs(row[c]);
+      }
+      max = Math.max(max, s);
+    }
+    return max;
+  }
+}

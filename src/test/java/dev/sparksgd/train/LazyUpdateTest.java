@@ -1,0 +1,162 @@
+package dev.sparksgd.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparksgd.config.OptimizerKind;
+import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.optim.LazyUpdate;
+import dev.sparksgd.optim.Optimizer;
+import dev.sparksgd.optim.Regularizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lazy update against the dense one ({@link UpdateStep}, the trainer's) on random sparse
+ * gradients, for every optimizer × penalty × averaging the configuration offers: where a lazy form
+ * exists, the parameters read mid-run, the parameters after the flush, the optimizer's state and
+ * the model agree to 1e-12; where none exists, {@link LazyUpdate#of} says so.
+ */
+class LazyUpdateTest {
+  private static final int D = 40;
+  private static final int TAIL = 2;
+  private static final int ITERATIONS = 400;
+
+  private record Penalty(String name, double regParam, double elasticNet) {
+  }
+
+  private static final List<Penalty> PENALTIES = List.of(new Penalty("none", 0, 0),
+      new Penalty("l2", 0.05, 0), new Penalty("l1", 0.02, 1), new Penalty("elastic-net", 0.05, 0.5));
+
+  /** The pairs with a lazy form (the class comment of LazyUpdate says why the others have none). */
+  private static boolean lazyExpected(OptimizerKind kind, String penalty, boolean averaging) {
+    boolean l1 = penalty.equals("l1") || penalty.equals("elastic-net");
+    boolean l2 = penalty.equals("l2") || penalty.equals("elastic-net");
+    return switch (kind) {
+      case SGD -> !averaging || !l1;
+      case MOMENTUM, NESTEROV -> !l1;
+      case ADAGRAD -> !l2 && (!averaging || !l1);
+      case RMSPROP -> penalty.equals("none");
+      case ADAM -> false;
+    };
+  }
+
+  @Test
+  void lazyAgreesWithDenseForEveryOptimizerAndPenalty() {
+    List<String> lazy = new ArrayList<>();
+    for (OptimizerKind kind : OptimizerKind.values()) {
+      for (Penalty pen : PENALTIES) {
+        for (boolean averaging : new boolean[] {false, true}) {
+          TrainConfig cfg = TrainConfig.builder().dataPath("x").outputPath("y").optimizer(kind)
+              .regParam(pen.regParam).elasticNetParam(pen.elasticNet).averaging(averaging).averagingStart(25)
+              .build();
+          String label = kind + "/" + pen.name + (averaging ? "/averaged" : "");
+          Regularizer reg = OptimSetup.penalty(cfg, 1.0).regularizer();
+          LazyUpdate probe = LazyUpdate.of(OptimSetup.optimizer(cfg), reg, D, D + TAIL);
+          assertEquals(lazyExpected(kind, pen.name, averaging), probe != null, label);
+          if (probe != null) {
+            compare(cfg, reg, label, 0.05, 0.15);
+            lazy.add(label);
+          }
+        }
+      }
+    }
+    assertEquals(19, lazy.size(), lazy.toString());
+  }
+
+  /** A shrinkage factor 1 − η·λ below 0 takes the dense step for that iteration, and still agrees. */
+  @Test
+  void strongShrinkageFallsBackToTheDenseStep() {
+    TrainConfig cfg = TrainConfig.builder().dataPath("x").outputPath("y").regParam(8).elasticNetParam(0.25).build();
+    compare(cfg, OptimSetup.penalty(cfg, 1.0).regularizer(), "sgd/strong", 0.05, 0.3);
+  }
+
+  /** Many iterations with momentum: several rebases on the way. */
+  @Test
+  void longRunsRebaseAndStillAgree() {
+    TrainConfig cfg = TrainConfig.builder().dataPath("x").outputPath("y").optimizer(OptimizerKind.NESTEROV)
+        .regParam(0.01).averaging(true).averagingStart(100).build();
+    compare(cfg, OptimSetup.penalty(cfg, 1.0).regularizer(), "nesterov/long", 0.01, 0.02, 3000);
+  }
+
+  private static void compare(TrainConfig cfg, Regularizer reg, String label, double etaLow, double etaHigh) {
+    compare(cfg, reg, label, etaLow, etaHigh, ITERATIONS);
+  }
+
+  private static void compare(TrainConfig cfg, Regularizer reg, String label, double etaLow, double etaHigh,
+      int iterations) {
+    Random rnd = new Random(label.hashCode());
+    Optimizer dense = OptimSetup.optimizer(cfg);
+    Optimizer lazyOpt = OptimSetup.optimizer(cfg);
+    double[] start = new double[D + TAIL];
+    for (int j = 0; j < start.length; j++) {
+      start[j] = rnd.nextGaussian();
+    }
+    double[] w = start.clone();
+    double[] v = start.clone();
+    LazyUpdate lazy = LazyUpdate.of(lazyOpt, reg, D, D + TAIL);
+    assertNotNull(lazy, label);
+    for (int t = 1; t <= iterations; t++) {
+      double eta = etaLow + (etaHigh - etaLow) * rnd.nextDouble();
+      // A few touched weights (sometimes none), drawn from a skewed distribution: some coordinates
+      // are touched often, most rarely.
+      Set<Integer> touched = new TreeSet<>();
+      int n = rnd.nextInt(6);
+      for (int k = 0; k < n; k++) {
+        touched.add((int) (D * Math.pow(rnd.nextDouble(), 2)));
+      }
+      int[] idx = touched.stream().mapToInt(Integer::intValue).toArray();
+      double[] g = new double[idx.length];
+      double[] full = new double[D + TAIL];
+      for (int k = 0; k < idx.length; k++) {
+        g[k] = rnd.nextGaussian();
+        full[idx[k]] = g[k];
+      }
+      double[] tail = {rnd.nextGaussian(), rnd.nextGaussian() * 0.1};
+      full[D] = tail[0];
+      full[D + 1] = tail[1];
+      UpdateStep.apply(dense, reg, D, w, full, eta);
+      lazy.step(v, idx, g, idx.length, tail, eta);
+      if (t % 37 == 0) {
+        for (int j = 0; j < D; j++) {
+          assertClose(w[j], lazy.current(v, j), label + " w[" + j + "] read at iteration " + t);
+        }
+        for (int j = D; j < D + TAIL; j++) {
+          assertClose(w[j], v[j], label + " tail[" + j + "] at iteration " + t);
+        }
+      }
+      if (t == iterations / 2) {
+        lazy.flush(v); // a flush midway (a checkpoint) and on
+        assertAllClose(w, v, label + " after the midway flush");
+      }
+    }
+    lazy.flush(v);
+    assertAllClose(w, v, label + " params");
+    assertAllClose(dense.modelParams(w), lazyOpt.modelParams(v), label + " model");
+    Map<String, double[]> ds = dense.state();
+    Map<String, double[]> ls = lazyOpt.state();
+    assertEquals(ds.keySet(), ls.keySet(), label + " state keys");
+    for (String k : ds.keySet()) {
+      assertAllClose(ds.get(k), ls.get(k), label + " state " + k);
+    }
+    assertTrue(Arrays.stream(w).anyMatch(x -> x != 0.0), label + ": all weights 0, a test that cannot fail");
+  }
+
+  private static void assertAllClose(double[] expected, double[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    for (int j = 0; j < expected.length; j++) {
+      assertClose(expected[j], actual[j], what + " [" + j + "]");
+    }
+  }
+
+  private static void assertClose(double expected, double actual, String what) {
+    assertEquals(expected, actual, 1e-12 * Math.max(1.0, Math.abs(expected)), what);
+  }
+}
