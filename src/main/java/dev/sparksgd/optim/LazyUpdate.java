@@ -62,6 +62,18 @@ public abstract class LazyUpdate {
    * has none (see the class comment).
    */
   public static LazyUpdate of(Optimizer optimizer, Regularizer reg, int numWeights, int numParams) {
+    return of(optimizer, reg, numWeights, numParams, null);
+  }
+
+  /**
+   * As {@link #of(Optimizer, Regularizer, int, int)}, for loss gradients that have besides their
+   * sparse part a dense part along a fixed {@code direction} (numWeights long, or null for none):
+   * the centring of standardized features, whose gradient in weight j has −μ_j/σ_j times the mean
+   * loss derivative. Only the linear form carries it (an adaptive optimizer's accumulator or the L1
+   * threshold would depend on it nonlinearly).
+   */
+  public static LazyUpdate of(Optimizer optimizer, Regularizer reg, int numWeights, int numParams,
+      double[] direction) {
     double l1 = 0;
     double l2 = 0;
     if (reg instanceof ElasticNet en) {
@@ -76,14 +88,14 @@ public abstract class LazyUpdate {
       return null;
     }
     boolean adaptive = inner instanceof Adagrad || inner instanceof RmsProp;
-    if (adaptive && l2 != 0) {
+    if (adaptive && (l2 != 0 || direction != null)) {
       return null;
     }
-    if (avg == null && (inner instanceof Sgd || inner instanceof Adagrad)) {
+    if (direction == null && avg == null && (inner instanceof Sgd || inner instanceof Adagrad)) {
       return new Shrink(cw, numWeights, numParams, l1, l2);
     }
     if (l1 == 0) {
-      return new Linear(cw, avg, numWeights, numParams, l2);
+      return new Linear(cw, avg, numWeights, numParams, l2, direction);
     }
     return null;
   }
@@ -93,7 +105,21 @@ public abstract class LazyUpdate {
    * ascending, below numWeights; the other weights' loss gradient is 0) and {@code tail} at the
    * parameters after the weights. The penalty's gradient is added here, as the dense update does.
    */
-  public abstract void step(double[] params, int[] idx, double[] g, int nnz, double[] tail, double eta);
+  public final void step(double[] params, int[] idx, double[] g, int nnz, double[] tail, double eta) {
+    step(params, idx, g, nnz, 0.0, tail, eta);
+  }
+
+  /**
+   * One iteration whose loss gradient at weight j is {@code along}·direction[j], plus {@code g[k]}
+   * where j = idx[k]; see {@link #step(double[], int[], double[], int, double[], double)}.
+   */
+  public abstract void step(double[] params, int[] idx, double[] g, int nnz, double along, double[] tail,
+      double eta);
+
+  /** Σ_j w_j·direction[j] over the weights now (0 without a direction). */
+  public double dotDirection(double[] params) {
+    return 0.0;
+  }
 
   /** Weight j's value now. */
   public abstract double current(double[] params, int j);
@@ -112,10 +138,11 @@ public abstract class LazyUpdate {
   }
 
   /** The dense update, for an iteration whose factor cannot be folded in (flushed before). */
-  final void denseStep(double[] params, int[] idx, double[] g, int nnz, double[] tail, double eta) {
+  final void denseStep(double[] params, int[] idx, double[] g, int nnz, double along, double[] direction,
+      double[] tail, double eta) {
     int k = 0;
     for (int j = 0; j < numWeights; j++) {
-      double lossGrad = k < nnz && idx[k] == j ? g[k++] : 0.0;
+      double lossGrad = (k < nnz && idx[k] == j ? g[k++] : 0.0) + (direction != null ? along * direction[j] : 0.0);
       stepCurrent(params, j, lossGrad, eta);
     }
     for (int j = numWeights; j < numParams; j++) {
@@ -140,11 +167,11 @@ public abstract class LazyUpdate {
     }
 
     @Override
-    public void step(double[] params, int[] idx, double[] g, int nnz, double[] tail, double eta) {
+    public void step(double[] params, int[] idx, double[] g, int nnz, double along, double[] tail, double eta) {
       double a = 1.0 - eta * l2;
       if (!(a > 0)) { // the shrinkage flips signs: the maps no longer compose
         flush(params);
-        denseStep(params, idx, g, nnz, tail, eta);
+        denseStep(params, idx, g, nnz, 0.0, null, tail, eta);
         return;
       }
       if (r + 1 == CAPACITY || p[r] * a < 1.0 / MAX_CONDITION) {
@@ -193,23 +220,41 @@ public abstract class LazyUpdate {
     }
   }
 
-  /** Momentum/Nesterov with L2, RMSprop and Adagrad without a penalty, and those or SGD averaged. */
+  /**
+   * Momentum/Nesterov with L2, RMSprop and Adagrad without a penalty, and those or SGD averaged;
+   * SGD and momentum also with a gradient direction.
+   */
   static final class Linear extends LazyUpdate {
     private final Averaged averaged;
-    /** The state's columns: params, the optimizer's arrays, the averaging sum (when averaging). */
+    /**
+     * The state's columns: params, the optimizer's arrays, the averaging sum (when averaging), the
+     * direction (when given; constant, never rewritten).
+     */
     private final double[][] cols;
     private final int width;
+    /** Columns rewritten when a coordinate is stored (all but the direction). */
+    private final int stored;
+    private final int sumCol;
+    private final int dirCol;
     private final double[] sum;
+    private final double[] direction;
+    /** Σ_j ŝ_j[c]·direction[j] for each column c, kept as coordinates change (see dotDirection). */
+    private final double[] dirDot;
     private long steps;
+    private boolean attached;
     private double[][] prod;
     private double[][] prodInv;
     private final double[] s;
 
-    Linear(CoordinateWise opt, Averaged averaged, int numWeights, int numParams, double l2) {
+    Linear(CoordinateWise opt, Averaged averaged, int numWeights, int numParams, double l2, double[] direction) {
       super(opt, numWeights, numParams, 0.0, l2);
       this.averaged = averaged;
+      this.direction = direction;
       double[][] state = opt.stateArrays(numParams);
-      width = 1 + state.length + (averaged != null ? 1 : 0);
+      sumCol = averaged != null ? 1 + state.length : -1;
+      dirCol = direction != null ? 1 + state.length + (averaged != null ? 1 : 0) : -1;
+      width = 1 + state.length + (averaged != null ? 1 : 0) + (direction != null ? 1 : 0);
+      stored = direction != null ? width - 1 : width;
       cols = new double[width][];
       System.arraycopy(state, 0, cols, 1, state.length);
       if (averaged != null) {
@@ -222,10 +267,17 @@ public abstract class LazyUpdate {
             sum[j] = mean[j] * n;
           }
         }
-        cols[width - 1] = sum;
+        cols[sumCol] = sum;
       } else {
         sum = null;
       }
+      if (direction != null) {
+        if (direction.length != numWeights) {
+          throw new IllegalArgumentException("direction has " + direction.length + " entries, weights " + numWeights);
+        }
+        cols[dirCol] = direction;
+      }
+      dirDot = new double[width];
       prod = identity(width);
       prodInv = identity(width);
       s = new double[width];
@@ -236,39 +288,63 @@ public abstract class LazyUpdate {
       return Math.max(0, n - averaged.start() + 1);
     }
 
-    /** What one iteration does to an untouched weight's state (its loss gradient 0). */
-    private double[][] transition(double eta, boolean averages) {
+    /** Takes {@code params} as the weights' column (the dot products summed on first use). */
+    private void attach(double[] params) {
+      cols[0] = params;
+      if (!attached) {
+        attached = true;
+        rebase();
+      }
+    }
+
+    /**
+     * What one iteration does to an untouched weight's state: its loss gradient is
+     * along·direction[j], and the penalty's λ·w.
+     */
+    private double[][] transition(double eta, double along, boolean averages) {
       double[][] a = identity(width);
       Optimizer inner = averaged != null ? averaged.inner() : (Optimizer) opt;
       if (inner instanceof Momentum m) {
         double mu = m.mu();
-        // v ← μv + λw; w ← w − η·v (or w − η·(λw + μv) for Nesterov), v the new velocity
+        // g = λw + along·u; v ← μv + g; w ← w − η·v, or w − η·(g + μv) for Nesterov (v the new one)
         a[1][0] = l2;
         a[1][1] = mu;
         a[0][0] = m.nesterov() ? 1 - eta * l2 * (1 + mu) : 1 - eta * l2;
         a[0][1] = m.nesterov() ? -eta * mu * mu : -eta * mu;
+        if (dirCol >= 0) {
+          a[1][dirCol] = along;
+          a[0][dirCol] = m.nesterov() ? -eta * (1 + mu) * along : -eta * along;
+        }
       } else if (inner instanceof RmsProp rms) {
-        a[1][1] = rms.rho(); // l2 = 0: w stays, the mean square decays
+        a[1][1] = rms.rho(); // no penalty, no direction: w stays, the mean square decays
       } else {
-        a[0][0] = 1 - eta * l2; // SGD (Adagrad only without a penalty: all stays)
+        a[0][0] = 1 - eta * l2; // SGD (Adagrad only without a penalty and direction: all stays)
+        if (dirCol >= 0) {
+          a[0][dirCol] = -eta * along;
+        }
       }
       if (averages) {
-        System.arraycopy(a[0], 0, a[width - 1], 0, width - 1); // the sum gains the new w
+        for (int c = 0; c < width; c++) {
+          if (c != sumCol) {
+            a[sumCol][c] = a[0][c]; // the sum gains the new w
+          }
+        }
       }
       return a;
     }
 
     @Override
-    public void step(double[] params, int[] idx, double[] g, int nnz, double[] tail, double eta) {
-      cols[0] = params;
+    public void step(double[] params, int[] idx, double[] g, int nnz, double along, double[] tail, double eta) {
+      attach(params);
       long after = steps + 1;
       boolean averages = averaged != null && counted(after) > 0;
-      double[][] a = transition(eta, averages);
+      double[][] a = transition(eta, along, averages);
       double[][] aInv = invert(a);
       if (aInv == null || condition(a, aInv) > MAX_CONDITION) {
         flush(params);
-        denseStep(params, idx, g, nnz, tail, eta);
+        denseStep(params, idx, g, nnz, along, direction, tail, eta);
         addToSum(params, 0, numParams, averages);
+        rebase();
         advance(after);
         return;
       }
@@ -281,12 +357,16 @@ public abstract class LazyUpdate {
       }
       for (int k = 0; k < nnz; k++) {
         int j = idx[k];
-        load(j, prod);
-        stepCurrent(params, j, g[k], eta);
+        double u = direction != null ? direction[j] : 0.0;
+        load(j, prod, 0.0);
+        stepCurrent(params, j, direction != null ? g[k] + along * u : g[k], eta);
         if (averages) {
           sum[j] += params[j];
         }
-        load(j, nextInv);
+        for (int c = 0; c < stored; c++) {
+          dirDot[c] -= s[c] * u; // s holds ŝ_j from load
+        }
+        load(j, nextInv, u);
       }
       for (int j = numWeights; j < numParams; j++) {
         stepCurrent(params, j, tail[j - numWeights], eta);
@@ -312,28 +392,27 @@ public abstract class LazyUpdate {
       }
     }
 
-    /** Replaces coordinate j's entries s in the columns by m·s. */
-    private void load(int j, double[][] m) {
+    /**
+     * Replaces coordinate j's entries s in the (stored) columns by m·s, leaving the old s in
+     * {@link #s}; with {@code u} ≠ 0 adds the new entries times u to {@link #dirDot}.
+     */
+    private void load(int j, double[][] m, double u) {
       for (int c = 0; c < width; c++) {
         s[c] = cols[c][j];
       }
-      store(j, m);
-    }
-
-    /** Writes m·s into coordinate j's entries of the columns. */
-    private void store(int j, double[][] m) {
-      for (int row = 0; row < width; row++) {
+      for (int row = 0; row < stored; row++) {
         double v = 0;
         for (int c = 0; c < width; c++) {
           v += m[row][c] * s[c];
         }
         cols[row][j] = v;
+        dirDot[row] += v * u;
       }
     }
 
     @Override
     public double current(double[] params, int j) {
-      cols[0] = params;
+      attach(params);
       double v = 0;
       for (int c = 0; c < width; c++) {
         v += prod[0][c] * cols[c][j];
@@ -342,13 +421,25 @@ public abstract class LazyUpdate {
     }
 
     @Override
-    public void flush(double[] params) {
-      cols[0] = params;
-      for (int j = 0; j < numWeights; j++) {
-        load(j, prod);
+    public double dotDirection(double[] params) {
+      if (direction == null) {
+        return 0.0;
       }
-      prod = identity(width);
-      prodInv = identity(width);
+      attach(params);
+      double v = 0;
+      for (int c = 0; c < width; c++) {
+        v += prod[0][c] * dirDot[c];
+      }
+      return v;
+    }
+
+    @Override
+    public void flush(double[] params) {
+      attach(params);
+      for (int j = 0; j < numWeights; j++) {
+        load(j, prod, 0.0);
+      }
+      rebase();
       if (averaged != null) {
         long n = counted(steps);
         double[] mean = null;
@@ -359,6 +450,23 @@ public abstract class LazyUpdate {
           }
         }
         averaged.setLazyState(steps, mean);
+      }
+    }
+
+    /** P = I, and the direction's dot products summed afresh (the running sums drift). */
+    private void rebase() {
+      prod = identity(width);
+      prodInv = identity(width);
+      Arrays.fill(dirDot, 0.0);
+      if (direction != null) {
+        for (int c = 0; c < width; c++) {
+          double v = 0;
+          double[] col = cols[c];
+          for (int j = 0; j < numWeights; j++) {
+            v += col[j] * direction[j];
+          }
+          dirDot[c] = v;
+        }
       }
     }
   }

@@ -36,9 +36,12 @@ class LazyUpdateTest {
       new Penalty("l2", 0.05, 0), new Penalty("l1", 0.02, 1), new Penalty("elastic-net", 0.05, 0.5));
 
   /** The pairs with a lazy form (the class comment of LazyUpdate says why the others have none). */
-  private static boolean lazyExpected(OptimizerKind kind, String penalty, boolean averaging) {
+  private static boolean lazyExpected(OptimizerKind kind, String penalty, boolean averaging, boolean centred) {
     boolean l1 = penalty.equals("l1") || penalty.equals("elastic-net");
     boolean l2 = penalty.equals("l2") || penalty.equals("elastic-net");
+    if (centred) {
+      return !l1 && (kind == OptimizerKind.SGD || kind == OptimizerKind.MOMENTUM || kind == OptimizerKind.NESTEROV);
+    }
     return switch (kind) {
       case SGD -> !averaging || !l1;
       case MOMENTUM, NESTEROV -> !l1;
@@ -54,21 +57,24 @@ class LazyUpdateTest {
     for (OptimizerKind kind : OptimizerKind.values()) {
       for (Penalty pen : PENALTIES) {
         for (boolean averaging : new boolean[] {false, true}) {
-          TrainConfig cfg = TrainConfig.builder().dataPath("x").outputPath("y").optimizer(kind)
-              .regParam(pen.regParam).elasticNetParam(pen.elasticNet).averaging(averaging).averagingStart(25)
-              .build();
-          String label = kind + "/" + pen.name + (averaging ? "/averaged" : "");
-          Regularizer reg = OptimSetup.penalty(cfg, 1.0).regularizer();
-          LazyUpdate probe = LazyUpdate.of(OptimSetup.optimizer(cfg), reg, D, D + TAIL);
-          assertEquals(lazyExpected(kind, pen.name, averaging), probe != null, label);
-          if (probe != null) {
-            compare(cfg, reg, label, 0.05, 0.15);
-            lazy.add(label);
+          for (boolean centred : new boolean[] {false, true}) {
+            TrainConfig cfg = TrainConfig.builder().dataPath("x").outputPath("y").optimizer(kind)
+                .regParam(pen.regParam).elasticNetParam(pen.elasticNet).averaging(averaging).averagingStart(25)
+                .build();
+            String label = kind + "/" + pen.name + (averaging ? "/averaged" : "") + (centred ? "/centred" : "");
+            Regularizer reg = OptimSetup.penalty(cfg, 1.0).regularizer();
+            LazyUpdate probe = LazyUpdate.of(OptimSetup.optimizer(cfg), reg, D, D + TAIL,
+                centred ? new double[D] : null);
+            assertEquals(lazyExpected(kind, pen.name, averaging, centred), probe != null, label);
+            if (probe != null) {
+              compare(cfg, reg, label, 0.05, 0.15, ITERATIONS, centred);
+              lazy.add(label);
+            }
           }
         }
       }
     }
-    assertEquals(19, lazy.size(), lazy.toString());
+    assertEquals(31, lazy.size(), lazy.toString());
   }
 
   /** A shrinkage factor 1 − η·λ below 0 takes the dense step for that iteration, and still agrees. */
@@ -76,6 +82,8 @@ class LazyUpdateTest {
   void strongShrinkageFallsBackToTheDenseStep() {
     TrainConfig cfg = TrainConfig.builder().dataPath("x").outputPath("y").regParam(8).elasticNetParam(0.25).build();
     compare(cfg, OptimSetup.penalty(cfg, 1.0).regularizer(), "sgd/strong", 0.05, 0.3);
+    TrainConfig l2 = TrainConfig.builder().dataPath("x").outputPath("y").regParam(8).build();
+    compare(l2, OptimSetup.penalty(l2, 1.0).regularizer(), "sgd/strong/centred", 0.05, 0.3, ITERATIONS, true);
   }
 
   /** Many iterations with momentum: several rebases on the way. */
@@ -83,16 +91,28 @@ class LazyUpdateTest {
   void longRunsRebaseAndStillAgree() {
     TrainConfig cfg = TrainConfig.builder().dataPath("x").outputPath("y").optimizer(OptimizerKind.NESTEROV)
         .regParam(0.01).averaging(true).averagingStart(100).build();
-    compare(cfg, OptimSetup.penalty(cfg, 1.0).regularizer(), "nesterov/long", 0.01, 0.02, 3000);
+    compare(cfg, OptimSetup.penalty(cfg, 1.0).regularizer(), "nesterov/long", 0.01, 0.02, 3000, true);
   }
 
   private static void compare(TrainConfig cfg, Regularizer reg, String label, double etaLow, double etaHigh) {
-    compare(cfg, reg, label, etaLow, etaHigh, ITERATIONS);
+    compare(cfg, reg, label, etaLow, etaHigh, ITERATIONS, false);
   }
 
+  /**
+   * With {@code centred}, every weight's loss gradient also has a part along a fixed direction u
+   * (some entries 0), times a factor that changes every iteration: the centring of standardized
+   * features (u_j = μ_j/σ_j, the factor minus the mean loss derivative).
+   */
   private static void compare(TrainConfig cfg, Regularizer reg, String label, double etaLow, double etaHigh,
-      int iterations) {
+      int iterations, boolean centred) {
     Random rnd = new Random(label.hashCode());
+    double[] u = null;
+    if (centred) {
+      u = new double[D];
+      for (int j = 0; j < D; j++) {
+        u[j] = j % 5 == 0 ? 0.0 : rnd.nextGaussian();
+      }
+    }
     Optimizer dense = OptimSetup.optimizer(cfg);
     Optimizer lazyOpt = OptimSetup.optimizer(cfg);
     double[] start = new double[D + TAIL];
@@ -101,7 +121,7 @@ class LazyUpdateTest {
     }
     double[] w = start.clone();
     double[] v = start.clone();
-    LazyUpdate lazy = LazyUpdate.of(lazyOpt, reg, D, D + TAIL);
+    LazyUpdate lazy = LazyUpdate.of(lazyOpt, reg, D, D + TAIL, u);
     assertNotNull(lazy, label);
     for (int t = 1; t <= iterations; t++) {
       double eta = etaLow + (etaHigh - etaLow) * rnd.nextDouble();
@@ -122,12 +142,21 @@ class LazyUpdateTest {
       double[] tail = {rnd.nextGaussian(), rnd.nextGaussian() * 0.1};
       full[D] = tail[0];
       full[D + 1] = tail[1];
+      double along = centred ? rnd.nextGaussian() * 0.3 : 0.0;
+      if (centred) {
+        for (int j = 0; j < D; j++) {
+          full[j] += along * u[j];
+        }
+      }
       UpdateStep.apply(dense, reg, D, w, full, eta);
-      lazy.step(v, idx, g, idx.length, tail, eta);
+      lazy.step(v, idx, g, idx.length, along, tail, eta);
       if (t % 37 == 0) {
+        double dot = 0;
         for (int j = 0; j < D; j++) {
           assertClose(w[j], lazy.current(v, j), label + " w[" + j + "] read at iteration " + t);
+          dot += centred ? w[j] * u[j] : 0.0;
         }
+        assertEquals(dot, lazy.dotDirection(v), 1e-11 * Math.max(1.0, Math.abs(dot)), label + " w·u at " + t);
         for (int j = D; j < D + TAIL; j++) {
           assertClose(w[j], v[j], label + " tail[" + j + "] at iteration " + t);
         }
