@@ -14,13 +14,13 @@ import java.util.Arrays;
  * {@link #flush flushed}. Two forms:
  *
  * <ul>
- *   <li>{@code Shrink} (plain SGD with any penalty, Adagrad without L2): an untouched weight goes
+ *   <li>{@code Shrink} (plain SGD with L1, Adagrad with L1 and no L2): an untouched weight goes
  *       |w| ← max(0, a_t·|w| − c·η_t·l1) with a_t = 1 − η_t·l2, and c its own step factor (1 for
  *       SGD, 1/(√G + ε) for Adagrad, whose G does not move while the gradient is 0). These maps
  *       compose: after iterations s+1…r, |w| = max(0, P_r·(|w_s|/P_s − c·(Q_r − Q_s))) with
  *       P_r = Π a_t and Q_r = Σ η_t·l1/P_t, kept once for all coordinates.
- *   <li>{@code Linear} (momentum and Nesterov with L2, RMSprop and Adagrad without a penalty, and
- *       any of these or plain SGD with averaging, all without L1): an untouched coordinate's state
+ *   <li>{@code Linear} (plain SGD, momentum and Nesterov with L2, RMSprop and Adagrad without a
+ *       penalty, any of these with averaging, all without L1): an untouched coordinate's state
  *       s = (w, optimizer state…, averaging sum) moves by s ← A_t·s with a small matrix A_t the same
  *       for every coordinate; each coordinate holds ŝ = P⁻¹·s with P the product of the A_t, so
  *       s = P·ŝ at any time.
@@ -28,7 +28,8 @@ import java.util.Arrays;
  *
  * Both rebase (bring every coordinate up to date, O(d)) when their factors' condition reaches
  * {@link #MAX_CONDITION}, so the rounding stays near the dense update's (agreement to 1e-12 is
- * tested). Adam (its step moves an untouched weight by m/√v, not linear in the state), and L2 with
+ * tested). The linear form also keeps the Gram matrix Σ_j ŝ_j·ŝ_jᵀ, from which the norms the
+ * stopping rules read ({@link #lastNorms}) and w·direction follow without a pass over the weights. Adam (its step moves an untouched weight by m/√v, not linear in the state), and L2 with
  * Adagrad or RMSprop, L1 with momentum or RMSprop, and L1 with averaging (the penalty's gradient
  * or threshold then depends on the coordinate's own state every iteration) have no such form:
  * {@link #of} returns null and the caller uses the dense update.
@@ -91,7 +92,7 @@ public abstract class LazyUpdate {
     if (adaptive && (l2 != 0 || direction != null)) {
       return null;
     }
-    if (direction == null && avg == null && (inner instanceof Sgd || inner instanceof Adagrad)) {
+    if (l1 != 0 && direction == null && avg == null && (inner instanceof Sgd || inner instanceof Adagrad)) {
       return new Shrink(cw, numWeights, numParams, l1, l2);
     }
     if (l1 == 0) {
@@ -119,6 +120,22 @@ public abstract class LazyUpdate {
   /** Σ_j w_j·direction[j] over the weights now (0 without a direction). */
   public double dotDirection(double[] params) {
     return 0.0;
+  }
+
+  /**
+   * What the stopping rules read about the last {@link #step}, as the dense update gives them up to
+   * rounding: ‖Δparams‖, ‖params‖ after it, the norm of the smooth gradient (loss plus penalty) at
+   * the parameters before it, and the penalty's value there.
+   */
+  public record Norms(double step, double params, double gradient, double penaltyBefore) {
+  }
+
+  /**
+   * The last step's {@link Norms} without visiting every coordinate, or null when this form cannot
+   * tell them so (with an L1 penalty: flush and compute them from the parameters).
+   */
+  public Norms lastNorms() {
+    return null;
   }
 
   /** Weight j's value now. */
@@ -238,8 +255,9 @@ public abstract class LazyUpdate {
     private final int dirCol;
     private final double[] sum;
     private final double[] direction;
-    /** Σ_j ŝ_j[c]·direction[j] for each column c, kept as coordinates change (see dotDirection). */
-    private final double[] dirDot;
+    /** Σ_j ŝ_j·ŝ_jᵀ over the weights (direction column included), kept as coordinates change. */
+    private final double[][] gram;
+    private Norms norms;
     private long steps;
     private boolean attached;
     private double[][] prod;
@@ -277,7 +295,7 @@ public abstract class LazyUpdate {
         }
         cols[dirCol] = direction;
       }
-      dirDot = new double[width];
+      gram = new double[width][width];
       prod = identity(width);
       prodInv = identity(width);
       s = new double[width];
@@ -342,9 +360,25 @@ public abstract class LazyUpdate {
       double[][] aInv = invert(a);
       if (aInv == null || condition(a, aInv) > MAX_CONDITION) {
         flush(params);
+        double[] old = params.clone();
+        double penaltyBefore = 0.5 * l2 * squares(old, 0, numWeights);
+        double[] full = new double[numParams];
+        for (int j = 0; j < numWeights; j++) {
+          full[j] = (direction != null ? along * direction[j] : 0.0) + l2 * old[j];
+        }
+        for (int k = 0; k < nnz; k++) {
+          full[idx[k]] += g[k];
+        }
+        System.arraycopy(tail, 0, full, numWeights, numParams - numWeights);
         denseStep(params, idx, g, nnz, along, direction, tail, eta);
         addToSum(params, 0, numParams, averages);
         rebase();
+        double stepSq = 0;
+        for (int j = 0; j < numParams; j++) {
+          stepSq += (params[j] - old[j]) * (params[j] - old[j]);
+        }
+        norms = new Norms(Math.sqrt(stepSq), Math.sqrt(squares(params, 0, numParams)),
+            Math.sqrt(squares(full, 0, numParams)), penaltyBefore);
         advance(after);
         return;
       }
@@ -355,26 +389,91 @@ public abstract class LazyUpdate {
         next = a;
         nextInv = aInv;
       }
+      double[] rowBefore = prod[0].clone();
+      double penaltyBefore = 0.5 * l2 * form(gram, rowBefore, rowBefore);
+      double[][] untouched = new double[width][];
+      for (int c = 0; c < width; c++) {
+        untouched[c] = gram[c].clone();
+      }
+      double stepSq = 0;
+      double gradSq = 0;
+      double paramSq = 0;
       for (int k = 0; k < nnz; k++) {
         int j = idx[k];
         double u = direction != null ? direction[j] : 0.0;
-        load(j, prod, 0.0);
-        stepCurrent(params, j, direction != null ? g[k] + along * u : g[k], eta);
+        load(j, prod); // s: ŝ_j, the columns: its state now
+        addOuter(gram, s, -1);
+        addOuter(untouched, s, -1);
+        double old = params[j];
+        double grad = direction != null ? g[k] + along * u : g[k];
+        double smooth = l2 != 0 ? grad + l2 * old : grad;
+        stepCurrent(params, j, grad, eta);
         if (averages) {
           sum[j] += params[j];
         }
-        for (int c = 0; c < stored; c++) {
-          dirDot[c] -= s[c] * u; // s holds ŝ_j from load
+        stepSq += (params[j] - old) * (params[j] - old);
+        gradSq += smooth * smooth;
+        paramSq += params[j] * params[j];
+        load(j, nextInv);
+        for (int c = 0; c < width; c++) {
+          s[c] = cols[c][j];
         }
-        load(j, nextInv, u);
+        addOuter(gram, s, 1);
       }
       for (int j = numWeights; j < numParams; j++) {
+        double old = params[j];
         stepCurrent(params, j, tail[j - numWeights], eta);
+        stepSq += (params[j] - old) * (params[j] - old);
+        gradSq += tail[j - numWeights] * tail[j - numWeights];
+        paramSq += params[j] * params[j];
       }
       addToSum(params, numWeights, numParams, averages);
+      // The untouched weights: w = p·ŝ before (p = row 0 of P) and after, smooth gradient
+      // (λ·p_before + along·e_u)·ŝ; their sums of squares are quadratic forms in their Gram matrix.
+      double[] rowAfter = next[0];
+      double[] delta = new double[width];
+      double[] smooth = new double[width];
+      for (int c = 0; c < width; c++) {
+        delta[c] = rowAfter[c] - rowBefore[c];
+        smooth[c] = l2 * rowBefore[c];
+      }
+      if (dirCol >= 0) {
+        smooth[dirCol] += along;
+      }
+      stepSq += Math.max(0, form(untouched, delta, delta));
+      gradSq += Math.max(0, form(untouched, smooth, smooth));
+      paramSq += Math.max(0, form(untouched, rowAfter, rowAfter));
+      norms = new Norms(Math.sqrt(stepSq), Math.sqrt(paramSq), Math.sqrt(gradSq), penaltyBefore);
       prod = next;
       prodInv = nextInv;
       advance(after);
+    }
+
+    @Override
+    public Norms lastNorms() {
+      return norms;
+    }
+
+    /** xᵀ·m·y. */
+    private static double form(double[][] m, double[] x, double[] y) {
+      double v = 0;
+      for (int r = 0; r < x.length; r++) {
+        double row = 0;
+        for (int c = 0; c < y.length; c++) {
+          row += m[r][c] * y[c];
+        }
+        v += x[r] * row;
+      }
+      return v;
+    }
+
+    /** m += sign·x·xᵀ. */
+    private static void addOuter(double[][] m, double[] x, int sign) {
+      for (int r = 0; r < x.length; r++) {
+        for (int c = 0; c < x.length; c++) {
+          m[r][c] += sign * x[r] * x[c];
+        }
+      }
     }
 
     private void addToSum(double[] params, int from, int to, boolean averages) {
@@ -392,11 +491,8 @@ public abstract class LazyUpdate {
       }
     }
 
-    /**
-     * Replaces coordinate j's entries s in the (stored) columns by m·s, leaving the old s in
-     * {@link #s}; with {@code u} ≠ 0 adds the new entries times u to {@link #dirDot}.
-     */
-    private void load(int j, double[][] m, double u) {
+    /** Replaces coordinate j's entries s in the (stored) columns by m·s, leaving the old s in {@link #s}. */
+    private void load(int j, double[][] m) {
       for (int c = 0; c < width; c++) {
         s[c] = cols[c][j];
       }
@@ -406,7 +502,6 @@ public abstract class LazyUpdate {
           v += m[row][c] * s[c];
         }
         cols[row][j] = v;
-        dirDot[row] += v * u;
       }
     }
 
@@ -428,7 +523,7 @@ public abstract class LazyUpdate {
       attach(params);
       double v = 0;
       for (int c = 0; c < width; c++) {
-        v += prod[0][c] * dirDot[c];
+        v += prod[0][c] * gram[c][dirCol];
       }
       return v;
     }
@@ -437,7 +532,7 @@ public abstract class LazyUpdate {
     public void flush(double[] params) {
       attach(params);
       for (int j = 0; j < numWeights; j++) {
-        load(j, prod, 0.0);
+        load(j, prod);
       }
       rebase();
       if (averaged != null) {
@@ -453,22 +548,28 @@ public abstract class LazyUpdate {
       }
     }
 
-    /** P = I, and the direction's dot products summed afresh (the running sums drift). */
+    /** P = I, and the Gram matrix summed afresh (its running sums drift). */
     private void rebase() {
       prod = identity(width);
       prodInv = identity(width);
-      Arrays.fill(dirDot, 0.0);
-      if (direction != null) {
+      for (double[] row : gram) {
+        Arrays.fill(row, 0.0);
+      }
+      for (int j = 0; j < numWeights; j++) {
         for (int c = 0; c < width; c++) {
-          double v = 0;
-          double[] col = cols[c];
-          for (int j = 0; j < numWeights; j++) {
-            v += col[j] * direction[j];
-          }
-          dirDot[c] = v;
+          s[c] = cols[c][j];
         }
+        addOuter(gram, s, 1);
       }
     }
+  }
+
+  static double squares(double[] v, int from, int to) {
+    double sq = 0;
+    for (int j = from; j < to; j++) {
+      sq += v[j] * v[j];
+    }
+    return sq;
   }
 
   static double[][] identity(int n) {

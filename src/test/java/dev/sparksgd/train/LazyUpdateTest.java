@@ -122,6 +122,7 @@ class LazyUpdateTest {
     double[] w = start.clone();
     double[] v = start.clone();
     LazyUpdate lazy = LazyUpdate.of(lazyOpt, reg, D, D + TAIL, u);
+    int normsChecked = 0;
     assertNotNull(lazy, label);
     for (int t = 1; t <= iterations; t++) {
       double eta = etaLow + (etaHigh - etaLow) * rnd.nextDouble();
@@ -148,8 +149,20 @@ class LazyUpdateTest {
           full[j] += along * u[j];
         }
       }
+      double[] before = w.clone();
+      double penaltyBefore = reg.value(before, D);
+      double[] smooth = full.clone();
+      reg.addGradient(before, D, smooth);
       UpdateStep.apply(dense, reg, D, w, full, eta);
       lazy.step(v, idx, g, idx.length, along, tail, eta);
+      LazyUpdate.Norms norms = lazy.lastNorms();
+      if (norms != null) { // the trainer's stopping rules read these instead of a pass over w
+        assertNear(Trainer.distance(before, w), norms.step(), label + " step norm at " + t);
+        assertNear(Trainer.norm(w), norms.params(), label + " params norm at " + t);
+        assertNear(Trainer.norm(smooth), norms.gradient(), label + " gradient norm at " + t);
+        assertNear(penaltyBefore, norms.penaltyBefore(), label + " penalty at " + t);
+        normsChecked++;
+      }
       if (t % 37 == 0) {
         double dot = 0;
         for (int j = 0; j < D; j++) {
@@ -167,6 +180,7 @@ class LazyUpdateTest {
       }
     }
     lazy.flush(v);
+    assertEquals(reg.hasProx(), normsChecked == 0, label + ": norms without a pass exactly when no L1");
     assertAllClose(w, v, label + " params");
     assertAllClose(dense.modelParams(w), lazyOpt.modelParams(v), label + " model");
     Map<String, double[]> ds = dense.state();
@@ -176,6 +190,11 @@ class LazyUpdateTest {
       assertAllClose(ds.get(k), ls.get(k), label + " state " + k);
     }
     assertTrue(Arrays.stream(w).anyMatch(x -> x != 0.0), label + ": all weights 0, a test that cannot fail");
+  }
+
+  /** Norms come from running sums of squares: 1e-9 relative. */
+  private static void assertNear(double expected, double actual, String what) {
+    assertEquals(expected, actual, 1e-9 * Math.max(1.0, Math.abs(expected)), what);
   }
 
   private static void assertAllClose(double[] expected, double[] actual, String what) {
