@@ -542,6 +542,7 @@ public abstract class LazyUpdate {
           mean = new double[numParams];
           for (int j = 0; j < numParams; j++) {
             mean[j] = sum[j] / n;
+            sum[j] = mean[j] * n; // as a run resumed from this mean starts: the same bits on
           }
         }
         averaged.setLazyState(steps, mean);
