@@ -21,6 +21,9 @@
 #   JAVA_HOME             the Java 17+ to use without SPARK_HOME (default: java on PATH).
 #   SPARK_SGD_JAVA_OPTS   extra JVM options for the driver without SPARK_HOME (word-split).
 #   SPARK_SGD_SKIP_BUILD  =1: do not (re)build target/spark-sgd-app.jar when sources are newer.
+#   SPARK_SGD_APP_JAR     the application jar to submit instead of target/spark-sgd-app.jar (no
+#                         build then), e.g. hdfs:///apps/spark-sgd-app.jar: in standalone cluster
+#                         mode the worker that runs the driver fetches the jar from this path or URL.
 #   SPARK_SGD_DRY_RUN     =1: print the final command (one %q-quoted argument per line), don't run it.
 #
 # Without SPARK_HOME the driver runs inside this JVM (client mode), so --driver-memory (or
@@ -112,11 +115,14 @@ has_master=0 master='' verbose=0 help_like=0
 driver_memory="" conf_driver_memory=""
 driver_java_opts="" conf_driver_java_opts="" has_driver_java_opts=0
 driver_class_path="" conf_driver_class_path=""
+deploy_mode="" conf_deploy_mode="" wait_app_completion=""
+java_opts_at=() # where the driver's Java options are in spark_args (index of the option, word count)
 i=0
 n=${#spark_args[@]}
 while ((i < n)); do
   opt=${spark_args[i]}
   val=""
+  at=$i
   i=$((i + 1))
   if contains "$opt" "${SPARK_FLAGS[@]}"; then
     case $opt in
@@ -135,13 +141,22 @@ while ((i < n)); do
   case $opt in
     --master) has_master=1 master=$val ;;
     --driver-memory) driver_memory=$val ;;
-    --driver-java-options) driver_java_opts=$val has_driver_java_opts=1 ;;
+    --driver-java-options)
+      driver_java_opts=$val has_driver_java_opts=1
+      java_opts_at+=("$at" $((i - at)))
+      ;;
     --driver-class-path) driver_class_path=$val ;;
+    --deploy-mode) deploy_mode=$val ;;
     --conf | -c)
       case $val in
         spark.driver.memory=*) conf_driver_memory=${val#*=} ;;
-        spark.driver.extraJavaOptions=*) conf_driver_java_opts=${val#*=} has_driver_java_opts=1 ;;
+        spark.driver.extraJavaOptions=*)
+          conf_driver_java_opts=${val#*=} has_driver_java_opts=1
+          java_opts_at+=("$at" $((i - at)))
+          ;;
         spark.driver.extraClassPath=*) conf_driver_class_path=${val#*=} ;;
+        spark.submit.deployMode=*) conf_deploy_mode=${val#*=} ;;
+        spark.standalone.submit.waitAppCompletion=*) wait_app_completion=${val#*=} ;;
       esac
       ;;
   esac
@@ -150,6 +165,7 @@ done
 driver_memory=${driver_memory:-$conf_driver_memory}
 driver_java_opts=${driver_java_opts:-$conf_driver_java_opts}
 driver_class_path=${driver_class_path:-$conf_driver_class_path}
+deploy_mode=${deploy_mode:-$conf_deploy_mode}
 
 # A local-mode driver binds to loopback only (and Spark stops warning about the hostname).
 if [[ -z ${SPARK_LOCAL_IP:-} ]] && { ((!has_master)) || [[ $master == local* ]]; }; then
@@ -169,7 +185,13 @@ needs_build() {
   if [[ ! -f $JAR || ! -f $CP_FILE || $PROJECT_DIR/pom.xml -nt $JAR ]]; then return 0; fi
   [[ -n $(find "$PROJECT_DIR/src/main" -newer "$JAR" -print 2>/dev/null | head -n 1) ]]
 }
-if [[ ${SPARK_SGD_SKIP_BUILD:-0} != 1 ]] && needs_build; then
+if [[ -n ${SPARK_SGD_APP_JAR:-} ]]; then
+  # A jar of the user's: not built here, and checked only when it is a local path.
+  if [[ $DRY_RUN != 1 && $SPARK_SGD_APP_JAR != *://* && ! -f ${SPARK_SGD_APP_JAR#file:} ]]; then
+    die 2 "SPARK_SGD_APP_JAR=$SPARK_SGD_APP_JAR is not a file"
+  fi
+  JAR=$SPARK_SGD_APP_JAR
+elif [[ ${SPARK_SGD_SKIP_BUILD:-0} != 1 ]] && needs_build; then
   command -v mvn >/dev/null 2>&1 || die 2 "target/spark-sgd-app.jar needs (re)building but mvn is not on PATH"
   printf 'submit.sh: building spark-sgd (mvn -B -q package -DskipTests) ...\n' >&2
   rc=0
@@ -179,9 +201,69 @@ if [[ ${SPARK_SGD_SKIP_BUILD:-0} != 1 ]] && needs_build; then
     exit "$rc"
   fi
 fi
-if [[ $DRY_RUN != 1 && ! -f $JAR ]]; then
+if [[ $DRY_RUN != 1 && -z ${SPARK_SGD_APP_JAR:-} && ! -f $JAR ]]; then
   die 2 "$JAR is missing (build with: mvn -f '$PROJECT_DIR/pom.xml' package -DskipTests)"
 fi
+
+# ---- a driver that does not run in this JVM (--deploy-mode cluster) ----
+# A standalone Worker, a YARN container or a Kubernetes pod starts the driver's JVM with
+# spark.driver.extraJavaOptions, and nothing adds the Java 17 flags a driver needs on a standalone
+# Worker. So the driver gets the flags of a driver in this JVM, followed by the user's own driver
+# options (--driver-java-options, else --conf spark.driver.extraJavaOptions, as spark-submit
+# chooses), which are taken out of the spark-submit options and merged in: in java, a later
+# option wins. A spark.driver.extraJavaOptions in spark-defaults.conf is replaced, as by any --conf.
+cluster_mode=0
+if [[ $deploy_mode == cluster ]]; then cluster_mode=1; fi
+cluster_driver_java_options() { # cluster_driver_java_options FLAG...: rewrites spark_args
+  local merged="$*" kept=() skip=() k j
+  if [[ -n $driver_java_opts ]]; then merged+=" $driver_java_opts"; fi
+  for ((k = 0; k < ${#java_opts_at[@]}; k += 2)); do
+    for ((j = java_opts_at[k]; j < java_opts_at[k] + java_opts_at[k + 1]; j++)); do skip[j]=1; done
+  done
+  for ((k = 0; k < ${#spark_args[@]}; k++)); do
+    if [[ -z ${skip[k]:-} ]]; then kept+=("${spark_args[k]}"); fi
+  done
+  spark_args=(${kept[@]+"${kept[@]}"} --conf "spark.driver.extraJavaOptions=$merged")
+}
+# A standalone cluster's spark-submit returns as soon as the driver runs, unless
+# spark.standalone.submit.waitAppCompletion=true, which submit.sh sets unless the user set it.
+# Even then it exits 0 whether the driver FINISHED or FAILED: run_standalone_cluster below reads
+# the driver's final state from its log line and exits 1 unless it is FINISHED.
+standalone_cluster=0
+if ((cluster_mode)) && [[ $master == spark://* ]]; then
+  standalone_cluster=1
+  if [[ -z $wait_app_completion ]]; then
+    wait_app_completion=true
+    spark_args+=(--conf spark.standalone.submit.waitAppCompletion=true)
+  fi
+  wait_app_completion=$(printf '%s' "$wait_app_completion" | tr '[:upper:]' '[:lower:]')
+fi
+if ((cluster_mode)); then
+  cluster_driver_java_options "${JAVA17_OPTS[@]}" --add-modules=jdk.incubator.vector
+fi
+
+driver_state_filter() { # copies stdin to stdout; the final "State of driver ID is S" goes to file $1
+  local line re='State of driver (driver-[^ ]+) is ([A-Z_]+), exiting'
+  while IFS= read -r line || [[ -n $line ]]; do
+    printf '%s\n' "$line"
+    if [[ $line =~ $re ]]; then printf '%s %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" >"$1"; fi
+  done
+}
+run_standalone_cluster() { # runs cmd; exits with its code, or 1 if the driver did not finish well
+  local state_file rc=0 driver state
+  state_file=$(mktemp "${TMPDIR:-/tmp}/spark-sgd-submit.XXXXXX")
+  trap 'rm -f "$state_file"' EXIT
+  set +e
+  { "${cmd[@]}" 2>&1 1>&3 3>&- | driver_state_filter "$state_file" >&2; rc=${PIPESTATUS[0]}; } 3>&1
+  set -e
+  read -r driver state <"$state_file" || true
+  if ((rc != 0)); then exit "$rc"; fi
+  case $state in
+    FINISHED) exit 0 ;;
+    '') die 1 "spark-submit ended without the driver's final state (no 'State of driver ... is ...' line on stderr; is org.apache.spark.deploy.ClientEndpoint logged at INFO?)" ;;
+    *) die 1 "driver $driver ended $state (its stdout and stderr: $driver/ in the work directory of the worker that ran it)" ;;
+  esac
+}
 
 # ---- assemble the command ----
 cmd=()
@@ -191,7 +273,13 @@ if [[ -n ${SPARK_HOME:-} ]]; then
     die 2 "SPARK_HOME=$SPARK_HOME but $spark_submit is not executable"
   fi
   cmd=("$spark_submit" ${spark_args[@]+"${spark_args[@]}"})
-  if ((!has_driver_java_opts && !verbose)); then
+  if ((standalone_cluster && !verbose)); then
+    # This JVM only submits: its log shows the driver's final state (run_standalone_cluster).
+    log4j_opt="-Dlog4j2.configurationFile=file:$LOG4J_CONF"
+    if [[ $log4j_opt == *[[:space:]]* ]]; then log4j_opt="\"$log4j_opt\""; fi
+    export SPARK_SUBMIT_OPTS="${SPARK_SUBMIT_OPTS:+$SPARK_SUBMIT_OPTS }$log4j_opt"
+  fi
+  if ((!has_driver_java_opts && !verbose && !cluster_mode)); then
     log4j_opt="-Dlog4j2.configurationFile=file:$LOG4J_CONF"
     # spark-submit splits --driver-java-options on blanks but honours quotes.
     if [[ $log4j_opt == *[[:space:]]* ]]; then log4j_opt="\"$log4j_opt\""; fi
@@ -224,7 +312,7 @@ else
   else
     die 2 "$CP_FILE is missing (build with: mvn -f '$PROJECT_DIR/pom.xml' package -DskipTests)"
   fi
-  if [[ -n $driver_class_path ]]; then classpath=$driver_class_path:$classpath; fi
+  if [[ -n $driver_class_path ]] && ((!cluster_mode)); then classpath=$driver_class_path:$classpath; fi
 
   cmd=("$java" "${JAVA17_OPTS[@]}" --add-modules=jdk.incubator.vector)
   if ((!verbose)); then cmd+=("-Dlog4j2.configurationFile=file:$LOG4J_CONF"); fi
@@ -232,7 +320,7 @@ else
     read -r -d '' -a extra <<<"$SPARK_SGD_JAVA_OPTS" || true
     cmd+=(${extra[@]+"${extra[@]}"})
   fi
-  if [[ -n $driver_memory ]]; then
+  if [[ -n $driver_memory ]] && ((!cluster_mode)); then
     # Spark reads a bare number as MiB and accepts 4g/4gb/4G; java wants 4g / 4096m.
     mem=$(printf '%s' "$driver_memory" | tr '[:upper:]' '[:lower:]')
     if [[ $mem =~ ^[0-9]+$ ]]; then
@@ -244,7 +332,7 @@ else
     fi
     cmd+=("-Xmx$mem")
   fi
-  if [[ -n $driver_java_opts ]]; then
+  if [[ -n $driver_java_opts ]] && ((!cluster_mode)); then
     read -r -d '' -a extra <<<"$driver_java_opts" || true
     cmd+=(${extra[@]+"${extra[@]}"})
   fi
@@ -258,4 +346,5 @@ if [[ $DRY_RUN == 1 ]]; then
   printf '%q\n' "${cmd[@]}"
   exit 0
 fi
+if ((standalone_cluster)) && [[ $wait_app_completion == true ]]; then run_standalone_cluster; fi
 exec "${cmd[@]}"

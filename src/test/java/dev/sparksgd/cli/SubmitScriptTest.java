@@ -240,6 +240,101 @@ class SubmitScriptTest {
         assertEquals(List.of("generate", "--output", "rel/out"), cmd.subList(cls + 3, cmd.size()));
     }
 
+    private static String confValue(List<String> command, String key) {
+        String found = null;
+        for (int i = 0; i + 1 < command.size(); i++) {
+            if (command.get(i).equals("--conf") && command.get(i + 1).startsWith(key + "=")) {
+                assertTrue(found == null, () -> key + " given twice: " + command);
+                found = command.get(i + 1).substring(key.length() + 1);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * In cluster deploy mode the driver's JVM is started by the cluster manager: it gets the
+     * Java 17 flags through spark.driver.extraJavaOptions, followed by the user's own options
+     * (--driver-java-options winning over --conf, as in spark-submit), and the submitting JVM gets
+     * none of the driver's memory, options or class path.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "SPARK_HOME"})
+    void clusterModeDriverGetsTheJavaFlagsMergedWithTheUsersOptions(String sparkHome) throws Exception {
+        Map<String, String> env = sparkHome.isEmpty() ? Map.of() : Map.of("SPARK_HOME", "/opt/fake-spark");
+        Result r = run(env, PROJECT_DIR, PROJECT_DIR.resolve("submit.sh"), "--master", "spark://127.0.0.1:7077",
+                "--conf", "spark.driver.extraJavaOptions=-Dlost=1", "--deploy-mode", "cluster",
+                "--driver-memory", "3g", "--driver-java-options", "-Dfoo=1 '-Dbar=x y'",
+                "--driver-class-path", "/extra/x.jar", "train", "--data", "x");
+        List<String> cmd = r.command();
+        assertEquals(0, r.exitCode(), r.stderr());
+        String opts = confValue(cmd, "spark.driver.extraJavaOptions");
+        assertTrue(opts != null && opts.startsWith("-XX:+IgnoreUnrecognizedVMOptions "), () -> "flags first: " + cmd);
+        assertTrue(opts.contains(" --add-opens=java.base/sun.nio.ch=ALL-UNNAMED "), opts);
+        assertTrue(opts.contains(" --add-modules=jdk.incubator.vector "), opts);
+        assertTrue(opts.endsWith(" -Dfoo=1 '-Dbar=x y'"), () -> "the user's options last, quotes kept: " + opts);
+        assertFalse(cmd.contains("--driver-java-options"), cmd::toString);
+        assertFalse(opts.contains("-Dlost=1"), () -> "--driver-java-options wins over --conf, as in spark-submit: " + opts);
+        assertFalse(cmd.contains("-Xmx3g"), cmd::toString);
+        assertFalse(cmd.contains("-Dfoo=1"), cmd::toString);
+        assertEquals("3g", cmd.get(indexOf(cmd, "--driver-memory") + 1));
+        assertEquals("/extra/x.jar", cmd.get(indexOf(cmd, "--driver-class-path") + 1));
+        if (sparkHome.isEmpty()) {
+            assertFalse(cmd.get(indexOf(cmd, "-cp") + 1).startsWith("/extra/x.jar"), cmd::toString);
+        }
+        int cls = indexOfSublist(cmd, List.of("--class", MAIN));
+        assertEquals(List.of("train", "--data", "x"), cmd.subList(cls + 3, cmd.size()));
+    }
+
+    @Test
+    void clusterModeConfFormAndNoUserOptions() throws Exception {
+        Result r = run("--master", "yarn", "--conf", "spark.submit.deployMode=cluster",
+                "--conf", "spark.driver.extraJavaOptions=-Dmine=2", "train", "--data", "x");
+        List<String> cmd = r.command();
+        assertEquals(0, r.exitCode(), r.stderr());
+        String opts = confValue(cmd, "spark.driver.extraJavaOptions");
+        assertTrue(opts.startsWith("-XX:+IgnoreUnrecognizedVMOptions ") && opts.endsWith(" -Dmine=2"), opts);
+        assertEquals(null, confValue(cmd, "spark.standalone.submit.waitAppCompletion"), "not a standalone master");
+
+        Result none = run("--master", "yarn", "--deploy-mode=cluster", "train", "--data", "x");
+        String plain = confValue(none.command(), "spark.driver.extraJavaOptions");
+        assertTrue(plain.endsWith(" --add-modules=jdk.incubator.vector"), plain);
+    }
+
+    @Test
+    void clientModeLeavesTheDriversOptionsAlone() throws Exception {
+        Result r = run("--master", "spark://127.0.0.1:7077", "--deploy-mode", "client",
+                "--conf", "spark.driver.extraJavaOptions=-Dmine=2", "train", "--data", "x");
+        List<String> cmd = r.command();
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("-Dmine=2", confValue(cmd, "spark.driver.extraJavaOptions"));
+        assertTrue(indexOf(cmd, "-Dmine=2") < indexOf(cmd, SPARK_SUBMIT_CLASS));
+        assertEquals(null, confValue(cmd, "spark.standalone.submit.waitAppCompletion"));
+    }
+
+    /** A standalone cluster's spark-submit waits for the driver to end, unless the user says otherwise. */
+    @Test
+    void standaloneClusterModeWaitsForTheDriverUnlessToldNotTo() throws Exception {
+        Result r = run("--master", "spark://127.0.0.1:7077", "--deploy-mode", "cluster", "train", "--data", "x");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("true", confValue(r.command(), "spark.standalone.submit.waitAppCompletion"));
+
+        Result no = run("--master", "spark://127.0.0.1:7077", "--deploy-mode", "cluster",
+                "--conf", "spark.standalone.submit.waitAppCompletion=false", "train", "--data", "x");
+        assertEquals(0, no.exitCode(), no.stderr());
+        assertEquals("false", confValue(no.command(), "spark.standalone.submit.waitAppCompletion"));
+    }
+
+    @Test
+    void anotherApplicationJarIsSubmittedAsGiven() throws Exception {
+        Result r = run(Map.of("SPARK_SGD_APP_JAR", "hdfs:///apps/spark-sgd-app.jar"), PROJECT_DIR,
+                PROJECT_DIR.resolve("submit.sh"), "--master", "spark://127.0.0.1:7077", "--deploy-mode", "cluster",
+                "train", "--data", "x");
+        List<String> cmd = r.command();
+        assertEquals(0, r.exitCode(), r.stderr());
+        int cls = indexOfSublist(cmd, List.of("--class", MAIN));
+        assertEquals("hdfs:///apps/spark-sgd-app.jar", cmd.get(cls + 2));
+    }
+
     @Test
     void unquoteUndoesPrintfQ() {
         assertEquals("local[*]", unquote("local\\[\\*\\]"));
