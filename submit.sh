@@ -115,7 +115,7 @@ has_master=0 master='' verbose=0 help_like=0
 driver_memory="" conf_driver_memory=""
 driver_java_opts="" conf_driver_java_opts="" has_driver_java_opts=0
 driver_class_path="" conf_driver_class_path=""
-deploy_mode="" conf_deploy_mode="" wait_app_completion=""
+deploy_mode="" conf_deploy_mode="" wait_app_completion="" has_yarn_jars=0
 java_opts_at=() # where the driver's Java options are in spark_args (index of the option, word count)
 i=0
 n=${#spark_args[@]}
@@ -157,6 +157,7 @@ while ((i < n)); do
         spark.driver.extraClassPath=*) conf_driver_class_path=${val#*=} ;;
         spark.submit.deployMode=*) conf_deploy_mode=${val#*=} ;;
         spark.standalone.submit.waitAppCompletion=*) wait_app_completion=${val#*=} ;;
+        spark.yarn.jars=* | spark.yarn.archive=*) has_yarn_jars=1 ;;
       esac
       ;;
   esac
@@ -250,13 +251,24 @@ driver_state_filter() { # copies stdin to stdout; the final "State of driver ID 
   done
 }
 run_standalone_cluster() { # runs cmd; exits with its code, or 1 if the driver did not finish well
-  local state_file rc=0 driver state
-  state_file=$(mktemp "${TMPDIR:-/tmp}/spark-sgd-submit.XXXXXX")
-  trap 'rm -f "$state_file"' EXIT
-  set +e
-  { "${cmd[@]}" 2>&1 1>&3 3>&- | driver_state_filter "$state_file" >&2; rc=${PIPESTATUS[0]}; } 3>&1
-  set -e
-  read -r driver state <"$state_file" || true
+  local tmp rc=0 pid filter_pid driver='' state=''
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/spark-sgd-submit.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  # spark-submit is a child of this shell (its stderr read through a FIFO), so that a TERM, INT or
+  # HUP sent to submit.sh reaches it, as it would if submit.sh had exec'd it.
+  mkfifo "$tmp/stderr"
+  driver_state_filter "$tmp/state" <"$tmp/stderr" >&2 &
+  filter_pid=$!
+  "${cmd[@]}" 2>"$tmp/stderr" &
+  pid=$!
+  trap 'kill -TERM "$pid" 2>/dev/null || true' TERM INT HUP
+  wait "$pid" || rc=$?
+  while kill -0 "$pid" 2>/dev/null; do # the wait was ended by a signal: wait for spark-submit's end
+    rc=0
+    wait "$pid" || rc=$?
+  done
+  wait "$filter_pid" || true
+  if [[ -f $tmp/state ]]; then read -r driver state <"$tmp/state" || true; fi
   if ((rc != 0)); then exit "$rc"; fi
   case $state in
     FINISHED) exit 0 ;;
@@ -312,7 +324,20 @@ else
   else
     die 2 "$CP_FILE is missing (build with: mvn -f '$PROJECT_DIR/pom.xml' package -DskipTests)"
   fi
+  spark_jars=$classpath
   if [[ -n $driver_class_path ]] && ((!cluster_mode)); then classpath=$driver_class_path:$classpath; fi
+  # As with Spark's launcher: the Hadoop client's configuration (core-site.xml, yarn-site.xml) is
+  # read from the classpath, and YARN's client ships these directories to the application.
+  for conf_dir in "${HADOOP_CONF_DIR:-}" "${YARN_CONF_DIR:-}"; do
+    if [[ -n $conf_dir ]]; then classpath=$classpath:$conf_dir; fi
+  done
+  if [[ $master == yarn* ]] && ((!has_yarn_jars)); then
+    # YARN's client ships SPARK_HOME/jars to the containers, and there is no SPARK_HOME here: it
+    # ships the Spark jars of this classpath instead (copied to the application's staging
+    # directory on each submission unless it is on the same filesystem; a spark.yarn.archive or
+    # spark.yarn.jars of the user's is left alone).
+    spark_args+=(--conf "spark.yarn.jars=${spark_jars//:/,}")
+  fi
 
   cmd=("$java" "${JAVA17_OPTS[@]}" --add-modules=jdk.incubator.vector)
   if ((!verbose)); then cmd+=("-Dlog4j2.configurationFile=file:$LOG4J_CONF"); fi

@@ -335,6 +335,94 @@ class SubmitScriptTest {
         assertEquals("hdfs:///apps/spark-sgd-app.jar", cmd.get(cls + 2));
     }
 
+    /**
+     * A fake spark-submit (SPARK_HOME/bin/spark-submit) that prints what a standalone cluster's
+     * submission client prints last, "State of driver ... is $FAKE_STATE", and exits $FAKE_RC.
+     */
+    private static Path fakeSparkHome(Path dir) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path submit = bin.resolve("spark-submit");
+        Files.writeString(submit, String.join("\n",
+                "#!/usr/bin/env bash",
+                "echo \"spark-submit $*\"",
+                "if [[ -n ${FAKE_WAIT:-} ]]; then",
+                "  trap 'echo \"spark-submit: got TERM\" >&2; exit 143' TERM",
+                "  echo started",
+                "  sleep 60 & wait",
+                "fi",
+                "if [[ -n ${FAKE_STATE:-} ]]; then",
+                "  echo \"26/11/30 00:49:54 INFO ClientEndpoint: State of driver driver-20261130004429-0000 is"
+                        + " $FAKE_STATE, exiting spark-submit JVM.\" >&2",
+                "fi",
+                "exit ${FAKE_RC:-0}", ""));
+        assertTrue(submit.toFile().setExecutable(true));
+        return dir;
+    }
+
+    private static Process startStandaloneCluster(Path sparkHome, Map<String, String> env, Path out, Path err,
+            String... extra) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("bash", PROJECT_DIR.resolve("submit.sh").toString(),
+                "--master", "spark://127.0.0.1:7077", "--deploy-mode", "cluster"));
+        argv.addAll(Arrays.asList(extra));
+        argv.addAll(List.of("train", "--data", "x"));
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(PROJECT_DIR.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("SPARK_SGD_DRY_RUN");
+        pb.environment().put("SPARK_HOME", sparkHome.toString());
+        pb.environment().put("SPARK_SGD_APP_JAR", "hdfs:///apps/spark-sgd-app.jar"); // no local jar needed
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    /** spark-submit exits 0 for every final state of a standalone cluster's driver; submit.sh does not. */
+    @ParameterizedTest
+    @ValueSource(strings = {"FINISHED:0:0", "FAILED:0:1", "KILLED:0:1", "ERROR:0:1", ":0:1", "FAILED:255:255"})
+    void standaloneClusterModeExitCodeFollowsTheDriversFinalState(String stateRcExpected, @TempDir Path tmp)
+            throws Exception {
+        String[] f = stateRcExpected.split(":", -1);
+        Path out = tmp.resolve("out");
+        Path err = tmp.resolve("err");
+        Process p = startStandaloneCluster(fakeSparkHome(tmp.resolve("spark")), Map.of("FAKE_STATE", f[0], "FAKE_RC", f[1]),
+                out, err);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "submit.sh ended");
+        String stderr = Files.readString(err);
+        assertEquals(Integer.parseInt(f[2]), p.exitValue(), stderr);
+        assertTrue(Files.readString(out).contains("--conf spark.standalone.submit.waitAppCompletion=true"),
+                Files.readString(out));
+        if (!f[0].isEmpty()) {
+            assertTrue(stderr.contains("State of driver driver-20261130004429-0000 is " + f[0]), "passed through: " + stderr);
+        }
+        if (f[1].equals("0") && !f[0].equals("FINISHED")) {
+            assertTrue(stderr.lines().anyMatch(l -> l.startsWith("submit.sh: ")), "one line says why: " + stderr);
+        }
+    }
+
+    @Test
+    void withoutWaitingForTheDriverTheExitCodeIsSparkSubmits(@TempDir Path tmp) throws Exception {
+        Process p = startStandaloneCluster(fakeSparkHome(tmp.resolve("spark")), Map.of(), tmp.resolve("out"),
+                tmp.resolve("err"), "--conf", "spark.standalone.submit.waitAppCompletion=false");
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "submit.sh ended");
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("err")));
+    }
+
+    /** As when submit.sh execs spark-submit: a TERM to submit.sh reaches spark-submit. */
+    @Test
+    void termReachesSparkSubmitWhileWaitingForTheDriver(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        Path err = tmp.resolve("err");
+        Process p = startStandaloneCluster(fakeSparkHome(tmp.resolve("spark")), Map.of("FAKE_WAIT", "1"), out, err);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(out).contains("started")) {
+            assertTrue(p.isAlive() && System.nanoTime() < deadline, "the fake spark-submit started: " + Files.readString(err));
+            Thread.sleep(10);
+        }
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start().waitFor();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "submit.sh ended");
+        assertEquals(143, p.exitValue(), Files.readString(err));
+        assertTrue(Files.readString(err).contains("spark-submit: got TERM"), Files.readString(err));
+    }
+
     @Test
     void unquoteUndoesPrintfQ() {
         assertEquals("local[*]", unquote("local\\[\\*\\]"));
