@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Submit;
 import dev.sparksgd.testing.TestData;
 import java.io.IOException;
@@ -54,7 +55,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class YarnIT {
   static final Path WORK = Submit.PROJECT_DIR.resolve("target/yarn-it");
-  static final Duration RUN_TIMEOUT = Duration.ofMinutes(8);
+  static final Duration RUN_TIMEOUT = Hang.BOUND;
   /** In the environment of every container of this test's applications: finds them, and only them. */
   static final String TOKEN = "SPARK_SGD_YARN_TOKEN=" + UUID.randomUUID();
   static MiniYARNCluster yarn;
@@ -94,14 +95,14 @@ class YarnIT {
     yarn.init(conf);
     yarn.start();
     // start() can return before the ResourceManager has written its port into the configuration.
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    long deadline = System.nanoTime() + Hang.BOUND.toNanos();
     while (yarn.getConfig().get(YarnConfiguration.RM_ADDRESS).endsWith(":0")) {
       if (System.nanoTime() > deadline) {
         fail("the ResourceManager did not publish its address: " + yarn.getConfig().get(YarnConfiguration.RM_ADDRESS));
       }
       Thread.sleep(50);
     }
-    assertTrue(yarn.waitForNodeManagersToConnect(Duration.ofMinutes(2).toMillis()), "the NodeManager registered");
+    assertTrue(yarn.waitForNodeManagersToConnect(Hang.BOUND.toMillis()), "the NodeManager registered");
 
     // What a user's HADOOP_CONF_DIR holds: the cluster's addresses, and file:/// as the default
     // filesystem (the staging directory, the output and the checkpoints are local paths).
