@@ -26,9 +26,15 @@
 #                         mode the worker that runs the driver fetches the jar from this path or URL.
 #   SPARK_SGD_DRY_RUN     =1: print the final command (one %q-quoted argument per line), don't run it.
 #
-# Without SPARK_HOME the driver runs inside this JVM (client mode), so --driver-memory (or
+# Without SPARK_HOME a client-mode driver runs inside this JVM, so --driver-memory (or
 # --conf spark.driver.memory) becomes -Xmx, --driver-java-options is added to the java command
-# line and --driver-class-path is prepended to -cp.
+# line and --driver-class-path is prepended to -cp. HADOOP_CONF_DIR and YARN_CONF_DIR go on the
+# classpath, and for --master yarn spark.yarn.jars names the Maven jars (unless given).
+#
+# With --deploy-mode cluster the driver's JVM gets the Java 17 flags through
+# spark.driver.extraJavaOptions (before the user's own), and on a standalone master submit.sh
+# waits for the driver (spark.standalone.submit.waitAppCompletion=true unless given) and exits 1
+# unless it FINISHED.
 set -euo pipefail
 unset CDPATH
 

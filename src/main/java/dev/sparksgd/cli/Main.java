@@ -18,7 +18,7 @@ public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws SparkUserAppException {
     int code = run(args);
     // With the exit code: in YARN client mode the ApplicationMaster reports it as the final status.
     SparkSession.getDefaultSession().foreach(s -> {

@@ -347,9 +347,10 @@ class SubmitScriptTest {
                 "#!/usr/bin/env bash",
                 "echo \"spark-submit $*\"",
                 "if [[ -n ${FAKE_WAIT:-} ]]; then",
-                "  trap 'echo \"spark-submit: got TERM\" >&2; exit 143' TERM",
+                "  trap 'kill $! 2>/dev/null; echo \"spark-submit: got TERM\" >&2; exit 143' TERM",
+                "  sleep 60 >/dev/null 2>&1 &",
                 "  echo started",
-                "  sleep 60 & wait",
+                "  wait",
                 "fi",
                 "if [[ -n ${FAKE_STATE:-} ]]; then",
                 "  echo \"26/11/30 00:49:54 INFO ClientEndpoint: State of driver driver-20261130004429-0000 is"

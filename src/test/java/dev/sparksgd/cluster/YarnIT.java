@@ -67,6 +67,7 @@ class YarnIT {
   @BeforeAll
   static void startYarn() throws Exception {
     deleteTree(WORK);
+    deleteTree(Submit.PROJECT_DIR.resolve("target/test/data/YarnIT")); // an earlier run's cluster
     Files.createDirectories(WORK);
     YarnConfiguration conf = new YarnConfiguration();
     conf.set(YarnConfiguration.RM_HOSTNAME, "127.0.0.1");
@@ -164,7 +165,10 @@ class YarnIT {
         "--conf", "spark.yarn.am.memory=512m",
         "--conf", "spark.yarn.maxAppAttempts=" + maxAttempts,
         "--conf", "spark.yarn.appMasterEnv." + TOKEN,
-        "--conf", "spark.executorEnv." + TOKEN);
+        "--conf", "spark.executorEnv." + TOKEN,
+        // Spark in the containers binds to loopback only, as submit.sh's driver does.
+        "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
+        "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1");
   }
 
   static Submit.Running submit(String name, List<String> args, Consumer<String> onLine) throws IOException {
@@ -202,7 +206,8 @@ class YarnIT {
   /** Every container log file of the application, concatenated (the NodeManager's log directory). */
   static String containerLogs(ApplicationReport app, String file) throws IOException {
     StringBuilder sb = new StringBuilder();
-    try (Stream<Path> s = Files.walk(Submit.PROJECT_DIR.resolve("target/YarnIT"))) {
+    // MiniYARNCluster's directories: target/test/data/YarnIT/yarn-NNN/YarnIT-logDir-nm-0_0/APP/CONTAINER/
+    try (Stream<Path> s = Files.walk(Submit.PROJECT_DIR.resolve("target/test/data/YarnIT"))) {
       for (Path p : (Iterable<Path>) s.sorted()::iterator) {
         if (p.getFileName().toString().equals(file) && p.toString().contains("/" + app.getApplicationId() + "/")) {
           sb.append("==> ").append(p).append('\n').append(Files.readString(p));
