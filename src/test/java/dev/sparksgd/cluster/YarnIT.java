@@ -163,6 +163,8 @@ class YarnIT {
     return List.of("--master", "yarn", "--deploy-mode", deployMode, "--name", name,
         "--num-executors", Integer.toString(executors), "--executor-cores", "1", "--executor-memory", "512m",
         "--conf", "spark.yarn.am.memory=512m",
+        // on the default filesystem (file:///): under target/, not in the user's home directory
+        "--conf", "spark.yarn.stagingDir=" + WORK.resolve("staging"),
         "--conf", "spark.yarn.maxAppAttempts=" + maxAttempts,
         "--conf", "spark.yarn.appMasterEnv." + TOKEN,
         "--conf", "spark.executorEnv." + TOKEN,
