@@ -277,11 +277,16 @@ class YarnIT {
     assertArrayEquals(localModel, TestData.modelBits(out), "YARN cluster mode vs local[2]");
   }
 
-  /** A training that fails (missing input: exit code 2) is FAILED in YARN and a non-zero exit, in both modes. */
+  /**
+   * A training that fails (a bad record: exit code 2) is FAILED in YARN and a non-zero exit, in
+   * both modes. The record is found while Spark reads the data, so the application exists in YARN
+   * (a missing file is refused before Spark starts, and in client mode then no application is made).
+   */
   @Test
   @Order(3)
   void aFailedTrainingIsFailedInYarnAndANonZeroExit() throws Exception {
-    Path missing = WORK.resolve("no-such-data.libsvm");
+    Path missing = WORK.resolve("bad-record.libsvm");
+    Files.writeString(missing, "1.0 1:0.5 2:1.5\n2.0 1:not-a-number 2:1.0\n");
     for (String mode : List.of("cluster", "client")) {
       String name = "yarn-" + mode + "-failed";
       Path out = WORK.resolve(name);
