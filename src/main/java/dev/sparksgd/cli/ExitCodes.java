@@ -7,6 +7,8 @@ public final class ExitCodes {
   public static final int BAD_INPUT = 2;
   public static final int QUALITY_GATE = 3;
   public static final int DIVERGED = 4;
+  /** The driver or a task ran out of memory (or the heap is below Spark's minimum). */
+  public static final int OUT_OF_MEMORY = 5;
 
   private ExitCodes() {
   }

@@ -13,18 +13,20 @@ import picocli.CommandLine.Command;
     footerHeading = "%nExit codes:%n",
     footer = {"  0  trained", "  1  anything else (a bug, a lost cluster …)",
         "  2  bad usage or bad input", "  3  quality gate refused the new model",
-        "  4  training diverged"})
+        "  4  training diverged", "  5  out of memory (the line says which memory and what to change)"})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) throws SparkUserAppException {
+    OutOfMemory.exitCodeOnShutdown();
     int code = run(args);
     // With the exit code: in YARN client mode the ApplicationMaster reports it as the final status.
     SparkSession.getDefaultSession().foreach(s -> {
       s.sparkContext().stop(code);
       return null;
     });
+    OutOfMemory.exiting(code);
     if (inYarnApplicationMaster()) {
       // There main runs in a thread of YARN's ApplicationMaster, which reports SUCCEEDED when it
       // returns and FAILED with the exit code for a SparkUserAppException. A System.exit, even
@@ -47,6 +49,7 @@ public final class Main implements Runnable {
   public static int run(String... args) {
     BadRecordLogFilter.install();
     BadRecordLogFilter.setEnabled(true);
+    OutOfMemory.install();
     CommandLine cmd = commandLine(new ConfigFileDefaults(args), args);
     cmd.setOverwrittenOptionsAllowed(true); // as spark-submit: a later option wins
     cmd.setParameterExceptionHandler((ex, a) -> {
@@ -57,7 +60,11 @@ public final class Main implements Runnable {
       return ExitCodes.BAD_INPUT;
     });
     cmd.setExecutionExceptionHandler((ex, c, parsed) -> Errors.report(ex, System.err));
-    return cmd.execute(args);
+    try {
+      return cmd.execute(args);
+    } catch (OutOfMemoryError e) { // picocli hands on Errors, not only Exceptions
+      return Errors.report(e, System.err);
+    }
   }
 
   /**

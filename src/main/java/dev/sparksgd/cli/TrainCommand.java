@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
             + "without dashes); the command line wins."},
     footerHeading = "%nExit codes:%n",
     footer = {"  0 trained, 1 other failure, 2 bad usage or input, 3 quality gate refused the new "
-        + "model (not published), 4 diverged (no model written)"})
+        + "model (not published), 4 diverged (no model written), 5 out of memory"})
 public final class TrainCommand implements Callable<Integer> {
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -139,9 +139,17 @@ public final class TrainCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--num-partitions", paramLabel = "N", defaultValue = "0",
-      description = "Partitions of the cached data; 0 = Spark's default parallelism. "
-          + "Default: ${DEFAULT-VALUE}.")
+      description = "Partitions of the cached data; 0 = one per 64 MB of input, at least Spark's "
+          + "default parallelism (the count is logged; give it to get the same model bits on "
+          + "another cluster). Default: ${DEFAULT-VALUE}.")
   int numPartitions;
+
+  @Option(names = "--storage-level", paramLabel = "LEVEL", defaultValue = "MEMORY_AND_DISK",
+      description = "How the cached blocks are kept: MEMORY_AND_DISK (what does not fit in memory "
+          + "goes to local disk), MEMORY_AND_DISK_SER, DISK_ONLY, MEMORY_ONLY or MEMORY_ONLY_SER "
+          + "(what does not fit is read again from the input each pass). The model is the same. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String storageLevel;
 
   @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.0",
       description = "Fraction of rows held out (seeded) to report RMSE/MAE/R² on; 0 = report on "
@@ -324,6 +332,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainConfig cfg = toConfig(); // every option is checked before Spark starts
     if (verbose) {
       BadRecordLogFilter.setEnabled(false);
+      OutOfMemory.setVerbose(true);
       Configurator.setRootLevel(Level.INFO);
     }
     SparkSession spark = Spark.session("spark-sgd train");
@@ -401,6 +410,14 @@ public final class TrainCommand implements Callable<Integer> {
           data.numPartitions(), data.cachedBytes, loadMillis, System.currentTimeMillis() - start);
       Map<String, Object> metrics = RunReport.metricsMap(info, model, result, eval, mlMetrics);
       ReportFiles.addBadRecords(metrics, cfg.badRecords.cliName(), cfg.maxBadRecords, data.rejected());
+      metrics.put("storageLevel", cfg.storageLevel.cliName());
+      long[] cacheUse = data.cacheUse();
+      // At the end of the run: what stayed in memory and what went to (or was read from) disk.
+      Map<String, Object> cache = new java.util.LinkedHashMap<>();
+      cache.put("memoryBytes", cacheUse[0]);
+      cache.put("diskBytes", cacheUse[1]);
+      cache.put("storageMemoryBytes", data.storageMemory());
+      metrics.put("cache", cache);
       if (gate != null) {
         metrics.put("qualityGate", gate.toMap(Redact.path(cfg.baselineModel)));
       }
