@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
     footerHeading = "%nExit codes:%n",
     footer = {"  0  trained", "  1  anything else (a bug, a lost cluster …)",
         "  2  bad usage or bad input", "  3  quality gate refused the new model",
-        "  4  training diverged", "  5  out of memory (the line says which memory and what to change)"})
+        "  4  training diverged", "  5  out of memory (the line says which memory and what to change)",
+        "130  stopped by SIGINT (Ctrl-C): checkpoint kept, nothing published",
+        "143  stopped by SIGTERM (a timeout, an eviction): likewise"})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

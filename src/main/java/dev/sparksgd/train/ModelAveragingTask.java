@@ -7,6 +7,7 @@ import dev.sparksgd.loss.Loss;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -21,6 +22,8 @@ import org.apache.spark.broadcast.Broadcast;
  */
 final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, Iterator<double[]>> {
   private static final long serialVersionUID = 1L;
+  /** Local steps between two checks whether Spark killed the task. */
+  private static final int KILL_CHECK_MASK = (1 << 12) - 1;
 
   private final Broadcast<double[]> params;
   private final Scaling scaling;
@@ -96,7 +99,11 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
     double[] wz = start.clone();
     double[] coef = new double[d];
     int steps = localSteps > 0 ? localSteps : n;
+    TaskContext tc = TaskContext.get();
     for (int s = 0; s < steps; s++) {
+      if ((s & KILL_CHECK_MASK) == 0 && tc != null) {
+        tc.killTaskIfInterrupted(); // a cancelled job (a stop): --local-steps may run for long
+      }
       int k = s % n;
       step(kept.get(blockOf[k]), rowOf[k], wz, coef, d);
     }
