@@ -234,7 +234,7 @@ cluster_driver_java_options() { # cluster_driver_java_options FLAG...: rewrites 
 }
 # A standalone cluster's spark-submit returns as soon as the driver runs, unless
 # spark.standalone.submit.waitAppCompletion=true, which submit.sh sets unless the user set it.
-# Even then it exits 0 whether the driver FINISHED or FAILED: run_standalone_cluster below reads
+# Even then it exits 0 whether the driver FINISHED or FAILED: run_cluster_submit below reads
 # the driver's final state from its log line and exits 1 unless it is FINISHED.
 standalone_cluster=0
 if ((cluster_mode)) && [[ $master == spark://* ]]; then
@@ -249,21 +249,38 @@ if ((cluster_mode)); then
   cluster_driver_java_options "${JAVA17_OPTS[@]}" --add-modules=jdk.incubator.vector
 fi
 
-driver_state_filter() { # copies stdin to stdout; the final "State of driver ID is S" goes to file $1
-  local line re='State of driver (driver-[^ ]+) is ([A-Z_]+), exiting'
+# In YARN cluster mode spark-submit waits for the application (spark.yarn.submit.waitAppCompletion)
+# and, when it FAILED, logs YARN's diagnostics ("User application exited with status N") and ends
+# with an exception's stack trace and exit code 1: submit.sh shows one line instead of the trace,
+# and exits with the driver's own code N when the diagnostics give it (as a client-mode run would).
+yarn_cluster=0
+if ((cluster_mode)) && [[ $master == yarn* ]]; then yarn_cluster=1; fi
+
+cluster_submit_filter() { # copies stdin to stdout, but for spark-submit's trace; what ended goes to dir $1
+  local line trace=0 driver_re='State of driver (driver-[^ ]+) is ([A-Z_]+), exiting'
+  local status_re='Application diagnostics message: User application exited with status ([0-9]+)'
+  local app_re='^Exception in thread "main" org\.apache\.spark\.SparkException: (Application (application_[0-9_]+) .*)$'
   while IFS= read -r line || [[ -n $line ]]; do
+    if ((trace)) && [[ $line =~ ^[[:space:]]+at\  || $line =~ ^[[:space:]]*\.\.\.\ [0-9]+\ more ]]; then continue; fi
+    trace=0
+    if [[ $line =~ $app_re ]]; then
+      printf '%s\n%s\n' "${BASH_REMATCH[2]}" "${BASH_REMATCH[1]}" >"$1/app"
+      trace=1
+      continue
+    fi
     printf '%s\n' "$line"
-    if [[ $line =~ $re ]]; then printf '%s %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" >"$1"; fi
+    if [[ $line =~ $driver_re ]]; then printf '%s %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" >"$1/state"; fi
+    if [[ $line =~ $status_re ]]; then printf '%s\n' "${BASH_REMATCH[1]}" >"$1/status"; fi
   done
 }
-run_standalone_cluster() { # runs cmd; exits with its code, or 1 if the driver did not finish well
-  local tmp rc=0 pid filter_pid driver='' state=''
+run_cluster_submit() { # runs cmd; exits with the code that tells how the driver ended
+  local tmp rc=0 pid filter_pid driver='' state='' app='' message='' status=''
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/spark-sgd-submit.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
   # spark-submit is a child of this shell (its stderr read through a FIFO), so that a TERM, INT or
   # HUP sent to submit.sh reaches it, as it would if submit.sh had exec'd it.
   mkfifo "$tmp/stderr"
-  driver_state_filter "$tmp/state" <"$tmp/stderr" >&2 &
+  cluster_submit_filter "$tmp" <"$tmp/stderr" >&2 &
   filter_pid=$!
   "${cmd[@]}" 2>"$tmp/stderr" &
   pid=$!
@@ -274,6 +291,15 @@ run_standalone_cluster() { # runs cmd; exits with its code, or 1 if the driver d
     wait "$pid" || rc=$?
   done
   wait "$filter_pid" || true
+  if ((yarn_cluster)); then
+    if [[ -f $tmp/app ]]; then { read -r app && read -r message; } <"$tmp/app" || true; fi
+    if [[ -f $tmp/status ]]; then read -r status <"$tmp/status" || true; fi
+    if ((rc == 0)) || [[ -z $app ]]; then exit "$rc"; fi
+    if [[ -n $status && $status != 0 ]]; then
+      die "$status" "$message: the driver exited with code $status (its log: yarn logs -applicationId $app)"
+    fi
+    die "$rc" "$message (its log: yarn logs -applicationId $app)"
+  fi
   if [[ -f $tmp/state ]]; then read -r driver state <"$tmp/state" || true; fi
   if ((rc != 0)); then exit "$rc"; fi
   case $state in
@@ -292,7 +318,7 @@ if [[ -n ${SPARK_HOME:-} ]]; then
   fi
   cmd=("$spark_submit" ${spark_args[@]+"${spark_args[@]}"})
   if ((standalone_cluster && !verbose)); then
-    # This JVM only submits: its log shows the driver's final state (run_standalone_cluster).
+    # This JVM only submits: its log shows the driver's final state (run_cluster_submit).
     log4j_opt="-Dlog4j2.configurationFile=file:$LOG4J_CONF"
     if [[ $log4j_opt == *[[:space:]]* ]]; then log4j_opt="\"$log4j_opt\""; fi
     export SPARK_SUBMIT_OPTS="${SPARK_SUBMIT_OPTS:+$SPARK_SUBMIT_OPTS }$log4j_opt"
@@ -377,5 +403,5 @@ if [[ $DRY_RUN == 1 ]]; then
   printf '%q\n' "${cmd[@]}"
   exit 0
 fi
-if ((standalone_cluster)) && [[ $wait_app_completion == true ]]; then run_standalone_cluster; fi
+if { ((standalone_cluster)) && [[ $wait_app_completion == true ]]; } || ((yarn_cluster)); then run_cluster_submit; fi
 exec "${cmd[@]}"

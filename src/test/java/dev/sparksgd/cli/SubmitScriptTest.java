@@ -352,6 +352,17 @@ class SubmitScriptTest {
                 "  echo started",
                 "  wait",
                 "fi",
+                "if [[ -n ${FAKE_YARN_STATUS:-} ]]; then",
+                "  if [[ $FAKE_YARN_STATUS != none ]]; then",
+                "    echo \"26/11/30 03:10:00 ERROR Client: Application diagnostics message: User application exited with"
+                        + " status $FAKE_YARN_STATUS\" >&2",
+                "  fi",
+                "  echo 'Exception in thread \"main\" org.apache.spark.SparkException: Application"
+                        + " application_1796007521079_0003 finished with failed status' >&2",
+                "  printf '\\tat org.apache.spark.deploy.yarn.Client.run(Client.scala:1312)\\n' >&2",
+                "  printf '\\tat org.apache.spark.deploy.SparkSubmit.main(SparkSubmit.scala)\\n' >&2",
+                "  echo 'a line after the trace' >&2",
+                "fi",
                 "if [[ -n ${FAKE_STATE:-} ]]; then",
                 "  echo \"26/11/30 00:49:54 INFO ClientEndpoint: State of driver driver-20261130004429-0000 is"
                         + " $FAKE_STATE, exiting spark-submit JVM.\" >&2",
@@ -363,8 +374,13 @@ class SubmitScriptTest {
 
     private static Process startStandaloneCluster(Path sparkHome, Map<String, String> env, Path out, Path err,
             String... extra) throws IOException {
+        return startClusterMode("spark://127.0.0.1:7077", sparkHome, env, out, err, extra);
+    }
+
+    private static Process startClusterMode(String master, Path sparkHome, Map<String, String> env, Path out, Path err,
+            String... extra) throws IOException {
         List<String> argv = new ArrayList<>(List.of("bash", PROJECT_DIR.resolve("submit.sh").toString(),
-                "--master", "spark://127.0.0.1:7077", "--deploy-mode", "cluster"));
+                "--master", master, "--deploy-mode", "cluster"));
         argv.addAll(Arrays.asList(extra));
         argv.addAll(List.of("train", "--data", "x"));
         ProcessBuilder pb = new ProcessBuilder(argv).directory(PROJECT_DIR.toFile())
@@ -397,6 +413,38 @@ class SubmitScriptTest {
         }
         if (f[1].equals("0") && !f[0].equals("FINISHED")) {
             assertTrue(stderr.lines().anyMatch(l -> l.startsWith("submit.sh: ")), "one line says why: " + stderr);
+        }
+    }
+
+    /**
+     * YARN cluster mode: spark-submit ends a FAILED application with a stack trace and exit code 1;
+     * submit.sh shows one line instead of the trace and exits with the driver's own code when YARN's
+     * diagnostics give it ({@code status:spark-submit's code:expected}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2:1:2", "4:1:4", "none:1:1", ":0:0"})
+    void yarnClusterModeExitCodeIsTheDriversAndNoStackTrace(String statusRcExpected, @TempDir Path tmp) throws Exception {
+        String[] f = statusRcExpected.split(":", -1);
+        Path out = tmp.resolve("out");
+        Path err = tmp.resolve("err");
+        Process p = startClusterMode("yarn", fakeSparkHome(tmp.resolve("spark")),
+                f[0].isEmpty() ? Map.of("FAKE_RC", f[1]) : Map.of("FAKE_YARN_STATUS", f[0], "FAKE_RC", f[1]), out, err);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "submit.sh ended");
+        String stderr = Files.readString(err);
+        assertEquals(Integer.parseInt(f[2]), p.exitValue(), stderr);
+        assertFalse(stderr.contains("\tat org.apache.spark"), "no stack trace: " + stderr);
+        if (f[0].isEmpty()) {
+            assertFalse(stderr.contains("submit.sh:"), stderr);
+            return;
+        }
+        assertTrue(stderr.contains("a line after the trace"), "only the trace is left out: " + stderr);
+        List<String> ours = stderr.lines().filter(l -> l.startsWith("submit.sh: ")).toList();
+        assertEquals(1, ours.size(), stderr);
+        assertTrue(ours.get(0).startsWith("submit.sh: Application application_1796007521079_0003 finished with failed status"), stderr);
+        assertTrue(ours.get(0).endsWith("(its log: yarn logs -applicationId application_1796007521079_0003)"), stderr);
+        if (!f[0].equals("none")) {
+            assertTrue(stderr.contains("User application exited with status " + f[0]), "the diagnostics are passed through: " + stderr);
+            assertTrue(ours.get(0).contains("the driver exited with code " + f[0]), stderr);
         }
     }
 
