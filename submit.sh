@@ -34,7 +34,8 @@
 # With --deploy-mode cluster the driver's JVM gets the Java 17 flags through
 # spark.driver.extraJavaOptions (before the user's own), and on a standalone master submit.sh
 # waits for the driver (spark.standalone.submit.waitAppCompletion=true unless given) and exits 1
-# unless it FINISHED.
+# unless it FINISHED; for a FAILED YARN application it exits with the driver's code from YARN's
+# diagnostics (1 when they give none) and prints one line instead of spark-submit's stack trace.
 set -euo pipefail
 unset CDPATH
 

@@ -11,14 +11,22 @@ import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Submit;
 import dev.sparksgd.testing.TestData;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -89,12 +97,12 @@ class ClusterIT {
   }
 
   static Submit.Result train(String name, Path out, List<String> sparkArgs, Map<String, String> env,
-      java.util.function.Consumer<String> onLine) throws IOException, InterruptedException {
+      Consumer<String> onLine) throws IOException, InterruptedException {
     return train(name, out, sparkArgs, env, onLine, "0");
   }
 
   static Submit.Result train(String name, Path out, List<String> sparkArgs, Map<String, String> env,
-      java.util.function.Consumer<String> onLine, String prefetchMb) throws IOException, InterruptedException {
+      Consumer<String> onLine, String prefetchMb) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(sparkArgs);
     args.addAll(List.of("--driver-memory", "512m", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.local.dir=" + WORK.resolve("spark-local"),
@@ -159,25 +167,25 @@ class ClusterIT {
     assertArrayEquals(localModel, TestData.modelBits(out));
   }
 
-  static final java.util.regex.Pattern SUBMITTED = java.util.regex.Pattern.compile("Driver successfully submitted as (driver-\\S+)");
+  static final Pattern SUBMITTED = Pattern.compile("Driver successfully submitted as (driver-\\S+)");
 
   /** The work directory (stdout, stderr) of the driver that submit.sh's output names. */
   static Path driverDir(Submit.Result r) throws IOException {
-    java.util.regex.Matcher m = SUBMITTED.matcher(r.err());
+    Matcher m = SUBMITTED.matcher(r.err());
     assertTrue(m.find(), "submit.sh names the driver it submitted:\n" + r.describe());
-    try (java.util.stream.Stream<Path> s = Files.list(CLUSTER_DIR.resolve("work"))) {
+    try (Stream<Path> s = Files.list(CLUSTER_DIR.resolve("work"))) {
       return s.map(w -> w.resolve(m.group(1))).filter(Files::isDirectory).findFirst()
           .orElseThrow(() -> new AssertionError("no work directory of " + m.group(1) + " under " + CLUSTER_DIR.resolve("work")));
     }
   }
 
   /** The driver's JVM started by a worker of this cluster for the run writing to {@code out}. */
-  static java.util.Optional<ProcessHandle> driverJvm(Path out) {
+  static Optional<ProcessHandle> driverJvm(Path out) {
     String token;
     try {
       token = "SPARK_SGD_CLUSTER_TOKEN=" + Files.readString(CLUSTER_DIR.resolve("token")).trim();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     return ProcessHandle.allProcesses().filter(p -> {
       List<String> args = Arrays.asList(p.info().arguments().orElse(new String[0]));
@@ -187,7 +195,7 @@ class ClusterIT {
       try {
         // Ours only: the worker's environment (with this cluster's token) is the driver's.
         byte[] env = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"));
-        return Arrays.asList(new String(env, java.nio.charset.StandardCharsets.UTF_8).split("\0")).contains(token);
+        return Arrays.asList(new String(env, StandardCharsets.UTF_8).split("\0")).contains(token);
       } catch (IOException e) {
         return false; // it has just ended
       }
@@ -241,8 +249,8 @@ class ClusterIT {
     Path ck = WORK.resolve("cluster-mode-checkpoints");
     for (Path p : List.of(out, ck)) {
       if (Files.exists(p)) {
-        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
-          s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        try (Stream<Path> s = Files.walk(p)) {
+          s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
       }
     }
@@ -280,7 +288,7 @@ class ClusterIT {
     assertEquals(0, r.exitCode(), r.describe());
     assertFalse(first.isAlive());
     String driverErr = Files.readString(driverDir(r).resolve("stderr"));
-    java.util.regex.Matcher resumed = java.util.regex.Pattern.compile("resuming after iteration (\\d+) from ").matcher(driverErr);
+    Matcher resumed = Pattern.compile("resuming after iteration (\\d+) from ").matcher(driverErr);
     assertTrue(resumed.find(), "the restarted driver resumed:\n" + driverErr);
     assertTrue(Integer.parseInt(resumed.group(1)) >= killedAt, "resumed after iteration " + resumed.group(1)
         + ", the newest checkpoint at the kill was " + killedAt);
@@ -289,7 +297,7 @@ class ClusterIT {
     assertEquals(TestData.historyWithoutMillis(WORK.resolve("local-model")), TestData.historyWithoutMillis(out));
   }
 
-  static final java.util.regex.Pattern ITER_LINE = java.util.regex.Pattern.compile("iter (\\d+)/30 ");
+  static final Pattern ITER_LINE = Pattern.compile("iter (\\d+)/30 ");
 
   /** Last: afterwards the cluster has one worker left. */
   @Test
@@ -303,7 +311,7 @@ class ClusterIT {
     Path out = WORK.resolve("cluster-worker-lost");
     Submit.Result r = train("cluster-worker-lost", out, onCluster(), Map.of(), line -> {
       // Progress lines are throttled to 4 a second, so "iter 3/" itself may not be printed.
-      java.util.regex.Matcher m = ITER_LINE.matcher(line);
+      Matcher m = ITER_LINE.matcher(line);
       if (m.lookingAt() && Integer.parseInt(m.group(1)) >= 3 && Integer.parseInt(m.group(1)) <= 20
           && killedAt.get() == null) {
         killedAt.set(line);

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
@@ -114,7 +116,7 @@ class YarnIT {
     try (OutputStream out = Files.newOutputStream(tmp)) {
       yarn.getConfig().writeXml(out);
     }
-    Files.move(tmp, site, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, site, StandardCopyOption.ATOMIC_MOVE);
 
     client = YarnClient.createYarnClient();
     client.init(yarn.getConfig());
@@ -168,7 +170,7 @@ class YarnIT {
   static List<String> onYarn(String deployMode, String name, int executors, int maxAttempts) throws IOException {
     List<String> a = new ArrayList<>(onYarnShippingJars(deployMode, name, executors, maxAttempts));
     String jars = Arrays.stream(Files.readString(Submit.PROJECT_DIR.resolve("target/spark-classpath.txt")).trim().split(":"))
-        .map(j -> "local:" + j).collect(java.util.stream.Collectors.joining(","));
+        .map(j -> "local:" + j).collect(Collectors.joining(","));
     a.addAll(List.of("--conf", "spark.yarn.jars=" + jars));
     return a;
   }
