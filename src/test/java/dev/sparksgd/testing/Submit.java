@@ -60,6 +60,8 @@ public final class Submit {
     /** Waits for the end (killing the child after {@code timeout}) and returns what it printed. */
     public Result await(Duration timeout) throws IOException, InterruptedException {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        // submit.sh's children too: it does not exec spark-submit when it waits for a driver.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         reader.join(10_000);
         fail("did not finish within " + timeout + "; killed.\n" + result().describe());
