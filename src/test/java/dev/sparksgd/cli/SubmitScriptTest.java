@@ -356,6 +356,8 @@ class SubmitScriptTest {
                 PROJECT_DIR.resolve("submit.sh"), "train");
         assertEquals(2, r.exitCode(), r.stderr());
         assertTrue(r.stderr().contains("SPARK_SGD_SPARK_LINE=3.5") && r.stderr().contains("4.2.0"), r.stderr());
+    }
+
     private static String confValue(List<String> command, String key) {
         String found = null;
         for (int i = 0; i + 1 < command.size(); i++) {
