@@ -34,7 +34,7 @@ public final class Main implements Runnable {
       // returns and FAILED with the exit code for a SparkUserAppException. A System.exit, even
       // System.exit(0), would be reported as FAILED and the application attempted again.
       if (code != 0) {
-        throw new SparkUserAppException(code);
+        throw UserAppExit.of(code);
       }
       return;
     }
