@@ -156,13 +156,18 @@ EOF
 # CP_FILE=DIR/spark-classpath.txt: the Maven jars of Spark release $1 of this line (the pom's
 # dependencies with spark.version=$1, and parquet-jackson at that release's Parquet version).
 resolve_release() {
-  local version=$1 parquet=() found
+  local version=$1 parquet=() found yarn
+  # spark-yarn stays at the pom's release (another release's may not be served) and is left out
+  # of the cluster's classpath: a standalone cluster does not use it.
+  yarn=$(tr ':' '\n' <"$CP_FILE" | sed -nE 's#.*/spark-yarn_[0-9.]+-([^/]+)\.jar$#\1#p' | head -n 1)
   CP_FILE=$DIR/spark-classpath.txt
   while :; do
     say "resolving the Maven jars of Spark $version ..."
     mvn -B -q -f "$PROJECT_DIR/pom.xml" ${PROFILE[@]+"${PROFILE[@]}"} -Dspark.version="$version" \
-      ${parquet[@]+"${parquet[@]}"} dependency:build-classpath -Dmdep.includeScope=compile \
-      -Dmdep.outputFile="$CP_FILE" >&2 || die "could not resolve Spark $version for Scala $SCALA"
+      ${yarn:+-Dspark.yarn.version="$yarn"} ${parquet[@]+"${parquet[@]}"} dependency:build-classpath \
+      -Dmdep.includeScope=compile -Dmdep.outputFile="$CP_FILE" >&2 \
+      || die "could not resolve Spark $version for Scala $SCALA"
+    tr ':' '\n' <"$CP_FILE" | grep -v '/spark-yarn_' | paste -sd: - >"$CP_FILE.tmp" && mv "$CP_FILE.tmp" "$CP_FILE"
     grep -q "/spark-core_$SCALA-$version\.jar" "$CP_FILE" || die "no spark-core_$SCALA-$version.jar in $CP_FILE"
     found=$(tr ':' '\n' <"$CP_FILE" | sed -nE 's#.*/parquet-hadoop-([^/]+)\.jar$#\1#p' | head -n 1)
     if [[ -z $found ]] || tr ':' '\n' <"$CP_FILE" | grep -q "/parquet-jackson-$found\.jar$" || ((${#parquet[@]})); then

@@ -24,6 +24,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -195,11 +196,25 @@ class YarnIT {
   }
 
   /** The application named {@code name}, as YARN's ResourceManager reports it. */
+  /**
+   * The application named {@code name}, once it has ended. In client mode submit.sh returns when
+   * the driver does; the ApplicationMaster then unregisters on its own, a moment later, and the
+   * application is RUNNING (final status UNDEFINED) until it has.
+   */
   static ApplicationReport app(String name) throws Exception {
-    List<ApplicationReport> apps = client.getApplications(EnumSet.allOf(YarnApplicationState.class)).stream()
-        .filter(a -> a.getName().equals(name)).toList();
-    assertEquals(1, apps.size(), "one application named " + name + ": " + apps);
-    return apps.get(0);
+    Set<YarnApplicationState> ended = EnumSet.of(YarnApplicationState.FINISHED, YarnApplicationState.FAILED,
+        YarnApplicationState.KILLED);
+    long deadline = System.nanoTime() + Hang.BOUND.toNanos();
+    while (true) {
+      List<ApplicationReport> apps = client.getApplications(EnumSet.allOf(YarnApplicationState.class)).stream()
+          .filter(a -> a.getName().equals(name)).toList();
+      assertEquals(1, apps.size(), "one application named " + name + ": " + apps);
+      ApplicationReport app = apps.get(0);
+      if (ended.contains(app.getYarnApplicationState()) || System.nanoTime() > deadline) {
+        return app;
+      }
+      Thread.sleep(200);
+    }
   }
 
   /** Live processes of this test's containers whose command line contains {@code part}. */
