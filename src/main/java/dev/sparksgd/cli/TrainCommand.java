@@ -449,7 +449,8 @@ public final class TrainCommand implements Callable<Integer> {
       double scale = WarmStart.huberScale(loss, result.params(), data.numFeatures);
       LinearModel model = new LinearModel(result.coefficients(), result.intercept(), loss.name(),
           data.featureNames, data.stats.mean(), data.stats.std(), options,
-          result.iterations(), result.stopReason().label(), data.labelEncoding, cfg.huberDelta, scale);
+          result.iterations(), result.stopReason().label(), data.labelEncoding, cfg.huberDelta, scale)
+          .withFeatureScale(Trainer.featureScale(data, cfg));
       Evaluation eval = Evaluation.of(sc, data, model, model.lossFunction());
       QualityGate gate = null;
       if (baseline != null) {

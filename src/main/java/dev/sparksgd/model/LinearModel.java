@@ -35,6 +35,11 @@ public final class LinearModel implements Serializable {
   public final String[] featureNames;
   public final double[] featureMean;
   public final double[] featureStd;
+  /**
+   * The unit of the optimizer's weight of each feature (weight_j·scale_j is the weight the penalty
+   * and the optimizer saw); empty when not recorded.
+   */
+  public final double[] featureScale;
   public final Map<String, Object> options;
   public final int iterations;
   public final String stopReason;
@@ -54,6 +59,13 @@ public final class LinearModel implements Serializable {
   public LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
       double[] featureMean, double[] featureStd, Map<String, Object> options, int iterations,
       String stopReason, String labelEncoding, double epsilon, double scale) {
+    this(weights, intercept, loss, featureNames, featureMean, featureStd, new double[0], options,
+        iterations, stopReason, labelEncoding, epsilon, scale);
+  }
+
+  private LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
+      double[] featureMean, double[] featureStd, double[] featureScale, Map<String, Object> options,
+      int iterations, String stopReason, String labelEncoding, double epsilon, double scale) {
     if (!Losses.NAMES.contains(loss)) {
       throw new IllegalArgumentException("unknown loss '" + loss + "' (one of " + Losses.NAMES + ")");
     }
@@ -74,9 +86,19 @@ public final class LinearModel implements Serializable {
     this.featureNames = featureNames;
     this.featureMean = featureMean;
     this.featureStd = featureStd;
+    this.featureScale = featureScale;
     this.options = options == null ? Map.of() : new LinkedHashMap<>(options);
     this.iterations = iterations;
     this.stopReason = stopReason;
+  }
+
+  /** This model with the scale of each feature recorded (see {@link #featureScale}). */
+  public LinearModel withFeatureScale(double[] scale) {
+    if (scale.length != weights.length) {
+      throw new IllegalArgumentException(scale.length + " feature scales for " + weights.length + " features");
+    }
+    return new LinearModel(weights, intercept, loss, featureNames, featureMean, featureStd, scale, options,
+        iterations, stopReason, labelEncoding, epsilon, this.scale);
   }
 
   public int numFeatures() {
@@ -160,6 +182,9 @@ public final class LinearModel implements Serializable {
     ObjectNode st = root.putObject("featureStatistics");
     st.set("mean", doubles(featureMean));
     st.set("std", doubles(featureStd));
+    if (featureScale.length > 0) {
+      st.set("scale", doubles(featureScale));
+    }
     try {
       return JSON.writeValueAsString(root) + "\n";
     } catch (IOException e) {
@@ -202,6 +227,12 @@ public final class LinearModel implements Serializable {
     JsonNode st = root.path("featureStatistics");
     double[] mean = st.has("mean") ? readDoubles(st.get("mean"), "featureStatistics.mean") : new double[0];
     double[] std = st.has("std") ? readDoubles(st.get("std"), "featureStatistics.std") : new double[0];
+    double[] featureScale = st.has("scale") ? readDoubles(st.get("scale"), "featureStatistics.scale")
+        : new double[0];
+    if (featureScale.length != 0 && featureScale.length != n) {
+      throw new IllegalArgumentException("numFeatures " + n + " but " + featureScale.length
+          + " entries in featureStatistics.scale");
+    }
     @SuppressWarnings("unchecked")
     Map<String, Object> options = root.has("options")
         ? JSON.convertValue(root.get("options"), LinkedHashMap.class) : Map.of();
@@ -209,7 +240,7 @@ public final class LinearModel implements Serializable {
     if (!Losses.NAMES.contains(loss)) {
       throw new IllegalArgumentException("unknown loss '" + loss + "'");
     }
-    return new LinearModel(w, b.asDouble(), loss, names, mean, std,
+    return new LinearModel(w, b.asDouble(), loss, names, mean, std, featureScale,
         options, root.path("iterations").asInt(0), root.path("stopReason").asText(null),
         root.path("labelEncoding").asText(null), root.path("epsilon").asDouble(Double.NaN),
         root.path("scale").asDouble(Double.NaN));

@@ -4,16 +4,26 @@ import dev.sparksgd.data.FeatureStats;
 import java.io.Serializable;
 
 /**
- * Standardization without a scaled copy of the data. The optimizer works on z_j = (x_j − μ_j)/σ_j
+ * Standardization without a scaled copy of the data. The optimizer works on z_j = (x_j − μ_j)/s_j
  * (centred only when there is an intercept to absorb the shift, as spark.ml does); the data stay
- * raw. A margin in z-space equals β·x + c with β_j = w_j/σ_j and c = b − Σ β_j μ_j, and the
+ * raw. A margin in z-space equals β·x + c with β_j = w_j/s_j and c = b − Σ β_j μ_j, and the
  * gradient in z-space is derived from the raw sums Σ r·x_j and Σ r.
+ *
+ * <p>The scale s_j is the standard deviation σ_j, floored so that no standardized value is larger
+ * than {@link #MAX_STANDARDIZED} in absolute value: s_j = max(σ_j, max_i |x_ij − μ_j| / 10). A
+ * feature of ordinary shape keeps σ_j (a Gaussian feature's largest deviation is about 6σ even
+ * over 10^9 rows); a feature present in a handful of rows, whose σ_j is about √(rows holding it /
+ * all rows) times its values, no longer gets standardized values of √(all rows / rows holding it),
+ * which make a mini-batch's curvature far larger than the full batch's.
  */
 final class Scaling implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The bound on |z_j| that floors the scale of a feature. */
+  static final double MAX_STANDARDIZED = 10.0;
+
   final int numFeatures;
-  /** 1/σ_j, or 0 for a constant feature (its weight stays 0, as in spark.ml); all 1 when off. */
+  /** 1/s_j, or 0 for a constant feature (its weight stays 0, as in spark.ml); all 1 when off. */
   final double[] invStd;
   /** μ_j when centring, else all 0. */
   final double[] shift;
@@ -28,10 +38,20 @@ final class Scaling implements Serializable {
     }
     double[] std = stats.std();
     double[] mean = stats.mean();
+    double[] deviation = stats.maxDeviation();
     for (int j = 0; j < numFeatures; j++) {
-      invStd[j] = std[j] > 0 ? 1.0 / std[j] : 0.0;
+      invStd[j] = std[j] > 0 ? 1.0 / Math.max(std[j], deviation[j] / MAX_STANDARDIZED) : 0.0;
       shift[j] = fitIntercept ? mean[j] : 0.0;
     }
+  }
+
+  /** The scale s_j of each feature (w_j = β_j·s_j), 0 for a constant feature, all 1 when off. */
+  double[] scale() {
+    double[] s = new double[numFeatures];
+    for (int j = 0; j < numFeatures; j++) {
+      s[j] = invStd[j] > 0 ? 1.0 / invStd[j] : 0.0;
+    }
+    return s;
   }
 
   /**
