@@ -295,6 +295,11 @@ public final class TrainCommand implements Callable<Integer> {
           + "numeric columns other than label and weight are the features. Default: ${DEFAULT-VALUE}.")
   String featuresCol;
 
+  @Option(names = "--csv-delimiter", paramLabel = "CHAR", defaultValue = ",",
+      description = "CSV field delimiter: one character (; or |), or tab. Fields may be quoted "
+          + "(RFC 4180); a quoted field must end on its line. Default: ${DEFAULT-VALUE}.")
+  String csvDelimiter;
+
   @Option(names = "--init-model", paramLabel = "DIR",
       description = "Start from this model (a spark-sgd model directory or a Spark ML model "
           + "directory) instead of zero; same features and a compatible loss.")

@@ -84,6 +84,8 @@ public final class TrainConfig implements Serializable {
   public final String weightCol;
   /** Parquet: the Vector column of features, if the data has it; else the numeric columns. */
   public final String featuresCol;
+  /** CSV: the field delimiter. */
+  public final char csvDelimiter;
   /** Model directory (ours or Spark ML) to start from, or null. */
   public final String initModel;
   /** Null = no checkpoints. Not in {@link #toOptionMap()}: checkpoints never change the model. */
@@ -140,6 +142,7 @@ public final class TrainConfig implements Serializable {
     huberDelta = b.huberDelta;
     weightCol = b.weightCol;
     featuresCol = b.featuresCol;
+    csvDelimiter = b.csvDelimiter;
     initModel = b.initModel;
     checkpointDir = b.checkpointDir;
     checkpointInterval = b.checkpointInterval;
@@ -200,6 +203,7 @@ public final class TrainConfig implements Serializable {
     b.huberDelta = huberDelta;
     b.weightCol = weightCol;
     b.featuresCol = featuresCol;
+    b.csvDelimiterText = csvDelimiterName();
     b.initModel = initModel;
     b.checkpointDir = checkpointDir;
     b.checkpointInterval = checkpointInterval;
@@ -216,6 +220,11 @@ public final class TrainConfig implements Serializable {
       }
     }
     return m;
+  }
+
+  /** {@link #csvDelimiter} as --csv-delimiter takes it. */
+  public String csvDelimiterName() {
+    return csvDelimiter == '\t' ? "tab" : String.valueOf(csvDelimiter);
   }
 
   /** Every option at its built-in default (not validated: paths are unset). */
@@ -324,6 +333,9 @@ public final class TrainConfig implements Serializable {
           Builder::huberDelta).param("epsilon"),
       TrainOption.of("weight-col", Kind.TEXT, "instance weight column", c -> c.weightCol, Builder::weightCol),
       TrainOption.of("features-col", Kind.TEXT, "features column", c -> c.featuresCol, Builder::featuresCol),
+      // How a file is written, not what the model is: predict takes its own.
+      TrainOption.of("csv-delimiter", Kind.TEXT, "CSV field delimiter: one character, or tab",
+          TrainConfig::csvDelimiterName, Builder::csvDelimiter).notRecorded().param(null),
       TrainOption.of("init-model", Kind.TEXT, "model directory to start from", c -> c.initModel,
           Builder::initModel).notRecorded().param(null),
       TrainOption.of("checkpoint-dir", Kind.TEXT, "checkpoint directory", c -> c.checkpointDir,
@@ -394,6 +406,8 @@ public final class TrainConfig implements Serializable {
     private double huberDelta = 1.35;
     private String weightCol;
     private String featuresCol = "features";
+    private char csvDelimiter = ',';
+    private String csvDelimiterText = ",";
     private String initModel;
     private String checkpointDir;
     private int checkpointInterval = 10;
@@ -449,6 +463,8 @@ public final class TrainConfig implements Serializable {
     /** Null or blank = no weight column. */
     public Builder weightCol(String v) { weightCol = v == null || v.isBlank() ? null : v; return this; }
     public Builder featuresCol(String v) { featuresCol = v; return this; }
+    /** One character, {@code tab} or {@code \t}; checked in {@link #build()}. */
+    public Builder csvDelimiter(String v) { csvDelimiterText = v; return this; }
     /** Null = start from zero; an empty value is refused in {@link #build()}. */
     public Builder initModel(String v) { initModel = v; return this; }
     /** Null = no checkpoints; an empty value is refused in {@link #build()}. */
@@ -566,6 +582,7 @@ public final class TrainConfig implements Serializable {
       requireFinite(huberDelta, "--huber-delta");
       require(huberDelta > 1.0, "--huber-delta must be > 1, as spark.ml's epsilon (got " + huberDelta + ")");
       require(featuresCol != null && !featuresCol.isBlank(), "--features-col must not be empty");
+      csvDelimiter = delimiter(csvDelimiterText);
       require(initModel == null || !initModel.isBlank(), "--init-model must not be empty");
       require(weightCol == null || !weightCol.equals(labelCol),
           "--weight-col and --label-col name the same column '" + labelCol + "'");
@@ -580,6 +597,14 @@ public final class TrainConfig implements Serializable {
           "--checkpoint-dir must be outside --output and not contain it (publishing the model replaces "
           + "--output as a whole): " + checkpointDir);
       return new TrainConfig(this);
+    }
+
+    private static char delimiter(String text) {
+      String t = text == null ? "" : text;
+      char c = t.equalsIgnoreCase("tab") || t.equals("\\t") ? '\t' : t.length() == 1 ? t.charAt(0) : 0;
+      require(c != 0 && c != '"' && c != '\n' && c != '\r', "--csv-delimiter must be one character other "
+          + "than a quote or a line break, or tab (got '" + t + "')");
+      return c;
     }
 
     private static void require(boolean ok, String message) {

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -80,29 +79,11 @@ public final class DataLoader {
           + " is read as LIBSVM, which has no named columns (give --format if it is CSV)");
     }
     boolean csv = format == DataFormat.CSV;
-    String[] header = null;
-    int labelIndex = -1;
-    int weightIndex = -1;
+    CsvLayout layout = null;
     int denseCols = 0;
     if (csv) {
-      String first = firstLine(hadoop, files.get(0));
-      if (first == null || first.isBlank()) {
-        throw new ConfigException(files.get(0) + ": the CSV header row is missing (the first line is empty)");
-      }
-      header = CsvParser.splitHeader(first);
-      labelIndex = Arrays.asList(header).indexOf(cfg.labelCol);
-      if (labelIndex < 0) {
-        throw new ConfigException(files.get(0) + ": no label column '" + cfg.labelCol
-            + "' in the header (columns: " + String.join(", ", header) + "); give --label-col");
-      }
-      if (cfg.weightCol != null) {
-        weightIndex = Arrays.asList(header).indexOf(cfg.weightCol);
-        if (weightIndex < 0) {
-          throw new ConfigException(files.get(0) + ": no weight column '" + cfg.weightCol
-              + "' in the header (columns: " + String.join(", ", header) + ")");
-        }
-      }
-      denseCols = new CsvParser(header, labelIndex, weightIndex).numFeatures();
+      layout = CsvLayout.read(hadoop, files.get(0), cfg, true);
+      denseCols = layout.parser().numFeatures();
       if (cfg.numFeatures > 0 && cfg.numFeatures != denseCols) {
         throw new ConfigException("--num-features " + cfg.numFeatures + " but the CSV has "
             + denseCols + " feature columns");
@@ -113,10 +94,7 @@ public final class DataLoader {
     JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
         cfg.dataPath, TextInputFormat.class, LongWritable.class, Text.class, wanted);
 
-    final String[] fHeader = header;
-    final String headerLine = header == null ? null : String.join(",", header);
-    final int fLabelIndex = labelIndex;
-    final int fWeightIndex = weightIndex;
+    final CsvLayout fLayout = layout;
     final boolean classification = cfg.loss.isClassification();
     final int fDenseCols = denseCols;
     final int numFeaturesLimit = cfg.numFeatures;
@@ -129,10 +107,10 @@ public final class DataLoader {
           String file = ((FileSplit) split).getPath().toString();
           // The file's name, not its full path: the same files moved elsewhere split the same way.
           long fileHash = ((FileSplit) split).getPath().getName().hashCode();
-          LibsvmParser libsvm = fHeader == null ? new LibsvmParser(numFeaturesLimit) : null;
-          CsvParser csvParser = fHeader == null ? null : new CsvParser(fHeader, fLabelIndex, fWeightIndex);
+          LibsvmParser libsvm = fLayout == null ? new LibsvmParser(numFeaturesLimit) : null;
+          CsvParser csvParser = fLayout == null ? null : fLayout.parser();
           ParsedRecord rec = new ParsedRecord();
-          return new PartitionBlocks(fHeader == null, fDenseCols, out -> {
+          return new PartitionBlocks(fLayout == null, fDenseCols, out -> {
             if (!it.hasNext()) {
               return false;
             }
@@ -142,10 +120,10 @@ public final class DataLoader {
             boolean ok;
             try {
               if (csvParser != null && offset == 0) {
-                if (!String.join(",", CsvParser.splitHeader(line)).equals(headerLine)) {
-                  // Never skippable: the rows below it would be read against the wrong columns.
-                  throw new BadRecordException(LineLocator.describe(file, offset),
-                      "this file's header differs from the first file's (" + headerLine + ")");
+                try {
+                  fLayout.checkHeader(line);
+                } catch (RecordException e) {
+                  throw new BadRecordException(LineLocator.describe(file, offset), e.getMessage());
                 }
                 return true;
               }
@@ -163,7 +141,7 @@ public final class DataLoader {
             return true;
           });
         }, false);
-    String[] featureNames = csv ? new CsvParser(header, labelIndex, weightIndex).featureNames() : null;
+    String[] featureNames = csv ? layout.parser().featureNames() : null;
     return finish(sc, cfg, format, blocks, wanted, csv ? denseCols : -1, featureNames, badRecords, rejected);
   }
 

@@ -47,22 +47,18 @@ public final class LocatedRecords implements Serializable {
   public final boolean hasLabel;
   private final String dataPath;
   private final int numFeatures;
-  private final String[] header;
-  private final int labelIndex;
-  private final int weightIndex;
+  private final CsvLayout csv;
   private final ParquetInput parquet;
 
-  private LocatedRecords(DataFormat format, String dataPath, int numFeatures, String[] header,
-      int labelIndex, int weightIndex, ParquetInput parquet) {
+  private LocatedRecords(DataFormat format, String dataPath, int numFeatures, CsvLayout csv,
+      ParquetInput parquet) {
     this.format = format;
     this.dataPath = dataPath;
     this.numFeatures = numFeatures;
-    this.header = header;
-    this.labelIndex = labelIndex;
-    this.weightIndex = weightIndex;
+    this.csv = csv;
     this.parquet = parquet;
     this.positionName = parquet != null ? "row_index" : "line";
-    this.hasLabel = parquet != null ? parquet.hasLabel() : header == null || labelIndex >= 0;
+    this.hasLabel = parquet != null ? parquet.hasLabel() : csv == null || csv.labelIndex >= 0;
   }
 
   /**
@@ -79,26 +75,16 @@ public final class LocatedRecords implements Serializable {
       case PARQUET: {
         ParquetInput in = ParquetInput.open(cfg, false, featureNames);
         checkFeatures(in.numFeatures(), in.featureNames(), numFeatures, featureNames, cfg.dataPath);
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, -1, -1, in);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, in);
       }
       case CSV: {
-        String first = DataLoader.firstLine(sc.hadoopConfiguration(), files.get(0));
-        if (first == null || first.isBlank()) {
-          throw new ConfigException(files.get(0) + ": the CSV header row is missing (the first line is empty)");
-        }
-        String[] header = CsvParser.splitHeader(first);
-        int label = Arrays.asList(header).indexOf(cfg.labelCol);
-        int weight = cfg.weightCol == null ? -1 : Arrays.asList(header).indexOf(cfg.weightCol);
-        if (cfg.weightCol != null && weight < 0) {
-          throw new ConfigException(files.get(0) + ": no weight column '" + cfg.weightCol
-              + "' in the header (columns: " + String.join(", ", header) + ")");
-        }
-        CsvParser p = new CsvParser(header, label, weight);
+        CsvLayout layout = CsvLayout.read(sc.hadoopConfiguration(), files.get(0), cfg, false);
+        CsvParser p = layout.parser();
         checkFeatures(p.numFeatures(), p.featureNames(), numFeatures, featureNames, cfg.dataPath);
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, header, label, weight, null);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, layout, null);
       }
       default:
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, -1, -1, null);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, null);
     }
   }
 
@@ -138,17 +124,14 @@ public final class LocatedRecords implements Serializable {
     JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
         dataPath, TextInputFormat.class, LongWritable.class, Text.class, partitions);
     Map<String, Long> firstLine = firstLineOfSplits(sc, lines);
-    final String[] fHeader = header;
-    final String headerLine = header == null ? null : String.join(",", header);
-    final int fLabel = labelIndex;
-    final int fWeight = weightIndex;
+    final CsvLayout layout = csv;
     final int d = numFeatures;
     return lines.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
       FileSplit fs = (FileSplit) split;
       String file = fs.getPath().toString();
       long[] nextLine = {firstLine.get(key(fs))};
-      LibsvmParser libsvm = fHeader == null ? new LibsvmParser(0) : null;
-      CsvParser csv = fHeader == null ? null : new CsvParser(fHeader, fLabel, fWeight);
+      LibsvmParser libsvm = layout == null ? new LibsvmParser(0) : null;
+      CsvParser csvParser = layout == null ? null : layout.parser();
       ParsedRecord rec = new ParsedRecord();
       return new Pull<>(() -> {
         while (it.hasNext()) {
@@ -158,13 +141,11 @@ public final class LocatedRecords implements Serializable {
           String text = kv._2().toString();
           boolean ok;
           try {
-            if (csv != null && offset == 0) {
-              if (!String.join(",", CsvParser.splitHeader(text)).equals(headerLine)) {
-                throw new RecordException("this file's header differs from the first file's (" + headerLine + ")");
-              }
+            if (csvParser != null && offset == 0) {
+              layout.checkHeader(text);
               continue;
             }
-            ok = csv != null ? csv.parse(text, rec) : libsvm.parse(text, rec);
+            ok = csvParser != null ? csvParser.parse(text, rec) : libsvm.parse(text, rec);
             if (ok && rec.nnz > 0 && rec.indices[rec.nnz - 1] >= d) {
               throw new RecordException("feature index " + (rec.indices[rec.nnz - 1] + 1)
                   + " is above the model's " + d + " features");

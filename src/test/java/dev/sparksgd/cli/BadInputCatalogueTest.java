@@ -96,6 +96,10 @@ class BadInputCatalogueTest {
             "has 2 columns, the header has 3"),
         Arguments.of("csv: too many columns", "bad.csv", header + "4,5,6,7\n", List.of(), 4,
             "has more than the header's 3 columns"),
+        Arguments.of("csv: unbalanced quote", "bad.csv", header + "4,\"5,6\n", List.of(), 4,
+            "unbalanced quote in column 'a' (a quoted field must end on its line"),
+        Arguments.of("csv: too many fields in quotes and out", "bad.csv", header + "4,\"5\",6,\"7\"\n", List.of(), 4,
+            "has more than the header's 3 columns"),
         Arguments.of("csv: NaN label", "bad.csv", header + "NaN,5,6\n", List.of(), 4,
             "column 'label' value is NaN"),
         Arguments.of("csv: +Inf feature", "bad.csv", header + "1,Infinity,6\n", List.of(), 4,
@@ -120,6 +124,19 @@ class BadInputCatalogueTest {
     Files.writeString(dir.resolve("a.csv"), "label,a,b\n1,2,3\n");
     Files.writeString(dir.resolve("b.csv"), "label,b,a\n1,2,3\n");
     rejected(List.of("--data", dir.toString()), "b.csv:1: this file's header differs");
+  }
+
+  @Test
+  void unbalancedQuoteInTheHeader() throws Exception {
+    Path f = file("h.csv", "label,\"a,b\n1,2,3\n");
+    rejected(List.of("--data", f.toString()), "h.csv:1: unbalanced quote in the header's column 2");
+  }
+
+  @Test
+  void csvDelimiterOfTwoCharacters() throws Exception {
+    Path f = file("t.csv", "label,a\n1,2\n");
+    rejected(List.of("--data", f.toString(), "--csv-delimiter", "::"),
+        "--csv-delimiter must be one character other than a quote or a line break, or tab (got '::')");
   }
 
   @Test

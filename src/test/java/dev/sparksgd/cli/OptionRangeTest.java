@@ -80,6 +80,7 @@ class OptionRangeTest {
         Arguments.of("--huber-delta", "1", "--huber-delta must be > 1"),
         Arguments.of("--weight-col", "label", "--weight-col and --label-col name the same column"),
         Arguments.of("--features-col", "", "--features-col must not be empty"),
+        Arguments.of("--csv-delimiter", "\"", "--csv-delimiter must be one character other than a quote"),
         Arguments.of("--init-model", "", "--init-model must not be empty"),
         Arguments.of("--checkpoint-dir", "", "--checkpoint-dir must not be empty"),
         Arguments.of("--checkpoint-dir", "o/ck", "--checkpoint-dir must be outside --output"),
