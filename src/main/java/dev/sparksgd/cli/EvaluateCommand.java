@@ -63,7 +63,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     LinearModel model = ModelReader.read(sc.hadoopConfiguration(), input.model, "--model");
     // The model's loss decides how labels are checked (0/1 or -1/+1 for a classifier).
     cfg = cfg.toBuilder().loss(LossType.parse(model.loss)).buildForInput();
-    Dataset data = DataLoader.load(sc, cfg, model.featureNames);
+    Dataset data = DataLoader.load(sc, cfg, model.inputColumns(), MissingFills.toData(model.missing));
     try {
       checkFeatures(data, cfg.dataPath, model);
       Map<String, Object> m = new LinkedHashMap<>();

@@ -300,6 +300,19 @@ public final class TrainCommand implements Callable<Integer> {
           + "(RFC 4180); a quoted field must end on its line. Default: ${DEFAULT-VALUE}.")
   String csvDelimiter;
 
+  @Option(names = "--missing", paramLabel = "fail|mean|median|zero", defaultValue = "fail",
+      description = "What an empty CSV cell or a null Parquet value of a feature column becomes: "
+          + "fail refuses it with its file and line; mean or median (within 0.1% of rank, as "
+          + "spark.ml's Imputer) of the column's training rows, or zero. The values are stored in "
+          + "the model; predict and evaluate fill the same way. Labels and weights are never filled. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String missing;
+
+  @Option(names = "--missing-indicators", arity = "1", paramLabel = "true|false", defaultValue = "false",
+      description = "With --missing mean, median or zero: one more feature per column that had a "
+          + "missing value, 1 where it was missing, else 0. Default: ${DEFAULT-VALUE}.")
+  boolean missingIndicators;
+
   @Option(names = "--init-model", paramLabel = "DIR",
       description = "Start from this model (a spark-sgd model directory or a Spark ML model "
           + "directory) instead of zero; same features and a compatible loss.")
@@ -454,7 +467,8 @@ public final class TrainCommand implements Callable<Integer> {
       double scale = WarmStart.huberScale(loss, result.params(), data.numFeatures);
       LinearModel model = new LinearModel(result.coefficients(), result.intercept(), loss.name(),
           data.featureNames, data.stats.mean(), data.stats.std(), options,
-          result.iterations(), result.stopReason().label(), data.labelEncoding, cfg.huberDelta, scale);
+          result.iterations(), result.stopReason().label(), data.labelEncoding, cfg.huberDelta, scale)
+          .withMissing(MissingFills.toModel(data.missing(), cfg.missing.cliName(), data.featureNames));
       Evaluation eval = Evaluation.of(sc, data, model, model.lossFunction());
       QualityGate gate = null;
       if (baseline != null) {

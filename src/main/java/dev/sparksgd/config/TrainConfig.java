@@ -86,6 +86,10 @@ public final class TrainConfig implements Serializable {
   public final String featuresCol;
   /** CSV: the field delimiter. */
   public final char csvDelimiter;
+  /** What an empty CSV cell or a null Parquet feature value becomes. */
+  public final MissingMode missing;
+  /** One 0/1 feature per column with missing values (with a --missing other than fail). */
+  public final boolean missingIndicators;
   /** Model directory (ours or Spark ML) to start from, or null. */
   public final String initModel;
   /** Null = no checkpoints. Not in {@link #toOptionMap()}: checkpoints never change the model. */
@@ -143,6 +147,8 @@ public final class TrainConfig implements Serializable {
     weightCol = b.weightCol;
     featuresCol = b.featuresCol;
     csvDelimiter = b.csvDelimiter;
+    missing = b.missing;
+    missingIndicators = b.missingIndicators;
     initModel = b.initModel;
     checkpointDir = b.checkpointDir;
     checkpointInterval = b.checkpointInterval;
@@ -204,6 +210,8 @@ public final class TrainConfig implements Serializable {
     b.weightCol = weightCol;
     b.featuresCol = featuresCol;
     b.csvDelimiterText = csvDelimiterName();
+    b.missing = missing;
+    b.missingIndicators = missingIndicators;
     b.initModel = initModel;
     b.checkpointDir = checkpointDir;
     b.checkpointInterval = checkpointInterval;
@@ -336,6 +344,11 @@ public final class TrainConfig implements Serializable {
       // How a file is written, not what the model is: predict takes its own.
       TrainOption.of("csv-delimiter", Kind.TEXT, "CSV field delimiter: one character, or tab",
           TrainConfig::csvDelimiterName, Builder::csvDelimiter).notRecorded().param(null),
+      // The estimators read vectors, which have no missing cells.
+      TrainOption.choice("missing", "what a missing feature value becomes", MissingMode.values(),
+          MissingMode::cliName, c -> c.missing, MissingMode::parse, Builder::missing).param(null),
+      TrainOption.of("missing-indicators", Kind.BOOLEAN, "a 0/1 feature per column with missing values",
+          c -> c.missingIndicators, Builder::missingIndicators).param(null),
       TrainOption.of("init-model", Kind.TEXT, "model directory to start from", c -> c.initModel,
           Builder::initModel).notRecorded().param(null),
       TrainOption.of("checkpoint-dir", Kind.TEXT, "checkpoint directory", c -> c.checkpointDir,
@@ -408,6 +421,8 @@ public final class TrainConfig implements Serializable {
     private String featuresCol = "features";
     private char csvDelimiter = ',';
     private String csvDelimiterText = ",";
+    private MissingMode missing = MissingMode.FAIL;
+    private boolean missingIndicators = false;
     private String initModel;
     private String checkpointDir;
     private int checkpointInterval = 10;
@@ -465,6 +480,8 @@ public final class TrainConfig implements Serializable {
     public Builder featuresCol(String v) { featuresCol = v; return this; }
     /** One character, {@code tab} or {@code \t}; checked in {@link #build()}. */
     public Builder csvDelimiter(String v) { csvDelimiterText = v; return this; }
+    public Builder missing(MissingMode v) { missing = v; return this; }
+    public Builder missingIndicators(boolean v) { missingIndicators = v; return this; }
     /** Null = start from zero; an empty value is refused in {@link #build()}. */
     public Builder initModel(String v) { initModel = v; return this; }
     /** Null = no checkpoints; an empty value is refused in {@link #build()}. */
@@ -583,6 +600,9 @@ public final class TrainConfig implements Serializable {
       require(huberDelta > 1.0, "--huber-delta must be > 1, as spark.ml's epsilon (got " + huberDelta + ")");
       require(featuresCol != null && !featuresCol.isBlank(), "--features-col must not be empty");
       csvDelimiter = delimiter(csvDelimiterText);
+      require(missing != null, "--missing is required");
+      require(!missingIndicators || missing != MissingMode.FAIL, "--missing-indicators needs --missing "
+          + "mean, median or zero (with --missing fail a missing value stops the run)");
       require(initModel == null || !initModel.isBlank(), "--init-model must not be empty");
       require(weightCol == null || !weightCol.equals(labelCol),
           "--weight-col and --label-col name the same column '" + labelCol + "'");

@@ -62,9 +62,14 @@ final class CsvLayout implements Serializable {
     return new CsvLayout(header, label, weight, cfg.csvDelimiter);
   }
 
-  /** A parser of rows (one per task: it is not thread-safe). */
+  /** A parser of rows that refuses missing values (one per task: it is not thread-safe). */
   CsvParser parser() {
-    return new CsvParser(header, labelIndex, weightIndex, delimiter);
+    return parser(false);
+  }
+
+  /** A parser of rows; with {@code allowMissing} an empty feature cell is read as NaN. */
+  CsvParser parser(boolean allowMissing) {
+    return new CsvParser(header, labelIndex, weightIndex, delimiter, allowMissing);
   }
 
   /**

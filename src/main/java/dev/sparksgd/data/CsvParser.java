@@ -25,21 +25,25 @@ public final class CsvParser {
   private final int weightIndex;
   private final com.univocity.parsers.csv.CsvParser fields;
   private final char delimiter;
+  private final boolean allowMissing;
 
   public CsvParser(String[] header, int labelIndex) {
-    this(header, labelIndex, -1, ',');
+    this(header, labelIndex, -1, ',', false);
   }
 
   /**
    * @param labelIndex the label column, or -1 when there is none (rows to score)
    * @param weightIndex the weight column, or -1
    * @param delimiter the field delimiter (',' for CSV, '\t' for TSV …)
+   * @param allowMissing whether an empty feature cell is read as NaN (for {@link MissingValues}
+   *     to fill) instead of refused; an empty label or weight is always refused
    */
-  public CsvParser(String[] header, int labelIndex, int weightIndex, char delimiter) {
+  public CsvParser(String[] header, int labelIndex, int weightIndex, char delimiter, boolean allowMissing) {
     this.header = header;
     this.labelIndex = labelIndex;
     this.weightIndex = weightIndex;
     this.delimiter = delimiter;
+    this.allowMissing = allowMissing;
     // One more than the header, so that a row with too many fields is told apart from a failure.
     this.fields = fieldParser(delimiter, header.length + 1);
   }
@@ -102,7 +106,10 @@ public final class CsvParser {
     return header.length - (labelIndex >= 0 ? 1 : 0) - (weightIndex >= 0 ? 1 : 0);
   }
 
-  /** Fills {@code out} with all features (dense, 0-based); false for a blank line. */
+  /**
+   * Fills {@code out} with all features (dense, 0-based; NaN for a missing one when allowed);
+   * false for a blank line.
+   */
   public boolean parse(String line, ParsedRecord out) {
     out.clear();
     if (line.isBlank()) {
@@ -123,6 +130,10 @@ public final class CsvParser {
     for (int col = 0; col < values.length; col++) {
       String text = values[col];
       if (text == null || text.isEmpty()) {
+        if (allowMissing && col != labelIndex && col != weightIndex) {
+          out.add(feature++, Double.NaN);
+          continue;
+        }
         throw new RecordException("missing value in column '" + header[col] + "'");
       }
       double v = LibsvmParser.parseNumber(text, "column '" + header[col] + "' value");

@@ -2,6 +2,7 @@ package dev.sparksgd.data;
 
 import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.DataFormat;
+import dev.sparksgd.config.MissingMode;
 import dev.sparksgd.config.TrainConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -58,6 +60,17 @@ public final class DataLoader {
    *     by name (a model's), or null for every numeric column but the label and weight
    */
   public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures) {
+    return load(sc, cfg, parquetFeatures, null);
+  }
+
+  /**
+   * @param parquetFeatures for Parquet input without a Vector column: the feature columns to take
+   *     by name (a model's), or null for every numeric column but the label and weight
+   * @param missing how a model fills missing values (evaluating it), or null to follow
+   *     {@code cfg.missing} (training: a statistics pass computes the fill values when needed)
+   */
+  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures,
+      MissingValues missing) {
     Configuration hadoop = sc.hadoopConfiguration();
     List<FileStatus> input = listInputFiles(hadoop, cfg.dataPath);
     List<Path> files = new ArrayList<>();
@@ -70,13 +83,29 @@ public final class DataLoader {
     }
     DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
     int wanted = partitions(cfg.numPartitions, inputBytes, sc.defaultParallelism());
+    boolean fillsMissing = missing != null || cfg.missing != MissingMode.FAIL;
     if (format == DataFormat.PARQUET) {
       ParquetInput in = ParquetInput.open(cfg, true, parquetFeatures);
-      return finish(sc, cfg, format, in.blocks(cfg), wanted, in.numFeatures(), in.featureNames(), null, null);
+      if (fillsMissing && in.hasVectorColumn()) {
+        throw new ConfigException("--missing fills numeric feature columns; the features of " + cfg.dataPath
+            + " are the Vector column '" + cfg.featuresCol + "'");
+      }
+      String[] columns = in.featureNames();
+      MissingValues fill = missingValues(sc, cfg, missing, columns,
+          () -> in.blocks(cfg, null, true));
+      Dataset ds = finish(sc, cfg, format, in.blocks(cfg, fill, fillsMissing), wanted,
+          fill == null ? in.numFeatures() : fill.numFeatures(),
+          fill == null ? columns : fill.featureNames(columns), null, null);
+      ds.missing = fill;
+      return ds;
     }
     if (cfg.weightCol != null && format == DataFormat.LIBSVM) {
       throw new ConfigException("--weight-col needs CSV or Parquet input; " + cfg.dataPath
           + " is read as LIBSVM, which has no named columns (give --format if it is CSV)");
+    }
+    if (fillsMissing && format == DataFormat.LIBSVM) {
+      throw new ConfigException("--missing needs CSV or Parquet input; " + cfg.dataPath
+          + " is read as LIBSVM, where a feature left out of a line is 0 (give --format if it is CSV)");
     }
     boolean csv = format == DataFormat.CSV;
     CsvLayout layout = null;
@@ -89,28 +118,63 @@ public final class DataLoader {
             + denseCols + " feature columns");
       }
     }
+    final CsvLayout fLayout = layout;
+    final int fDenseCols = denseCols;
+    final BadRecordPolicy badRecords = new BadRecordPolicy(cfg.badRecords, cfg.maxBadRecords);
+    String[] columns = csv ? layout.parser().featureNames() : null;
+    // The statistics pass counts no bad records: the loading pass below does.
+    MissingValues fill = missingValues(sc, cfg, missing, columns,
+        () -> textBlocks(sc, cfg, wanted, fLayout, fDenseCols, null, true, badRecords, badRecords.newTally(sc)));
+    BadRecordPolicy.Tally rejected = badRecords.newTally(sc);
+    JavaRDD<Block> blocks = textBlocks(sc, cfg, wanted, layout, denseCols, fill, fillsMissing, badRecords, rejected);
+    Dataset ds = finish(sc, cfg, format, blocks, wanted, !csv ? -1 : fill == null ? denseCols : fill.numFeatures(),
+        fill == null ? columns : fill.featureNames(columns), badRecords, rejected);
+    ds.missing = fill;
+    return ds;
+  }
 
+  /**
+   * The fill values: the model's ({@code given}), or none ({@code --missing fail}), or zero for
+   * every column, or computed by a statistics pass over {@code raw} (blocks with NaN for missing).
+   */
+  private static MissingValues missingValues(JavaSparkContext sc, TrainConfig cfg, MissingValues given,
+      String[] columns, Supplier<JavaRDD<Block>> raw) {
+    if (given != null || cfg.missing == MissingMode.FAIL) {
+      return given;
+    }
+    if (cfg.missing == MissingMode.ZERO && !cfg.missingIndicators) {
+      return new MissingValues(new double[columns.length], new boolean[columns.length]);
+    }
+    return MissingValues.compute(sc, raw.get(), cfg.missing, cfg.missingIndicators, columns, cfg.dataPath);
+  }
+
+  /**
+   * LIBSVM or CSV lines into blocks, each record validated.
+   *
+   * @param layout the CSV columns, or null for LIBSVM
+   * @param fill the fill values of missing CSV cells, or null to leave them NaN (when allowed)
+   * @param allowMissing whether an empty CSV feature cell is read (as NaN, then filled) or refused
+   */
+  private static JavaRDD<Block> textBlocks(JavaSparkContext sc, TrainConfig cfg, int wanted, CsvLayout layout,
+      int denseCols, MissingValues fill, boolean allowMissing, BadRecordPolicy badRecords,
+      BadRecordPolicy.Tally rejected) {
     @SuppressWarnings("unchecked")
     JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
         cfg.dataPath, TextInputFormat.class, LongWritable.class, Text.class, wanted);
-
-    final CsvLayout fLayout = layout;
     final boolean classification = cfg.loss.isClassification();
-    final int fDenseCols = denseCols;
+    final int blockCols = fill == null ? denseCols : fill.numFeatures();
     final int numFeaturesLimit = cfg.numFeatures;
     final double holdoutFraction = cfg.validationFraction;
     final long seed = cfg.seed;
-    final BadRecordPolicy badRecords = new BadRecordPolicy(cfg.badRecords, cfg.maxBadRecords);
-    final BadRecordPolicy.Tally rejected = badRecords.newTally(sc);
-    JavaRDD<Block> blocks = lines.mapPartitionsWithInputSplit(
+    return lines.mapPartitionsWithInputSplit(
         (InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
           String file = ((FileSplit) split).getPath().toString();
           // The file's name, not its full path: the same files moved elsewhere split the same way.
           long fileHash = ((FileSplit) split).getPath().getName().hashCode();
-          LibsvmParser libsvm = fLayout == null ? new LibsvmParser(numFeaturesLimit) : null;
-          CsvParser csvParser = fLayout == null ? null : fLayout.parser();
+          LibsvmParser libsvm = layout == null ? new LibsvmParser(numFeaturesLimit) : null;
+          CsvParser csvParser = layout == null ? null : layout.parser(allowMissing);
           ParsedRecord rec = new ParsedRecord();
-          return new PartitionBlocks(fLayout == null, fDenseCols, out -> {
+          return new PartitionBlocks(layout == null, blockCols, out -> {
             if (!it.hasNext()) {
               return false;
             }
@@ -121,7 +185,7 @@ public final class DataLoader {
             try {
               if (csvParser != null && offset == 0) {
                 try {
-                  fLayout.checkHeader(line);
+                  layout.checkHeader(line);
                 } catch (RecordException e) {
                   throw new BadRecordException(LineLocator.describe(file, offset), e.getMessage());
                 }
@@ -136,13 +200,14 @@ public final class DataLoader {
               return true;
             }
             if (ok) {
+              if (fill != null) {
+                fill.apply(rec);
+              }
               out.add(rec, isHoldout(holdoutFraction, seed, fileHash, offset));
             }
             return true;
           });
         }, false);
-    String[] featureNames = csv ? layout.parser().featureNames() : null;
-    return finish(sc, cfg, format, blocks, wanted, csv ? denseCols : -1, featureNames, badRecords, rejected);
   }
 
   /**

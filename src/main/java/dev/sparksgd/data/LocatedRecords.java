@@ -49,9 +49,11 @@ public final class LocatedRecords implements Serializable {
   private final int numFeatures;
   private final CsvLayout csv;
   private final ParquetInput parquet;
+  private final MissingValues missing;
 
   private LocatedRecords(DataFormat format, String dataPath, int numFeatures, CsvLayout csv,
-      ParquetInput parquet) {
+      ParquetInput parquet, MissingValues missing) {
+    this.missing = missing;
     this.format = format;
     this.dataPath = dataPath;
     this.numFeatures = numFeatures;
@@ -67,24 +69,37 @@ public final class LocatedRecords implements Serializable {
    */
   public static LocatedRecords open(JavaSparkContext sc, TrainConfig cfg, int numFeatures,
       String[] featureNames) {
+    return open(sc, cfg, numFeatures, featureNames, null);
+  }
+
+  /**
+   * As {@link #open(JavaSparkContext, TrainConfig, int, String[])} for a model that fills missing
+   * values ({@code missing}, or null): the data then holds its {@code missing.numColumns()}
+   * columns, the first of the model's features.
+   */
+  public static LocatedRecords open(JavaSparkContext sc, TrainConfig cfg, int numFeatures,
+      String[] featureNames, MissingValues missing) {
+    int numColumns = missing == null ? numFeatures : missing.numColumns();
+    String[] columns = missing == null || featureNames == null ? featureNames
+        : Arrays.copyOf(featureNames, numColumns);
     List<Path> files = DataLoader.listInput(sc.hadoopConfiguration(), cfg.dataPath);
     List<String> names = new ArrayList<>();
     files.forEach(f -> names.add(f.getName()));
     DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
     switch (format) {
       case PARQUET: {
-        ParquetInput in = ParquetInput.open(cfg, false, featureNames);
-        checkFeatures(in.numFeatures(), in.featureNames(), numFeatures, featureNames, cfg.dataPath);
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, in);
+        ParquetInput in = ParquetInput.open(cfg, false, columns);
+        checkFeatures(in.numFeatures(), in.featureNames(), numColumns, columns, cfg.dataPath);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, in, missing);
       }
       case CSV: {
         CsvLayout layout = CsvLayout.read(sc.hadoopConfiguration(), files.get(0), cfg, false);
         CsvParser p = layout.parser();
-        checkFeatures(p.numFeatures(), p.featureNames(), numFeatures, featureNames, cfg.dataPath);
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, layout, null);
+        checkFeatures(p.numFeatures(), p.featureNames(), numColumns, columns, cfg.dataPath);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, layout, null, missing);
       }
       default:
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, null);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, null, null);
     }
   }
 
@@ -104,6 +119,7 @@ public final class LocatedRecords implements Serializable {
   public JavaRDD<Row> map(JavaSparkContext sc, int partitions, Scorer scorer) {
     if (parquet != null) {
       final ParquetInput in = parquet;
+      final MissingValues fill = missing;
       return in.rows().javaRDD().mapPartitions((Iterator<Row> it) -> {
         ParsedRecord rec = new ParsedRecord();
         return new Pull<>(() -> {
@@ -112,7 +128,10 @@ public final class LocatedRecords implements Serializable {
           }
           Row row = it.next();
           try {
-            in.read(row, rec);
+            in.read(row, rec, fill != null);
+            if (fill != null) {
+              fill.apply(rec);
+            }
           } catch (RecordException e) {
             throw new BadRecordException(in.location(row), e.getMessage());
           }
@@ -125,13 +144,14 @@ public final class LocatedRecords implements Serializable {
         dataPath, TextInputFormat.class, LongWritable.class, Text.class, partitions);
     Map<String, Long> firstLine = firstLineOfSplits(sc, lines);
     final CsvLayout layout = csv;
+    final MissingValues fill = missing;
     final int d = numFeatures;
     return lines.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
       FileSplit fs = (FileSplit) split;
       String file = fs.getPath().toString();
       long[] nextLine = {firstLine.get(key(fs))};
       LibsvmParser libsvm = layout == null ? new LibsvmParser(0) : null;
-      CsvParser csvParser = layout == null ? null : layout.parser();
+      CsvParser csvParser = layout == null ? null : layout.parser(fill != null);
       ParsedRecord rec = new ParsedRecord();
       return new Pull<>(() -> {
         while (it.hasNext()) {
@@ -146,6 +166,9 @@ public final class LocatedRecords implements Serializable {
               continue;
             }
             ok = csvParser != null ? csvParser.parse(text, rec) : libsvm.parse(text, rec);
+            if (ok && fill != null) {
+              fill.apply(rec);
+            }
             if (ok && rec.nnz > 0 && rec.indices[rec.nnz - 1] >= d) {
               throw new RecordException("feature index " + (rec.indices[rec.nnz - 1] + 1)
                   + " is above the model's " + d + " features");

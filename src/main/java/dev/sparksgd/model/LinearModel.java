@@ -43,6 +43,8 @@ public final class LinearModel implements Serializable {
   /** Huber only (else NaN): spark.ml's epsilon and the fitted scale σ. */
   public final double epsilon;
   public final double scale;
+  /** How missing values of the input columns are filled, or null when they are refused. */
+  public final MissingFill missing;
 
   public LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
       double[] featureMean, double[] featureStd, Map<String, Object> options, int iterations,
@@ -54,6 +56,18 @@ public final class LinearModel implements Serializable {
   public LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
       double[] featureMean, double[] featureStd, Map<String, Object> options, int iterations,
       String stopReason, String labelEncoding, double epsilon, double scale) {
+    this(weights, intercept, loss, featureNames, featureMean, featureStd, options, iterations, stopReason,
+        labelEncoding, epsilon, scale, null);
+  }
+
+  private LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
+      double[] featureMean, double[] featureStd, Map<String, Object> options, int iterations,
+      String stopReason, String labelEncoding, double epsilon, double scale, MissingFill missing) {
+    if (missing != null && missing.numFeatures() != weights.length) {
+      throw new IllegalArgumentException("missingValues makes " + missing.numFeatures() + " features of its "
+          + missing.columns.length + " columns, but the model has " + weights.length);
+    }
+    this.missing = missing;
     if (!Losses.NAMES.contains(loss)) {
       throw new IllegalArgumentException("unknown loss '" + loss + "' (one of " + Losses.NAMES + ")");
     }
@@ -77,6 +91,17 @@ public final class LinearModel implements Serializable {
     this.options = options == null ? Map.of() : new LinkedHashMap<>(options);
     this.iterations = iterations;
     this.stopReason = stopReason;
+  }
+
+  /** This model, filling missing values as {@code fill} says (null: refusing them). */
+  public LinearModel withMissing(MissingFill fill) {
+    return new LinearModel(weights, intercept, loss, featureNames, featureMean, featureStd, options, iterations,
+        stopReason, labelEncoding, epsilon, scale, fill);
+  }
+
+  /** The input columns the features come from (their names), or null when unnamed. */
+  public String[] inputColumns() {
+    return missing != null ? missing.columns.clone() : featureNames;
   }
 
   public int numFeatures() {
@@ -154,6 +179,9 @@ public final class LinearModel implements Serializable {
         names.add(n);
       }
     }
+    if (missing != null) {
+      root.set("missingValues", missing.toJson(JSON));
+    }
     root.put("iterations", iterations);
     root.put("stopReason", stopReason);
     root.set("options", JSON.valueToTree(options));
@@ -209,10 +237,11 @@ public final class LinearModel implements Serializable {
     if (!Losses.NAMES.contains(loss)) {
       throw new IllegalArgumentException("unknown loss '" + loss + "'");
     }
+    MissingFill missing = root.has("missingValues") ? MissingFill.fromJson(root.get("missingValues")) : null;
     return new LinearModel(w, b.asDouble(), loss, names, mean, std,
         options, root.path("iterations").asInt(0), root.path("stopReason").asText(null),
         root.path("labelEncoding").asText(null), root.path("epsilon").asDouble(Double.NaN),
-        root.path("scale").asDouble(Double.NaN));
+        root.path("scale").asDouble(Double.NaN), missing);
   }
 
   /** The prediction for raw features x: {@link #predictFromMargin} of weights·x + intercept. */

@@ -140,6 +140,19 @@ class BadInputCatalogueTest {
   }
 
   @Test
+  void missingMeanOfAColumnEmptyInEveryRow() throws Exception {
+    Path f = file("e.csv", "label,a,b\n1,2,\n2,3,\"\"\n");
+    rejected(List.of("--data", f.toString(), "--missing", "mean"),
+        "--missing mean: column 'b' is empty in every training row of");
+  }
+
+  @Test
+  void missingOnLibsvmInput() throws Exception {
+    rejected(List.of("--data", goodData().toString(), "--missing", "zero"),
+        "--missing needs CSV or Parquet input", "is read as LIBSVM");
+  }
+
+  @Test
   void missingLabelColumn() throws Exception {
     Path f = file("d.csv", "y,a,b\n1,2,3\n");
     rejected(List.of("--data", f.toString()), "d.csv", "no label column 'label'", "--label-col");

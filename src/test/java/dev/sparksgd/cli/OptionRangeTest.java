@@ -81,6 +81,8 @@ class OptionRangeTest {
         Arguments.of("--weight-col", "label", "--weight-col and --label-col name the same column"),
         Arguments.of("--features-col", "", "--features-col must not be empty"),
         Arguments.of("--csv-delimiter", "\"", "--csv-delimiter must be one character other than a quote"),
+        Arguments.of("--missing", "drop", "--missing must be fail, mean, median or zero"),
+        Arguments.of("--missing-indicators", "true", "--missing-indicators needs --missing mean, median or zero"),
         Arguments.of("--init-model", "", "--init-model must not be empty"),
         Arguments.of("--checkpoint-dir", "", "--checkpoint-dir must not be empty"),
         Arguments.of("--checkpoint-dir", "o/ck", "--checkpoint-dir must be outside --output"),
