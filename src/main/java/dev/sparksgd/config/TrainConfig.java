@@ -90,6 +90,11 @@ public final class TrainConfig implements Serializable {
   public final MissingMode missing;
   /** One 0/1 feature per column with missing values (with a --missing other than fail). */
   public final boolean missingIndicators;
+  /** CSV columns read as categories (text), in the order given; empty: every column is numeric. */
+  public final List<String> categoricalCols;
+  public final CategoricalEncoding encoding;
+  /** --encoding hash: the features are 2^hashBits hashed indices. */
+  public final int hashBits;
   /** Model directory (ours or Spark ML) to start from, or null. */
   public final String initModel;
   /** Null = no checkpoints. Not in {@link #toOptionMap()}: checkpoints never change the model. */
@@ -149,6 +154,9 @@ public final class TrainConfig implements Serializable {
     csvDelimiter = b.csvDelimiter;
     missing = b.missing;
     missingIndicators = b.missingIndicators;
+    categoricalCols = b.categoricalCols;
+    encoding = b.encoding;
+    hashBits = b.hashBits;
     initModel = b.initModel;
     checkpointDir = b.checkpointDir;
     checkpointInterval = b.checkpointInterval;
@@ -212,6 +220,9 @@ public final class TrainConfig implements Serializable {
     b.csvDelimiterText = csvDelimiterName();
     b.missing = missing;
     b.missingIndicators = missingIndicators;
+    b.categoricalColsText = String.join(",", categoricalCols);
+    b.encoding = encoding;
+    b.hashBits = hashBits;
     b.initModel = initModel;
     b.checkpointDir = checkpointDir;
     b.checkpointInterval = checkpointInterval;
@@ -349,6 +360,12 @@ public final class TrainConfig implements Serializable {
           MissingMode::cliName, c -> c.missing, MissingMode::parse, Builder::missing).param(null),
       TrainOption.of("missing-indicators", Kind.BOOLEAN, "a 0/1 feature per column with missing values",
           c -> c.missingIndicators, Builder::missingIndicators).param(null),
+      TrainOption.of("categorical-cols", Kind.TEXT, "CSV columns of categories, comma-separated",
+          c -> String.join(",", c.categoricalCols), Builder::categoricalCols).param(null),
+      TrainOption.choice("encoding", "how categorical columns become features", CategoricalEncoding.values(),
+          CategoricalEncoding::cliName, c -> c.encoding, CategoricalEncoding::parse, Builder::encoding).param(null),
+      TrainOption.of("hash-bits", Kind.INT, "--encoding hash: 2^B features, B in 1..28", c -> c.hashBits,
+          Builder::hashBits).param(null),
       TrainOption.of("init-model", Kind.TEXT, "model directory to start from", c -> c.initModel,
           Builder::initModel).notRecorded().param(null),
       TrainOption.of("checkpoint-dir", Kind.TEXT, "checkpoint directory", c -> c.checkpointDir,
@@ -423,6 +440,10 @@ public final class TrainConfig implements Serializable {
     private String csvDelimiterText = ",";
     private MissingMode missing = MissingMode.FAIL;
     private boolean missingIndicators = false;
+    private String categoricalColsText = "";
+    private List<String> categoricalCols = List.of();
+    private CategoricalEncoding encoding = CategoricalEncoding.HASH;
+    private int hashBits = 18;
     private String initModel;
     private String checkpointDir;
     private int checkpointInterval = 10;
@@ -482,6 +503,10 @@ public final class TrainConfig implements Serializable {
     public Builder csvDelimiter(String v) { csvDelimiterText = v; return this; }
     public Builder missing(MissingMode v) { missing = v; return this; }
     public Builder missingIndicators(boolean v) { missingIndicators = v; return this; }
+    /** Comma-separated column names (blank: none); checked in {@link #build()}. */
+    public Builder categoricalCols(String v) { categoricalColsText = v; return this; }
+    public Builder encoding(CategoricalEncoding v) { encoding = v; return this; }
+    public Builder hashBits(int v) { hashBits = v; return this; }
     /** Null = start from zero; an empty value is refused in {@link #build()}. */
     public Builder initModel(String v) { initModel = v; return this; }
     /** Null = no checkpoints; an empty value is refused in {@link #build()}. */
@@ -601,6 +626,14 @@ public final class TrainConfig implements Serializable {
       require(featuresCol != null && !featuresCol.isBlank(), "--features-col must not be empty");
       csvDelimiter = delimiter(csvDelimiterText);
       require(missing != null, "--missing is required");
+      categoricalCols = names(categoricalColsText);
+      require(!categoricalCols.contains(labelCol), "--categorical-cols names the label column '" + labelCol + "'");
+      require(weightCol == null || !categoricalCols.contains(weightCol),
+          "--categorical-cols names the weight column '" + weightCol + "'");
+      require(categoricalCols.isEmpty() || format != DataFormat.LIBSVM,
+          "--categorical-cols needs CSV input (LIBSVM has no named columns)");
+      require(encoding != null, "--encoding is required");
+      require(hashBits >= 1 && hashBits <= 28, "--hash-bits must be in 1..28 (got " + hashBits + ")");
       require(!missingIndicators || missing != MissingMode.FAIL, "--missing-indicators needs --missing "
           + "mean, median or zero (with --missing fail a missing value stops the run)");
       require(initModel == null || !initModel.isBlank(), "--init-model must not be empty");
@@ -617,6 +650,19 @@ public final class TrainConfig implements Serializable {
           "--checkpoint-dir must be outside --output and not contain it (publishing the model replaces "
           + "--output as a whole): " + checkpointDir);
       return new TrainConfig(this);
+    }
+
+    private static List<String> names(String text) {
+      List<String> names = new java.util.ArrayList<>();
+      if (text != null && !text.isBlank()) {
+        for (String n : text.split(",", -1)) {
+          String t = n.trim();
+          require(!t.isEmpty(), "--categorical-cols has an empty name (got '" + text + "')");
+          require(!names.contains(t), "--categorical-cols names '" + t + "' twice");
+          names.add(t);
+        }
+      }
+      return List.copyOf(names);
     }
 
     private static char delimiter(String text) {

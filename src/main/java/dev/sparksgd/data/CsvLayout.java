@@ -4,6 +4,7 @@ import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.TrainConfig;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -19,9 +20,12 @@ final class CsvLayout implements Serializable {
   final int labelIndex;
   final int weightIndex;
   final char delimiter;
+  /** Per header column: read as categories; null when none is. */
+  private final boolean[] categorical;
   private final String headerLine;
 
-  private CsvLayout(String[] header, int labelIndex, int weightIndex, char delimiter) {
+  private CsvLayout(String[] header, int labelIndex, int weightIndex, char delimiter, boolean[] categorical) {
+    this.categorical = categorical;
     this.header = header;
     this.labelIndex = labelIndex;
     this.weightIndex = weightIndex;
@@ -34,8 +38,10 @@ final class CsvLayout implements Serializable {
    *
    * @param labelRequired whether a missing label column is an error (training) or means rows
    *     without labels (scoring)
+   * @param categoricalCols the columns of categories (each must be in the header)
    */
-  static CsvLayout read(Configuration hadoop, Path first, TrainConfig cfg, boolean labelRequired) {
+  static CsvLayout read(Configuration hadoop, Path first, TrainConfig cfg, boolean labelRequired,
+      List<String> categoricalCols) {
     String line = DataLoader.firstLine(hadoop, first);
     if (line == null || line.isBlank()) {
       throw new ConfigException(first + ": the CSV header row is missing (the first line is empty)");
@@ -59,7 +65,19 @@ final class CsvLayout implements Serializable {
             + "' in the header (columns: " + String.join(", ", header) + ")");
       }
     }
-    return new CsvLayout(header, label, weight, cfg.csvDelimiter);
+    boolean[] categorical = null;
+    if (!categoricalCols.isEmpty()) {
+      categorical = new boolean[header.length];
+      for (String c : categoricalCols) {
+        int i = Arrays.asList(header).indexOf(c);
+        if (i < 0) {
+          throw new ConfigException(first + ": no column '" + c + "' (--categorical-cols) in the header "
+              + "(columns: " + String.join(", ", header) + ")");
+        }
+        categorical[i] = true;
+      }
+    }
+    return new CsvLayout(header, label, weight, cfg.csvDelimiter, categorical);
   }
 
   /** A parser of rows that refuses missing values (one per task: it is not thread-safe). */
@@ -69,7 +87,7 @@ final class CsvLayout implements Serializable {
 
   /** A parser of rows; with {@code allowMissing} an empty feature cell is read as NaN. */
   CsvParser parser(boolean allowMissing) {
-    return new CsvParser(header, labelIndex, weightIndex, delimiter, allowMissing);
+    return new CsvParser(header, labelIndex, weightIndex, delimiter, allowMissing, categorical);
   }
 
   /**

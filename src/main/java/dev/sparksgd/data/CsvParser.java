@@ -26,9 +26,11 @@ public final class CsvParser {
   private final com.univocity.parsers.csv.CsvParser fields;
   private final char delimiter;
   private final boolean allowMissing;
+  /** Per header column: read as a category (text); null when no column is. */
+  private final boolean[] categorical;
 
   public CsvParser(String[] header, int labelIndex) {
-    this(header, labelIndex, -1, ',', false);
+    this(header, labelIndex, -1, ',', false, null);
   }
 
   /**
@@ -37,8 +39,11 @@ public final class CsvParser {
    * @param delimiter the field delimiter (',' for CSV, '\t' for TSV …)
    * @param allowMissing whether an empty feature cell is read as NaN (for {@link MissingValues}
    *     to fill) instead of refused; an empty label or weight is always refused
+   * @param categorical per header column, whether it holds categories (text); null for none
    */
-  public CsvParser(String[] header, int labelIndex, int weightIndex, char delimiter, boolean allowMissing) {
+  public CsvParser(String[] header, int labelIndex, int weightIndex, char delimiter, boolean allowMissing,
+      boolean[] categorical) {
+    this.categorical = categorical;
     this.header = header;
     this.labelIndex = labelIndex;
     this.weightIndex = weightIndex;
@@ -91,19 +96,43 @@ public final class CsvParser {
     return cols;
   }
 
-  /** The feature names: the header without the label and weight columns. */
+  /** The numeric feature names: the header without the label, weight and categorical columns. */
   public String[] featureNames() {
     String[] names = new String[numFeatures()];
     for (int i = 0, k = 0; i < header.length; i++) {
-      if (i != labelIndex && i != weightIndex) {
+      if (i != labelIndex && i != weightIndex && !isCategorical(i)) {
         names[k++] = header[i];
       }
     }
     return names;
   }
 
+  /** The categorical columns, in header order. */
+  public String[] categoricalNames() {
+    String[] names = new String[numCategorical()];
+    for (int i = 0, k = 0; i < header.length; i++) {
+      if (isCategorical(i)) {
+        names[k++] = header[i];
+      }
+    }
+    return names;
+  }
+
+  private boolean isCategorical(int col) {
+    return categorical != null && categorical[col];
+  }
+
+  private int numCategorical() {
+    int n = 0;
+    for (int i = 0; i < header.length; i++) {
+      n += isCategorical(i) ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** The numeric features. */
   public int numFeatures() {
-    return header.length - (labelIndex >= 0 ? 1 : 0) - (weightIndex >= 0 ? 1 : 0);
+    return header.length - (labelIndex >= 0 ? 1 : 0) - (weightIndex >= 0 ? 1 : 0) - numCategorical();
   }
 
   /**
@@ -111,6 +140,14 @@ public final class CsvParser {
    * false for a blank line.
    */
   public boolean parse(String line, ParsedRecord out) {
+    return parse(line, out, null);
+  }
+
+  /**
+   * As {@link #parse(String, ParsedRecord)}, the categorical columns' values (trimmed text, null
+   * when missing and allowed) into {@code categories} in header order.
+   */
+  public boolean parse(String line, ParsedRecord out, String[] categories) {
     out.clear();
     if (line.isBlank()) {
       return false;
@@ -127,14 +164,20 @@ public final class CsvParser {
       throw new RecordException("has more than the header's " + header.length + " columns");
     }
     int feature = 0;
+    int category = 0;
     for (int col = 0; col < values.length; col++) {
       String text = values[col];
-      if (text == null || text.isEmpty()) {
-        if (allowMissing && col != labelIndex && col != weightIndex) {
-          out.add(feature++, Double.NaN);
-          continue;
-        }
+      boolean missing = text == null || text.isEmpty();
+      if (missing && !(allowMissing && col != labelIndex && col != weightIndex)) {
         throw new RecordException("missing value in column '" + header[col] + "'");
+      }
+      if (isCategorical(col)) {
+        categories[category++] = missing ? null : text;
+        continue;
+      }
+      if (missing) {
+        out.add(feature++, Double.NaN);
+        continue;
       }
       double v = LibsvmParser.parseNumber(text, "column '" + header[col] + "' value");
       if (col == labelIndex) {

@@ -84,6 +84,10 @@ public final class DataLoader {
     DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
     int wanted = partitions(cfg.numPartitions, inputBytes, sc.defaultParallelism());
     boolean fillsMissing = missing != null || cfg.missing != MissingMode.FAIL;
+    if (!cfg.categoricalCols.isEmpty() && format != DataFormat.CSV) {
+      throw new ConfigException("--categorical-cols needs CSV input; " + cfg.dataPath + " is read as "
+          + format.cliName() + " (give --format if it is CSV)");
+    }
     if (format == DataFormat.PARQUET) {
       ParquetInput in = ParquetInput.open(cfg, true, parquetFeatures);
       if (fillsMissing && in.hasVectorColumn()) {
@@ -111,7 +115,7 @@ public final class DataLoader {
     CsvLayout layout = null;
     int denseCols = 0;
     if (csv) {
-      layout = CsvLayout.read(hadoop, files.get(0), cfg, true);
+      layout = CsvLayout.read(hadoop, files.get(0), cfg, true, cfg.categoricalCols);
       denseCols = layout.parser().numFeatures();
       if (cfg.numFeatures > 0 && cfg.numFeatures != denseCols) {
         throw new ConfigException("--num-features " + cfg.numFeatures + " but the CSV has "
@@ -124,12 +128,18 @@ public final class DataLoader {
     String[] columns = csv ? layout.parser().featureNames() : null;
     // The statistics pass counts no bad records: the loading pass below does.
     MissingValues fill = missingValues(sc, cfg, missing, columns,
-        () -> textBlocks(sc, cfg, wanted, fLayout, fDenseCols, null, true, badRecords, badRecords.newTally(sc)));
+        () -> textBlocks(sc, cfg, wanted, fLayout, fDenseCols, null, true, null, badRecords, badRecords.newTally(sc)));
+    String[] numeric = fill == null ? columns : fill.featureNames(columns);
+    FeatureHashing hashing = cfg.categoricalCols.isEmpty() ? null
+        : new FeatureHashing(1 << cfg.hashBits, numeric, layout.parser().categoricalNames());
     BadRecordPolicy.Tally rejected = badRecords.newTally(sc);
-    JavaRDD<Block> blocks = textBlocks(sc, cfg, wanted, layout, denseCols, fill, fillsMissing, badRecords, rejected);
-    Dataset ds = finish(sc, cfg, format, blocks, wanted, !csv ? -1 : fill == null ? denseCols : fill.numFeatures(),
-        fill == null ? columns : fill.featureNames(columns), badRecords, rejected);
+    JavaRDD<Block> blocks = textBlocks(sc, cfg, wanted, layout, denseCols, fill, fillsMissing, hashing,
+        badRecords, rejected);
+    Dataset ds = finish(sc, cfg, format, blocks, wanted,
+        !csv ? -1 : hashing != null ? hashing.numFeatures() : fill == null ? denseCols : fill.numFeatures(),
+        hashing != null ? null : numeric, badRecords, rejected);
     ds.missing = fill;
+    ds.hashing = hashing;
     return ds;
   }
 
@@ -154,15 +164,17 @@ public final class DataLoader {
    * @param layout the CSV columns, or null for LIBSVM
    * @param fill the fill values of missing CSV cells, or null to leave them NaN (when allowed)
    * @param allowMissing whether an empty CSV feature cell is read (as NaN, then filled) or refused
+   * @param hashing how the filled numbers and the categories of a CSV row become sparse hashed
+   *     features, or null to keep the numbers as dense features
    */
   private static JavaRDD<Block> textBlocks(JavaSparkContext sc, TrainConfig cfg, int wanted, CsvLayout layout,
-      int denseCols, MissingValues fill, boolean allowMissing, BadRecordPolicy badRecords,
+      int denseCols, MissingValues fill, boolean allowMissing, FeatureHashing hashing, BadRecordPolicy badRecords,
       BadRecordPolicy.Tally rejected) {
     @SuppressWarnings("unchecked")
     JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
         cfg.dataPath, TextInputFormat.class, LongWritable.class, Text.class, wanted);
     final boolean classification = cfg.loss.isClassification();
-    final int blockCols = fill == null ? denseCols : fill.numFeatures();
+    final int blockCols = hashing != null ? 0 : fill == null ? denseCols : fill.numFeatures();
     final int numFeaturesLimit = cfg.numFeatures;
     final double holdoutFraction = cfg.validationFraction;
     final long seed = cfg.seed;
@@ -173,8 +185,10 @@ public final class DataLoader {
           long fileHash = ((FileSplit) split).getPath().getName().hashCode();
           LibsvmParser libsvm = layout == null ? new LibsvmParser(numFeaturesLimit) : null;
           CsvParser csvParser = layout == null ? null : layout.parser(allowMissing);
+          String[] categories = layout == null ? null : new String[csvParser.categoricalNames().length];
           ParsedRecord rec = new ParsedRecord();
-          return new PartitionBlocks(layout == null, blockCols, out -> {
+          ParsedRecord hashed = hashing == null ? null : new ParsedRecord();
+          return new PartitionBlocks(layout == null || hashing != null, blockCols, out -> {
             if (!it.hasNext()) {
               return false;
             }
@@ -191,7 +205,7 @@ public final class DataLoader {
                 }
                 return true;
               }
-              ok = csvParser != null ? csvParser.parse(line, rec) : libsvm.parse(line, rec);
+              ok = csvParser != null ? csvParser.parse(line, rec, categories) : libsvm.parse(line, rec);
               if (ok && classification) {
                 Labels.checkBinary(rec.label);
               }
@@ -203,7 +217,10 @@ public final class DataLoader {
               if (fill != null) {
                 fill.apply(rec);
               }
-              out.add(rec, isHoldout(holdoutFraction, seed, fileHash, offset));
+              if (hashing != null) {
+                hashing.hash(rec, categories, hashed);
+              }
+              out.add(hashing != null ? hashed : rec, isHoldout(holdoutFraction, seed, fileHash, offset));
             }
             return true;
           });

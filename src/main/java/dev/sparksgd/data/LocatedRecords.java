@@ -50,10 +50,12 @@ public final class LocatedRecords implements Serializable {
   private final CsvLayout csv;
   private final ParquetInput parquet;
   private final MissingValues missing;
+  private final FeatureHashing hashing;
 
   private LocatedRecords(DataFormat format, String dataPath, int numFeatures, CsvLayout csv,
-      ParquetInput parquet, MissingValues missing) {
+      ParquetInput parquet, MissingValues missing, FeatureHashing hashing) {
     this.missing = missing;
+    this.hashing = hashing;
     this.format = format;
     this.dataPath = dataPath;
     this.numFeatures = numFeatures;
@@ -79,8 +81,20 @@ public final class LocatedRecords implements Serializable {
    */
   public static LocatedRecords open(JavaSparkContext sc, TrainConfig cfg, int numFeatures,
       String[] featureNames, MissingValues missing) {
-    int numColumns = missing == null ? numFeatures : missing.numColumns();
-    String[] columns = missing == null || featureNames == null ? featureNames
+    return open(sc, cfg, numFeatures, featureNames, missing, new String[0]);
+  }
+
+  /**
+   * As {@link #open(JavaSparkContext, TrainConfig, int, String[], MissingValues)} for a model
+   * whose CSV rows are hashed ({@link FeatureHashing}) into its {@code numFeatures} features:
+   * {@code featureNames} are then its numeric columns, {@code categorical} its categorical ones
+   * (empty: not hashed).
+   */
+  public static LocatedRecords open(JavaSparkContext sc, TrainConfig cfg, int numFeatures,
+      String[] featureNames, MissingValues missing, String[] categorical) {
+    boolean hashed = categorical.length > 0;
+    int numColumns = hashed ? featureNames.length : missing == null ? numFeatures : missing.numColumns();
+    String[] columns = hashed || missing == null || featureNames == null ? featureNames
         : Arrays.copyOf(featureNames, numColumns);
     List<Path> files = DataLoader.listInput(sc.hadoopConfiguration(), cfg.dataPath);
     List<String> names = new ArrayList<>();
@@ -88,18 +102,29 @@ public final class LocatedRecords implements Serializable {
     DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
     switch (format) {
       case PARQUET: {
+        if (hashed) {
+          throw new ConfigException("--data " + cfg.dataPath + ": the model hashes the categorical CSV columns "
+              + String.join(",", categorical) + "; give it CSV input");
+        }
         ParquetInput in = ParquetInput.open(cfg, false, columns);
         checkFeatures(in.numFeatures(), in.featureNames(), numColumns, columns, cfg.dataPath);
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, in, missing);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, in, missing, null);
       }
       case CSV: {
-        CsvLayout layout = CsvLayout.read(sc.hadoopConfiguration(), files.get(0), cfg, false);
+        CsvLayout layout = CsvLayout.read(sc.hadoopConfiguration(), files.get(0), cfg, false,
+            Arrays.asList(categorical));
         CsvParser p = layout.parser();
         checkFeatures(p.numFeatures(), p.featureNames(), numColumns, columns, cfg.dataPath);
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, layout, null, missing);
+        FeatureHashing hashing = !hashed ? null : new FeatureHashing(numFeatures,
+            missing == null ? columns : missing.featureNames(columns), p.categoricalNames());
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, layout, null, missing, hashing);
       }
       default:
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, null, null);
+        if (hashed) {
+          throw new ConfigException("--data " + cfg.dataPath + ": the model hashes the categorical CSV columns "
+              + String.join(",", categorical) + "; give it CSV input");
+        }
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, null, null, null);
     }
   }
 
@@ -145,6 +170,7 @@ public final class LocatedRecords implements Serializable {
     Map<String, Long> firstLine = firstLineOfSplits(sc, lines);
     final CsvLayout layout = csv;
     final MissingValues fill = missing;
+    final FeatureHashing hasher = hashing;
     final int d = numFeatures;
     return lines.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
       FileSplit fs = (FileSplit) split;
@@ -152,7 +178,9 @@ public final class LocatedRecords implements Serializable {
       long[] nextLine = {firstLine.get(key(fs))};
       LibsvmParser libsvm = layout == null ? new LibsvmParser(0) : null;
       CsvParser csvParser = layout == null ? null : layout.parser(fill != null);
-      ParsedRecord rec = new ParsedRecord();
+      String[] categories = layout == null ? null : new String[csvParser.categoricalNames().length];
+      ParsedRecord parsed = new ParsedRecord();
+      ParsedRecord hashed = hasher == null ? parsed : new ParsedRecord();
       return new Pull<>(() -> {
         while (it.hasNext()) {
           long line = nextLine[0]++;
@@ -165,10 +193,14 @@ public final class LocatedRecords implements Serializable {
               layout.checkHeader(text);
               continue;
             }
-            ok = csvParser != null ? csvParser.parse(text, rec) : libsvm.parse(text, rec);
+            ok = csvParser != null ? csvParser.parse(text, parsed, categories) : libsvm.parse(text, parsed);
             if (ok && fill != null) {
-              fill.apply(rec);
+              fill.apply(parsed);
             }
+            if (ok && hasher != null) {
+              hasher.hash(parsed, categories, hashed);
+            }
+            ParsedRecord rec = hashed;
             if (ok && rec.nnz > 0 && rec.indices[rec.nnz - 1] >= d) {
               throw new RecordException("feature index " + (rec.indices[rec.nnz - 1] + 1)
                   + " is above the model's " + d + " features");
@@ -177,7 +209,7 @@ public final class LocatedRecords implements Serializable {
             throw new BadRecordException(file + ":" + line, e.getMessage());
           }
           if (ok) {
-            return scorer.score(file, line, rec);
+            return scorer.score(file, line, hashed);
           }
         }
         return null;

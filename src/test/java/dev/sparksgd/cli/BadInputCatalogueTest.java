@@ -153,6 +153,26 @@ class BadInputCatalogueTest {
   }
 
   @Test
+  void categoricalColumnThatDoesNotExist() throws Exception {
+    Path f = file("c.csv", "label,a,city\n1,2,Oslo\n");
+    rejected(List.of("--data", f.toString(), "--categorical-cols", "town"),
+        "c.csv: no column 'town' (--categorical-cols) in the header (columns: label, a, city)");
+  }
+
+  @Test
+  void hashBitsOutOfRange() throws Exception {
+    Path f = file("c.csv", "label,a,city\n1,2,Oslo\n");
+    rejected(List.of("--data", f.toString(), "--categorical-cols", "city", "--hash-bits", "0"),
+        "--hash-bits must be in 1..28 (got 0)");
+  }
+
+  @Test
+  void categoryInAColumnLeftNumeric() throws Exception {
+    Path f = file("c.csv", "label,a,city\n1,2,3\n2,3,Lyon\n");
+    rejected(List.of("--data", f.toString(), "--categorical-cols", "a"), "c.csv:3: column 'city' value 'Lyon' is not a number");
+  }
+
+  @Test
   void missingLabelColumn() throws Exception {
     Path f = file("d.csv", "y,a,b\n1,2,3\n");
     rejected(List.of("--data", f.toString()), "d.csv", "no label column 'label'", "--label-col");

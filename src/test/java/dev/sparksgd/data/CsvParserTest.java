@@ -70,14 +70,14 @@ class CsvParserTest {
 
   @Test
   void anotherDelimiter() {
-    CsvParser p = new CsvParser(new String[] {"y", "a", "b"}, 0, -1, '\t', false);
+    CsvParser p = new CsvParser(new String[] {"y", "a", "b"}, 0, -1, '\t', false, null);
     assertRejected(p, "1\t2,5\t3", "column 'a' value '2,5' is not a number");
     assertTrue(p.parse("1\t 2 \t\"3\"", rec));
     assertArrayEquals(new double[] {2, 3}, values(rec));
     assertRejected(p, "1\t\t3", "missing value in column 'a'");
     assertRejected(p, "1,2,3", "column 'y' value '1,2,3' is not a number");
     assertRejected(p, "1\t2", "has 2 columns, the header has 3");
-    CsvParser semi = new CsvParser(new String[] {"y", "a", "b"}, 0, -1, ';', false);
+    CsvParser semi = new CsvParser(new String[] {"y", "a", "b"}, 0, -1, ';', false, null);
     assertTrue(semi.parse("1;2.5;\"-3\"", rec));
     assertArrayEquals(new double[] {2.5, -3}, values(rec));
   }
