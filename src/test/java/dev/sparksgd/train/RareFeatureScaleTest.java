@@ -113,7 +113,7 @@ class RareFeatureScaleTest {
     Path out = tmp.resolve("ridge-model");
     double reg = 0.3;
     TestData.Run run = TestData.cli("train", "--data", file.toString(), "--output", out.toString(),
-        "--reg-param", String.valueOf(reg), "--optimizer", "nesterov", "--step-size", "0.2",
+        "--reg-param", String.valueOf(reg), "--lr-schedule", "bb",
         "--max-iter", "5000", "--grad-tol", "1e-10", "--tol", "0", "--min-step-size", "0",
         "--num-partitions", "2");
     assertEquals(0, run.exitCode(), run.err());
@@ -181,7 +181,7 @@ class RareFeatureScaleTest {
     Path hashed = tmp.resolve("hashed.libsvm");
     Files.writeString(hashed, sb.toString(), StandardCharsets.UTF_8);
     TrainConfig cfg = TrainConfig.builder().dataPath(hashed.toString()).outputPath("unused")
-        .numPartitions(2).miniBatchFraction(0.1).maxIter(150).build();
+        .numPartitions(2).miniBatchFraction(0.1).maxIter(40).build();
     Dataset data = DataLoader.load(SparkTestSession.jsc(), cfg);
     try {
       double[] std = data.stats.std();
