@@ -7,8 +7,9 @@ import com.univocity.parsers.csv.CsvParserSettings;
  * Parses RFC 4180 CSV rows against a header with univocity-parsers (the parser Spark's own CSV
  * source uses): fields may be quoted, a quoted field may hold the delimiter and doubled quotes,
  * spaces around a field are dropped (inside quotes they are kept). One column is the label, one
- * may hold instance weights, every other column is a feature in header order. Every value must be
- * present and a finite number; a weight must also be >= 0.
+ * may hold instance weights, every other column is a feature in header order: a number, or a
+ * category (any text) when the column is categorical. A number must be finite, a weight also
+ * >= 0; an empty cell is refused unless missing feature values are allowed.
  *
  * <p>Input arrives line by line (Hadoop's line reader, which also drops the CR of a CRLF), so a
  * quoted field cannot hold a line break: a quote still open at the end of a line is refused as an
