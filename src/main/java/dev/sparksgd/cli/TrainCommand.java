@@ -309,20 +309,20 @@ public final class TrainCommand implements Callable<Integer> {
   String missing;
 
   @Option(names = "--missing-indicators", arity = "1", paramLabel = "true|false", defaultValue = "false",
-      description = "With --missing mean, median or zero: one more feature per column that had a "
-          + "missing value, 1 where it was missing, else 0. Default: ${DEFAULT-VALUE}.")
+      description = "One more feature per column that had a missing value: 1 where it was missing, "
+          + "else 0 (when missing values are filled: mean, median or zero). Default: ${DEFAULT-VALUE}.")
   boolean missingIndicators;
 
   @Option(names = "--categorical-cols", paramLabel = "A,B,…", defaultValue = "",
-      description = "CSV columns whose values are categories (any text), hashed as --encoding says; "
-          + "the other feature columns stay numbers. Default: none.")
+      description = "CSV columns whose values are categories (any text), hashed into features (see the "
+          + "encoding below); the other feature columns stay numbers. Default: none.")
   String categoricalCols;
 
   @Option(names = "--encoding", paramLabel = "hash", defaultValue = "hash",
-      description = "How --categorical-cols become features. hash: spark.ml FeatureHasher's "
+      description = "How the categorical columns become features. hash: spark.ml FeatureHasher's "
           + "function, so the model's indices are FeatureHasher's: MurmurHash3 (x86, 32 bits, "
           + "seed 42) of \"column=value\" for a category (value 1), of the column name for a "
-          + "number (its value), modulo 2^--hash-bits; colliding features add up. "
+          + "number (its value), modulo the number of hashed features; colliding features add up. "
           + "Default: ${DEFAULT-VALUE}.")
   String encoding;
 
