@@ -103,13 +103,14 @@ public final class TrainCommand implements Callable<Integer> {
           + "and keep the largest whose double still lowers the loss steadily. Default: ${DEFAULT-VALUE}.")
   String stepSize;
 
-  @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "constant",
+  @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "auto",
       description = "constant: η₀; inverse-sqrt: η₀/√t (MLlib's SimpleUpdater); inverse-time: "
           + "η₀/(1+decay·t); exponential: η₀·decay^t; step: η₀·decay^⌊t/decay-steps⌋; adaptive: "
-          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%); bb: "
-          + "Barzilai-Borwein, η_t = s·s/s·y from the last move s and gradient change y (η₀ for the "
-          + "first step; full batch, optimizer sgd, squared or logistic loss). "
-          + "Default: ${DEFAULT-VALUE}.")
+          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%; with "
+          + "mini-batches the loss of a fixed sample judges); bb: Barzilai-Borwein, η_t = s·s/s·y "
+          + "from the last move s and gradient change y (η₀ for the first step; full batch, optimizer "
+          + "sgd), a step above the last 10 accepted objectives rejected and η halved; auto: bb where it "
+          + "applies, else constant. Default: ${DEFAULT-VALUE}.")
   String lrSchedule;
 
   @Option(names = "--mini-batch-fraction", paramLabel = "F", defaultValue = "1.0",
@@ -126,9 +127,16 @@ public final class TrainCommand implements Callable<Integer> {
   boolean fitIntercept;
 
   @Option(names = "--standardization", arity = "1", paramLabel = "true|false", defaultValue = "true",
-      description = "Optimize on standardized features (on the fly; the model is reported in "
-          + "original units). Default: ${DEFAULT-VALUE}.")
+      description = "As spark.ml: the penalty acts on the standardized weights (true) or on the raw "
+          + "coefficients (false); the optimizer works on standardized features either way. "
+          + "Default: ${DEFAULT-VALUE}.")
   boolean standardization;
+
+  @Option(names = "--precondition", arity = "1", paramLabel = "true|false", defaultValue = "true",
+      description = "Optimize on standardized features (on the fly; the model is reported in "
+          + "original units); false: on the raw features, as MLlib's GradientDescent. "
+          + "Default: ${DEFAULT-VALUE}.")
+  boolean precondition;
 
   @Option(names = "--tol", paramLabel = "X", defaultValue = "1e-6",
       description = "Stop when ‖w_t − w_t−1‖ < tol·max(‖w_t‖, 1). Default: ${DEFAULT-VALUE}.")
@@ -329,6 +337,7 @@ public final class TrainCommand implements Callable<Integer> {
         .regParam(regParam)
         .fitIntercept(fitIntercept)
         .standardization(standardization)
+        .precondition(precondition)
         .tol(tol)
         .minStepSize(minStepSize)
         .seed(seed)

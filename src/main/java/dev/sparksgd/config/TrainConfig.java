@@ -29,7 +29,10 @@ public final class TrainConfig implements Serializable {
   public final double miniBatchFraction;
   public final double regParam;
   public final boolean fitIntercept;
+  /** spark.ml's standardization: whether the penalty acts on standardized weights or raw coefficients. */
   public final boolean standardization;
+  /** Optimize standardized features (false: raw features, MLlib GradientDescent's space). */
+  public final boolean precondition;
   public final double tol;
   public final double minStepSize;
   public final long seed;
@@ -100,6 +103,7 @@ public final class TrainConfig implements Serializable {
     regParam = b.regParam;
     fitIntercept = b.fitIntercept;
     standardization = b.standardization;
+    precondition = b.precondition;
     tol = b.tol;
     minStepSize = b.minStepSize;
     seed = b.seed;
@@ -159,6 +163,7 @@ public final class TrainConfig implements Serializable {
     b.regParam = regParam;
     b.fitIntercept = fitIntercept;
     b.standardization = standardization;
+    b.precondition = precondition;
     b.tol = tol;
     b.minStepSize = minStepSize;
     b.seed = seed;
@@ -214,6 +219,7 @@ public final class TrainConfig implements Serializable {
     m.put("reg-param", regParam);
     m.put("fit-intercept", fitIntercept);
     m.put("standardization", standardization);
+    m.put("precondition", precondition);
     m.put("tol", tol);
     m.put("min-step-size", minStepSize);
     m.put("seed", seed);
@@ -257,11 +263,12 @@ public final class TrainConfig implements Serializable {
     private int numFeatures = 0;
     private int maxIter = 1000;
     private double stepSize = 0.1;
-    private LrSchedule lrSchedule = LrSchedule.CONSTANT;
+    private LrSchedule lrSchedule = LrSchedule.AUTO;
     private double miniBatchFraction = 1.0;
     private double regParam = 0.0;
     private boolean fitIntercept = true;
     private boolean standardization = true;
+    private boolean precondition = true;
     private double tol = 1e-6;
     private double minStepSize = 0.001;
     private long seed = 42L;
@@ -317,6 +324,7 @@ public final class TrainConfig implements Serializable {
     public Builder regParam(double v) { regParam = v; return this; }
     public Builder fitIntercept(boolean v) { fitIntercept = v; return this; }
     public Builder standardization(boolean v) { standardization = v; return this; }
+    public Builder precondition(boolean v) { precondition = v; return this; }
     public Builder tol(double v) { tol = v; return this; }
     public Builder minStepSize(double v) { minStepSize = v; return this; }
     public Builder seed(long v) { seed = v; return this; }
@@ -418,6 +426,10 @@ public final class TrainConfig implements Serializable {
       require(averagingStart >= 1, "--averaging-start must be >= 1 (got " + averagingStart + ")");
       requireFinite(decay, "--decay");
       require(decay >= 0, "--decay must be >= 0 (got " + decay + ")");
+      require(lrSchedule != null, "--lr-schedule is required");
+      if (lrSchedule == LrSchedule.AUTO) {
+        lrSchedule = autoSchedule();
+      }
       if (lrSchedule == LrSchedule.EXPONENTIAL || lrSchedule == LrSchedule.STEP) {
         require(decay > 0 && decay <= 1, "--decay must be in (0, 1] for --lr-schedule "
             + lrSchedule.cliName() + " (got " + decay + ")");
@@ -429,10 +441,6 @@ public final class TrainConfig implements Serializable {
             + "descent; --optimizer must be sgd (got " + (optimizer == null ? null : optimizer.cliName()) + ")");
         require(updateMode != UpdateMode.MODEL_AVERAGING, "--lr-schedule bb needs --update-mode gradient "
             + "(model averaging steps inside the tasks)");
-        // Measured: with Huber (its own scale σ among the parameters) bb did not converge in 3000
-        // iterations; hinge has no gradient to take a secant of. Both keep a schedule of their own.
-        require(loss == null || loss == LossType.SQUARED || loss == LossType.LOGISTIC, "--lr-schedule bb needs "
-            + "a smooth loss (squared or logistic), not --loss " + (loss == null ? null : loss.cliName()));
       }
       require(decaySteps >= 1, "--decay-steps must be >= 1 (got " + decaySteps + ")");
       requireFinite(elasticNetParam, "--elastic-net-param");
@@ -482,6 +490,16 @@ public final class TrainConfig implements Serializable {
           "--checkpoint-dir must be outside --output and not contain it (publishing the model replaces "
           + "--output as a whole): " + checkpointDir);
       return new TrainConfig(this);
+    }
+
+    /**
+     * What --lr-schedule auto runs: Barzilai–Borwein steps (safeguarded) where they apply (full
+     * batches of plain gradient descent), else a constant rate.
+     */
+    private LrSchedule autoSchedule() {
+      boolean fullBatchGradientDescent = miniBatchFraction == 1.0 && optimizer == OptimizerKind.SGD
+          && updateMode == UpdateMode.GRADIENT;
+      return fullBatchGradientDescent ? LrSchedule.BB : LrSchedule.CONSTANT;
     }
 
     private static void require(boolean ok, String message) {

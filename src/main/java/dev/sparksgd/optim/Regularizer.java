@@ -64,4 +64,15 @@ public interface Regularizer extends Serializable {
     }
     return new ElasticNet(l1, l2);
   }
+
+  /**
+   * l1·Σ f_j|w_j| + ½·l2·Σ (f_j·w_j)², both parts proximal ({@link WeightedElasticNet});
+   * {@code factors} null means all 1, which is {@link #elasticNet(double, double)}.
+   */
+  static Regularizer elasticNet(double l1, double l2, double[] factors) {
+    if (factors == null || (l1 == 0.0 && l2 == 0.0)) {
+      return elasticNet(l1, l2);
+    }
+    return new WeightedElasticNet(l1, l2, factors);
+  }
 }

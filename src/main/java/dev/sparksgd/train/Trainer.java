@@ -105,20 +105,15 @@ public final class Trainer {
   public TrainResult train(JavaSparkContext sc, Dataset data, TrainingListener listener) {
     long start = System.nanoTime();
     int d = data.numFeatures;
-    if (loss.numExtraParams() > 0 && (cfg.stepSizeAuto || cfg.updateMode == UpdateMode.MODEL_AVERAGING)) {
-      throw new ConfigException("--loss " + loss.name() + " optimizes its own scale, which "
-          + (cfg.stepSizeAuto ? "--step-size auto" : "--update-mode model-averaging")
-          + " does not handle yet; give a number to --step-size and use --update-mode gradient");
-    }
     if (loss.isClassification() && !data.hasBothClasses()) {
       throw new ConfigException("--data " + cfg.dataPath + ": the training rows hold only one class; "
           + "--loss " + loss.name() + " needs both (labels 0/1 or -1/+1)");
     }
-    Scaling scaling = new Scaling(data.stats, d, cfg.standardization, cfg.fitIntercept);
+    Scaling scaling = new Scaling(data.stats, d, cfg.precondition, cfg.fitIntercept);
     Checkpoints checkpoints = Checkpoints.open(sc.hadoopConfiguration(), cfg, data);
     Checkpoint from = checkpoints.resumed();
     double labelScale = LabelScale.of(sc, data, cfg, loss);
-    OptimSetup.Penalty penalty = OptimSetup.penalty(cfg, labelScale);
+    OptimSetup.Penalty penalty = OptimSetup.penalty(cfg, labelScale, scaling.penaltyFactors(cfg.standardization));
     Regularizer reg = penalty.regularizer();
     double chosen = Double.NaN;
     if (cfg.stepSizeAuto && from != null) {
@@ -136,6 +131,9 @@ public final class Trainer {
     int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
     boolean averagingMode = cfg.updateMode == UpdateMode.MODEL_AVERAGING;
     BatchPrefetch prefetch = averagingMode ? null : BatchPrefetch.of(sc, data, cfg, failAt);
+    // Drawn once, seeded: a deterministic function of the run, so a resumed run draws it again.
+    LocalRows judge = feedback != null && cfg.miniBatchFraction < 1.0
+        ? StepSizeSearch.sample(sc, data, cfg.seed) : null;
 
     double[] params = initialParams(scaling, d);
     List<IterationRecord> history = new ArrayList<>();
@@ -189,10 +187,12 @@ public final class Trainer {
         continue;
       }
       double objective = batch.meanLoss + reg.value(params, d);
-      // An adaptive schedule judges the previous step by the objective it reached.
-      if (feedback != null && base != null && !feedback.feedback(base.objective, objective)) {
+      // An adaptive schedule judges the previous step by the objective it reached: on the full
+      // batch, or with mini-batches on the fixed sample (different batches are not comparable).
+      double judged = judge == null ? objective : judgedObjective(judge, scaling, reg, params, d);
+      if (feedback != null && base != null && !feedback.feedback(base.objective, judged)) {
         LOG.info("iteration {}: objective rose from {} to {}; step rejected, step size now {}", t,
-            base.objective, objective, rate.rate(t));
+            base.objective, judged, rate.rate(t));
         params = base.params.clone();
         optimizer.restoreState(base.optimizerState);
         if (averagingMode) {
@@ -208,7 +208,8 @@ public final class Trainer {
         // The gradient at the restored point is known: step again from there with the smaller η.
         batch = new Batch(base.batch.meanLoss, base.batch.weightSum, base.batch.rows,
             base.batch.gradient.clone(), null);
-        objective = base.objective;
+        objective = batch.meanLoss + reg.value(params, d);
+        judged = base.objective;
       }
       // 2. the step size
       if (rate instanceof GradientFeedback watcher) {
@@ -218,7 +219,7 @@ public final class Trainer {
       }
       double eta = averagingMode ? taskEta : rate.rate(t);
       if (feedback != null) {
-        base = new Accepted(params.clone(), optimizer.state(), objective, averagingMode ? null
+        base = new Accepted(params.clone(), optimizer.state(), judged, averagingMode ? null
             : new Batch(batch.meanLoss, batch.weightSum, batch.rows, batch.gradient.clone(), null));
       }
       // 3. the new parameters
@@ -359,7 +360,7 @@ public final class Trainer {
     sc.setJobDescription("iteration " + t + ": model averaging");
     try {
       JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(new ModelAveragingTask(bc, scaling,
-          loss, cfg.miniBatchFraction, cfg.seed, t, cfg.localSteps, eta, penalty.l1(), penalty.l2(),
+          loss, cfg.miniBatchFraction, cfg.seed, t, cfg.localSteps, eta, penalty.regularizer(),
           cfg.fitIntercept), false);
       acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
     } finally {
@@ -377,6 +378,15 @@ public final class Trainer {
       g[j] = (params[j] - averaged[j]) / eta;
     }
     return new Batch(acc[p] / weightSum, weightSum, (long) acc[p + 2], g, averaged);
+  }
+
+  /**
+   * The objective on the fixed evaluation sample, by which a loss-watching schedule judges steps
+   * taken on mini-batches.
+   */
+  private double judgedObjective(LocalRows judge, Scaling scaling, Regularizer reg, double[] params, int d) {
+    double[] acc = judge.gradientSums(scaling.toRaw(params), d, loss);
+    return acc[d + 1] / acc[d + 2] + reg.value(params, d);
   }
 
   private static double stationarityNorm(Regularizer reg, double[] params, int d, double[] lossGradient) {
