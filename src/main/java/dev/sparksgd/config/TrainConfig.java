@@ -25,7 +25,10 @@ public final class TrainConfig implements Serializable {
   public final int numFeatures;
   public final int maxIter;
   public final double stepSize;
+  /** The schedule that runs (never {@link LrSchedule#AUTO}: that is resolved by {@link Builder#build()}). */
   public final LrSchedule lrSchedule;
+  /** --lr-schedule as given: what {@link #toBuilder()} gives back, so that auto is decided anew. */
+  private final LrSchedule lrScheduleAsGiven;
   public final double miniBatchFraction;
   public final double regParam;
   public final boolean fitIntercept;
@@ -98,7 +101,8 @@ public final class TrainConfig implements Serializable {
     numFeatures = b.numFeatures;
     maxIter = b.maxIter;
     stepSize = b.stepSize;
-    lrSchedule = b.lrSchedule;
+    lrSchedule = b.lrScheduleResolved;
+    lrScheduleAsGiven = b.lrSchedule;
     miniBatchFraction = b.miniBatchFraction;
     regParam = b.regParam;
     fitIntercept = b.fitIntercept;
@@ -158,7 +162,7 @@ public final class TrainConfig implements Serializable {
     b.numFeatures = numFeatures;
     b.maxIter = maxIter;
     b.stepSize = stepSize;
-    b.lrSchedule = lrSchedule;
+    b.lrSchedule = lrScheduleAsGiven;
     b.miniBatchFraction = miniBatchFraction;
     b.regParam = regParam;
     b.fitIntercept = fitIntercept;
@@ -264,6 +268,8 @@ public final class TrainConfig implements Serializable {
     private int maxIter = 1000;
     private double stepSize = 0.1;
     private LrSchedule lrSchedule = LrSchedule.AUTO;
+    /** {@link #lrSchedule} with auto decided; set by {@link #buildForInput()}. */
+    private LrSchedule lrScheduleResolved;
     private double miniBatchFraction = 1.0;
     private double regParam = 0.0;
     private boolean fitIntercept = true;
@@ -427,14 +433,13 @@ public final class TrainConfig implements Serializable {
       requireFinite(decay, "--decay");
       require(decay >= 0, "--decay must be >= 0 (got " + decay + ")");
       require(lrSchedule != null, "--lr-schedule is required");
-      if (lrSchedule == LrSchedule.AUTO) {
-        lrSchedule = autoSchedule();
-      }
-      if (lrSchedule == LrSchedule.EXPONENTIAL || lrSchedule == LrSchedule.STEP) {
+      LrSchedule schedule = lrSchedule == LrSchedule.AUTO ? autoSchedule() : lrSchedule;
+      lrScheduleResolved = schedule;
+      if (schedule == LrSchedule.EXPONENTIAL || schedule == LrSchedule.STEP) {
         require(decay > 0 && decay <= 1, "--decay must be in (0, 1] for --lr-schedule "
-            + lrSchedule.cliName() + " (got " + decay + ")");
+            + schedule.cliName() + " (got " + decay + ")");
       }
-      if (lrSchedule == LrSchedule.BB) {
+      if (schedule == LrSchedule.BB) {
         require(miniBatchFraction == 1.0, "--lr-schedule bb takes its step from the change of the "
             + "full-batch gradient and needs --mini-batch-fraction 1 (got " + miniBatchFraction + ")");
         require(optimizer == OptimizerKind.SGD, "--lr-schedule bb sets the step of plain gradient "

@@ -93,12 +93,23 @@ class OptimOptionsTest {
         b -> b.lrSchedule(LrSchedule.BB).optimizer(OptimizerKind.ADAM));
     assertInvalid("--lr-schedule bb needs --update-mode gradient",
         b -> b.lrSchedule(LrSchedule.BB).updateMode(UpdateMode.MODEL_AVERAGING));
-    assertInvalid("--lr-schedule bb needs a smooth loss (squared or logistic), not --loss huber",
-        b -> b.lrSchedule(LrSchedule.BB).loss(LossType.HUBER));
-    assertInvalid("--lr-schedule bb needs a smooth loss (squared or logistic), not --loss hinge",
-        b -> b.lrSchedule(LrSchedule.BB).loss(LossType.HINGE));
+    // Safeguarded by its rejections, bb serves every loss.
+    assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).loss(LossType.HUBER).build().lrSchedule);
+    assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).loss(LossType.HINGE).build().lrSchedule);
     assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).loss(LossType.LOGISTIC).build().lrSchedule);
     assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).stepSize("auto").build().lrSchedule);
+  }
+
+  /** auto: bb for full-batch gradient descent, else a constant rate; the config holds what runs. */
+  @Test
+  void autoSchedule() {
+    assertSame(LrSchedule.BB, valid().build().lrSchedule);
+    assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.AUTO).loss(LossType.HINGE).build().lrSchedule);
+    assertSame(LrSchedule.CONSTANT, valid().miniBatchFraction(0.5).build().lrSchedule);
+    assertSame(LrSchedule.CONSTANT, valid().optimizer(OptimizerKind.ADAM).build().lrSchedule);
+    assertSame(LrSchedule.CONSTANT, valid().updateMode(UpdateMode.MODEL_AVERAGING).build().lrSchedule);
+    assertEquals("bb", valid().build().toOptionMap().get("lr-schedule"));
+    assertSame(LrSchedule.BB, valid().build().toBuilder().build().lrSchedule);
   }
 
   @Test
