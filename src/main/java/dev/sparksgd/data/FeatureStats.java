@@ -296,6 +296,15 @@ public final class FeatureStats implements Serializable {
     return mean.clone();
   }
 
+  /**
+   * The population standard deviation over {@link #std()}, the same for every feature:
+   * √((Σω − Σω²/Σω)/Σω), √((n − 1)/n) for unit weights; 1 when there is no spread to measure.
+   */
+  public double populationStdRatio() {
+    double denom = weightSum - (weightSum > 0 ? weightSquareSum / weightSum : 0.0);
+    return denom > 0 && weightSum > 0 ? Math.sqrt(denom / weightSum) : 1.0;
+  }
+
   /** Unbiased (reliability-weighted) standard deviation per feature; 0 for a single row. */
   public double[] std() {
     double denom = weightSum - (weightSum > 0 ? weightSquareSum / weightSum : 0.0);

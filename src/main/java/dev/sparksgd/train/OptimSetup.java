@@ -57,8 +57,14 @@ final class OptimSetup {
     }
   }
 
-  static Penalty penalty(TrainConfig cfg, double labelScale, double[] factors) {
-    return new Penalty(cfg.elasticNetParam * cfg.regParam,
-        (1.0 - cfg.elasticNetParam) * cfg.regParam / labelScale, factors);
+  /**
+   * @param standardizedScale with --standardization, what the penalty's standardized weights are
+   *     in units of the optimizer's: 1, or for squared loss σ_pop/σ (spark.ml's normal-equation
+   *     solver standardizes by the population deviation, as it scales the label)
+   */
+  static Penalty penalty(TrainConfig cfg, double labelScale, double[] factors, double standardizedScale) {
+    double r = cfg.standardization ? standardizedScale : 1.0;
+    return new Penalty(cfg.elasticNetParam * cfg.regParam * r,
+        (1.0 - cfg.elasticNetParam) * cfg.regParam / labelScale * r * r, factors);
   }
 }

@@ -113,7 +113,8 @@ public final class Trainer {
     Checkpoints checkpoints = Checkpoints.open(sc.hadoopConfiguration(), cfg, data);
     Checkpoint from = checkpoints.resumed();
     double labelScale = LabelScale.of(sc, data, cfg, loss);
-    OptimSetup.Penalty penalty = OptimSetup.penalty(cfg, labelScale, scaling.penaltyFactors(cfg.standardization));
+    OptimSetup.Penalty penalty = OptimSetup.penalty(cfg, labelScale, scaling.penaltyFactors(cfg.standardization),
+        LabelScale.standardizedScale(data.stats, loss));
     Regularizer reg = penalty.regularizer();
     double chosen = Double.NaN;
     if (cfg.stepSizeAuto && from != null) {
