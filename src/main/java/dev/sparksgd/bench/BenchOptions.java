@@ -16,7 +16,7 @@ public record BenchOptions(List<Long> rows, int features, int sparseNnz, int bat
   public static final String MEMORY = "memory";
   public static final List<String> ALL_FIGURES = List.of(FULL_BATCH, MINI_BATCH, TIME_TO_ACCURACY,
       ROOFLINE, MEMORY);
-  /** Noise of the generated labels (standard deviation), as the issue fixes it. */
+  /** Noise of the generated labels (standard deviation), as the targets fix it. */
   public static final double NOISE = 0.1;
   /** Relative distance to the optimal training loss that counts as "accurate". */
   public static final double ACCURACY = 1e-4;

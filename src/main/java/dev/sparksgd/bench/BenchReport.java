@@ -15,19 +15,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The benchmark's table, its targets (from the issue) and the same as JSON. */
+/** The benchmark's table, its performance targets and the same as JSON. */
 public final class BenchReport {
   private BenchReport() {
   }
 
-  /** One target of the issue, checked on one run. */
+  /** One performance target, checked on one run. */
   public record Target(String target, String size, Double value, String threshold, boolean met, String note) {
     Target withNote(String extra) {
       return new Target(target, size, value, threshold, met, note == null ? extra : note + "; " + extra);
     }
   }
 
-  /** The rows at which the issue sets the mini-batch speed target. */
+  /** The rows at which the mini-batch speed target is set. */
   static final long TEN_MILLION = 10_000_000L;
 
   public static List<Target> targets(List<SizeRun> runs) {
@@ -72,7 +72,7 @@ public final class BenchReport {
         Target t = atLeast("mini-batch iteration >= 10x faster than MLlib's (MLlib time / ours)", size,
             ratio(mMllib), 10);
         if (r.rows < TEN_MILLION) {
-          t = t.withNote("the issue sets this target at 10M rows");
+          t = t.withNote("the target is set at 10M rows");
         }
         out.add(t);
       }

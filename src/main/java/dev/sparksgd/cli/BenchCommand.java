@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     description = {"Benchmarks spark-sgd against MLlib GradientDescent.runMiniBatchSGD and spark.ml "
         + "LinearRegression (l-bfgs) on data generated inside this application (seeded, known "
         + "weights, noise 0.1, intercept 0), each contender on its own cached representation, "
-        + "alternating contenders. Prints a table and the issue's targets; --output writes the same as JSON.",
+        + "alternating contenders. Prints a table and the performance targets; --output writes the same as JSON.",
         "Figures: full-batch and mini-batch iteration time (medians after a warm-up), time to a "
             + "training loss within 1e-4 relative of the optimum (which the benchmark computes), a "
             + "single-thread roofline, and cached bytes as Spark's storage reports them."})

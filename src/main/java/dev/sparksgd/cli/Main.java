@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 @Command(name = "spark-sgd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Trains linear models (regression, logistic regression, linear SVM) on Apache Spark "
         + "by distributed stochastic gradient descent, and scores and evaluates them.",
-    subcommands = {GenerateCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  trained", "  1  anything else (a bug, a lost cluster …)",
         "  2  bad usage or bad input", "  3  quality gate refused the new model",
@@ -31,14 +30,7 @@ public final class Main implements Runnable {
   public static int run(String... args) {
     BadRecordLogFilter.install();
     BadRecordLogFilter.setEnabled(true);
-    CommandLine cmd = new CommandLine(new Main());
-    ConfigFileDefaults defaults = new ConfigFileDefaults(args);
-    CommandLine train = new CommandLine(new TrainCommand(defaults, System.out));
-    cmd.addSubcommand("train", train);
-    cmd.addSubcommand("predict", new CommandLine(new PredictCommand(System.out)));
-    cmd.addSubcommand("evaluate", new CommandLine(new EvaluateCommand(System.out)));
-    cmd.addSubcommand("bench", new CommandLine(new BenchCommand(System.out, args)));
-    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine cmd = commandLine(new ConfigFileDefaults(args), args);
     cmd.setOverwrittenOptionsAllowed(true); // as spark-submit: a later option wins
     cmd.setParameterExceptionHandler((ex, a) -> {
       PrintWriter err = ex.getCommandLine().getErr();
@@ -49,6 +41,22 @@ public final class Main implements Runnable {
     });
     cmd.setExecutionExceptionHandler((ex, c, parsed) -> Errors.report(ex, System.err));
     return cmd.execute(args);
+  }
+
+  /**
+   * The command line with every sub-command; {@code defaults} (option defaults from a properties
+   * file) may be null, as for the generated CLI reference, which shows the built-in defaults.
+   */
+  static CommandLine commandLine(ConfigFileDefaults defaults, String... args) {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.addSubcommand("train", new CommandLine(new TrainCommand(defaults, System.out)));
+    cmd.addSubcommand("predict", new CommandLine(new PredictCommand(System.out)));
+    cmd.addSubcommand("evaluate", new CommandLine(new EvaluateCommand(System.out)));
+    cmd.addSubcommand("generate", new CommandLine(new GenerateCommand()));
+    cmd.addSubcommand("bench", new CommandLine(new BenchCommand(System.out, args)));
+    cmd.addSubcommand("help", new CommandLine.HelpCommand());
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    return cmd;
   }
 
   @Override

@@ -3,7 +3,7 @@ package dev.sparksgd.report;
 import dev.sparksgd.train.IterationRecord;
 import java.util.List;
 
-/** history.csv: one row per iteration, the columns the core issue fixes first. */
+/** history.csv: one row per iteration. */
 public final class HistoryCsv {
   public static final String HEADER =
       "iteration,loss,step_size,step_norm,grad_norm,millis,objective,batch_rows";

@@ -15,8 +15,8 @@ import org.apache.hadoop.util.Progressable;
 /**
  * The local filesystem, except that a file whose name contains {@value #BLOCK_ON} (a Hadoop conf
  * key) stops being written half-way: its first half is flushed, the file named by
- * {@value #MARKER} appears (atomically, with the written file's path as its content), and the writing thread sleeps until the process is killed. This
- * puts a kill -9 exactly in the middle of a write.
+ * {@value #MARKER} appears (atomically, holding the written file's path), and the writing thread
+ * sleeps until the process is killed. This puts a kill -9 exactly in the middle of a write.
  */
 public class BlockingLocalFileSystem extends LocalFileSystem {
   public static final String BLOCK_ON = "spark-sgd.test.block-on";
