@@ -40,7 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * dense features of scales 1e−3 … 1e3, sparse pixel-like features with raw values 0–255, and
  * lpsa (Spark's own prostate-cancer data, correlated features). Budget: {@link #BUDGET}
  * iterations. Coefficients and intercept agree within 1e−6 relative for squared loss and 1e−4
- * for the others (spark.ml run to tolerance 1e−12 or tighter).
+ * for huber and logistic (spark.ml run to tolerance 1e−11 or tighter); for the hinge, whose
+ * minimizer neither solver pins down that closely, our objective is at most 1e−4 above LinearSVC's.
  *
  * <p>spark.ml's solvers: squared loss LinearRegression (normal equations; with L1 its
  * quasi-Newton on them), huber LinearRegression(loss = huber) (L-BFGS, L2 only in spark.ml),
@@ -59,6 +60,9 @@ class SparkMlAgreementTest {
   static Path pixelsClasses;
   static Path lpsa;
   static Path lpsaClasses;
+  /** The rows of each file, for the hinge's objective. */
+  static final java.util.Map<Path, double[][]> ROWS = new java.util.HashMap<>();
+  static final java.util.Map<Path, double[]> LABELS = new java.util.HashMap<>();
 
   @BeforeAll
   static void write() throws IOException {
@@ -144,6 +148,8 @@ class SparkMlAgreementTest {
     }
     Path p = tmp.resolve(name);
     Files.write(p, lines, StandardCharsets.UTF_8);
+    ROWS.put(p, x);
+    LABELS.put(p, y);
     return p;
   }
 
@@ -209,9 +215,51 @@ class SparkMlAgreementTest {
     String line = String.format(Locale.ROOT, "%-6s %-8s reg %-5s alpha %-3s std %-5s: %4d iterations (%s), "
         + "relative difference %.2e (bound %.0e)", set, lossType.cliName(), reg, alpha, std, ours.iterations(),
         ours.stopReason().label(), rel, bound);
+    if (lossType == LossType.HINGE) {
+      // The hinge's objective is flat to first order around its kinks; neither OWL-QN nor gradient
+      // steps pin its minimizer to 1e-4. What both minimize is compared instead.
+      double o = hingeObjective(f, mine, reg, std);
+      double t = hingeObjective(f, theirs, reg, std);
+      rel = (o - t) / t;
+      line += String.format(Locale.ROOT, "; objective %.10f vs spark.ml %.10f, excess %.2e (bound %.0e)", o, t,
+          rel, bound);
+    }
     REPORT.add(line);
     System.out.println(line);
     assertTrue(rel <= bound, line + "\n ours " + Arrays.toString(mine) + "\n spark.ml " + Arrays.toString(theirs));
+  }
+
+  /**
+   * LinearSVC's objective at [β, c]: mean max(0, 1 − y'·m) + λ/2·Σ (σ_j·β_j)² with the unbiased σ_j
+   * (standardization) or λ/2·Σ β_j².
+   */
+  static double hingeObjective(Path f, double[] coef, double reg, boolean std) {
+    double[][] x = ROWS.get(f);
+    double[] y = LABELS.get(f);
+    int n = y.length;
+    int d = coef.length - 1;
+    double loss = 0;
+    for (int i = 0; i < n; i++) {
+      double m = coef[d];
+      for (int j = 0; j < d; j++) {
+        m += coef[j] * x[i][j];
+      }
+      loss += Math.max(0, 1 - (y[i] > 0 ? 1 : -1) * m);
+    }
+    double pen = 0;
+    for (int j = 0; j < d; j++) {
+      double mean = 0;
+      for (int i = 0; i < n; i++) {
+        mean += x[i][j] / n;
+      }
+      double var = 0;
+      for (int i = 0; i < n; i++) {
+        var += (x[i][j] - mean) * (x[i][j] - mean) / (n - 1);
+      }
+      double w = std ? Math.sqrt(var) * coef[j] : coef[j];
+      pen += w * w;
+    }
+    return loss / n + 0.5 * reg * pen;
   }
 
   /** spark.ml's [coefficients, intercept] for the same problem. */
@@ -223,7 +271,7 @@ class SparkMlAgreementTest {
     switch (loss) {
       case SQUARED, HUBER -> {
         LinearRegression lr = new LinearRegression().setRegParam(reg).setElasticNetParam(alpha)
-            .setStandardization(std).setTol(1e-14).setMaxIter(10000);
+            .setStandardization(std).setTol(1e-12).setMaxIter(2000);
         if (loss == LossType.HUBER) {
           lr.setLoss("huber").setSolver("l-bfgs");
         } else {
@@ -235,13 +283,13 @@ class SparkMlAgreementTest {
       }
       case LOGISTIC -> {
         LogisticRegressionModel m = new LogisticRegression().setFamily("binomial").setRegParam(reg)
-            .setElasticNetParam(alpha).setStandardization(std).setTol(1e-14).setMaxIter(10000).fit(df);
+            .setElasticNetParam(alpha).setStandardization(std).setTol(1e-11).setMaxIter(2000).fit(df);
         coef = m.coefficients().toArray();
         intercept = m.intercept();
       }
       default -> {
-        LinearSVCModel m = new LinearSVC().setRegParam(reg).setStandardization(std).setTol(1e-14)
-            .setMaxIter(10000).fit(df);
+        LinearSVCModel m = new LinearSVC().setRegParam(reg).setStandardization(std).setTol(1e-11)
+            .setMaxIter(2000).fit(df);
         coef = m.coefficients().toArray();
         intercept = m.intercept();
       }
