@@ -439,6 +439,12 @@ public final class TrainConfig implements Serializable {
         require(decay > 0 && decay <= 1, "--decay must be in (0, 1] for --lr-schedule "
             + schedule.cliName() + " (got " + decay + ")");
       }
+      // Measured: judged on a fixed sample of ~1,000 rows instead of its batch, the bold driver froze
+      // where the batches' steps stopped lowering the sample's objective (1.2e-2 above the optimum
+      // after 25 to 1,600 iterations at fraction 0.1, where a constant step reached 2e-3).
+      require(schedule != LrSchedule.ADAPTIVE || miniBatchFraction == 1.0, "--lr-schedule adaptive compares "
+          + "the objectives of successive iterations and needs --mini-batch-fraction 1 (got " + miniBatchFraction
+          + "): mini-batch objectives are over different rows");
       if (schedule == LrSchedule.BB) {
         require(miniBatchFraction == 1.0, "--lr-schedule bb takes its step from the change of the "
             + "full-batch gradient and needs --mini-batch-fraction 1 (got " + miniBatchFraction + ")");

@@ -132,9 +132,6 @@ public final class Trainer {
     int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
     boolean averagingMode = cfg.updateMode == UpdateMode.MODEL_AVERAGING;
     BatchPrefetch prefetch = averagingMode ? null : BatchPrefetch.of(sc, data, cfg, failAt);
-    // Drawn once, seeded: a deterministic function of the run, so a resumed run draws it again.
-    LocalRows judge = feedback != null && cfg.miniBatchFraction < 1.0
-        ? StepSizeSearch.sample(sc, data, cfg.seed) : null;
 
     double[] params = initialParams(scaling, d);
     List<IterationRecord> history = new ArrayList<>();
@@ -188,12 +185,10 @@ public final class Trainer {
         continue;
       }
       double objective = batch.meanLoss + reg.value(params, d);
-      // An adaptive schedule judges the previous step by the objective it reached: on the full
-      // batch, or with mini-batches on the fixed sample (different batches are not comparable).
-      double judged = judge == null ? objective : judgedObjective(judge, scaling, reg, params, d);
-      if (feedback != null && base != null && !feedback.feedback(base.objective, judged)) {
+      // An adaptive schedule judges the previous step by the objective it reached (full batches).
+      if (feedback != null && base != null && !feedback.feedback(base.objective, objective)) {
         LOG.info("iteration {}: objective rose from {} to {}; step rejected, step size now {}", t,
-            base.objective, judged, rate.rate(t));
+            base.objective, objective, rate.rate(t));
         params = base.params.clone();
         optimizer.restoreState(base.optimizerState);
         if (averagingMode) {
@@ -210,7 +205,6 @@ public final class Trainer {
         batch = new Batch(base.batch.meanLoss, base.batch.weightSum, base.batch.rows,
             base.batch.gradient.clone(), null);
         objective = batch.meanLoss + reg.value(params, d);
-        judged = base.objective;
       }
       // 2. the step size
       if (rate instanceof GradientFeedback watcher) {
@@ -220,7 +214,7 @@ public final class Trainer {
       }
       double eta = averagingMode ? taskEta : rate.rate(t);
       if (feedback != null) {
-        base = new Accepted(params.clone(), optimizer.state(), judged, averagingMode ? null
+        base = new Accepted(params.clone(), optimizer.state(), objective, averagingMode ? null
             : new Batch(batch.meanLoss, batch.weightSum, batch.rows, batch.gradient.clone(), null));
       }
       // 3. the new parameters
@@ -379,15 +373,6 @@ public final class Trainer {
       g[j] = (params[j] - averaged[j]) / eta;
     }
     return new Batch(acc[p] / weightSum, weightSum, (long) acc[p + 2], g, averaged);
-  }
-
-  /**
-   * The objective on the fixed evaluation sample, by which a loss-watching schedule judges steps
-   * taken on mini-batches.
-   */
-  private double judgedObjective(LocalRows judge, Scaling scaling, Regularizer reg, double[] params, int d) {
-    double[] acc = judge.gradientSums(scaling.toRaw(params), d, loss);
-    return acc[d + 1] / acc[d + 2] + reg.value(params, d);
   }
 
   private static double stationarityNorm(Regularizer reg, double[] params, int d, double[] lossGradient) {

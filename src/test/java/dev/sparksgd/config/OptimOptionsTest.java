@@ -93,6 +93,9 @@ class OptimOptionsTest {
         b -> b.lrSchedule(LrSchedule.BB).optimizer(OptimizerKind.ADAM));
     assertInvalid("--lr-schedule bb needs --update-mode gradient",
         b -> b.lrSchedule(LrSchedule.BB).updateMode(UpdateMode.MODEL_AVERAGING));
+    assertInvalid("--lr-schedule adaptive compares the objectives of successive iterations and needs "
+        + "--mini-batch-fraction 1 (got 0.3): mini-batch objectives are over different rows",
+        b -> b.lrSchedule(LrSchedule.ADAPTIVE).miniBatchFraction(0.3));
     // Safeguarded by its rejections, bb serves every loss.
     assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).loss(LossType.HUBER).build().lrSchedule);
     assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).loss(LossType.HINGE).build().lrSchedule);

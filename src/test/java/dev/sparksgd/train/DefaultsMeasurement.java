@@ -80,10 +80,6 @@ public final class DefaultsMeasurement {
                 b -> b.stepSize(0.1).averaging(true));
             miniBatch(p, base, data, loss, opt, fraction, "auto", b -> b.stepSize("auto"));
             miniBatch(p, base, data, loss, opt, fraction, "auto + averaging", b -> b.stepSize("auto").averaging(true));
-            miniBatch(p, base, data, loss, opt, fraction, "adaptive from auto (fixed sample judges)",
-                b -> b.stepSize("auto").lrSchedule(LrSchedule.ADAPTIVE));
-            miniBatch(p, base, data, loss, opt, fraction, "adaptive from auto + averaging",
-                b -> b.stepSize("auto").lrSchedule(LrSchedule.ADAPTIVE).averaging(true));
           }
         }
       } finally {
