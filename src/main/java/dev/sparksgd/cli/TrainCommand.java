@@ -106,8 +106,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "auto",
       description = "constant: η₀; inverse-sqrt: η₀/√t (MLlib's SimpleUpdater); inverse-time: "
           + "η₀/(1+decay·t); exponential: η₀·decay^t; step: η₀·decay^⌊t/decay-steps⌋; adaptive: "
-          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%; with "
-          + "mini-batches the loss of a fixed sample judges); bb: Barzilai-Borwein, η_t = s·s/s·y "
+          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%; full "
+          + "batch); bb: Barzilai-Borwein, η_t = s·s/s·y "
           + "from the last move s and gradient change y (η₀ for the first step; full batch, optimizer "
           + "sgd), a step above the last 10 accepted objectives rejected and η halved; auto: bb where it "
           + "applies, else constant. Default: ${DEFAULT-VALUE}.")
