@@ -19,7 +19,7 @@ import java.util.Random;
 import java.util.function.UnaryOperator;
 
 /**
- * Not a test: the measurement behind the defaults (run by hand, see the README's "Defaults"). For
+ * Not a test: the measurement behind the defaults (run by hand; docs/algorithms.md, "Defaults"). For
  * each data set and candidate schedule, the iterations and training time until the full-data
  * objective is within 1e−4 (relative) of the optimum. Full batch: read from one run's history (its
  * objective is the full objective). Mini-batches: the model after k iterations, for growing k, with
