@@ -1,12 +1,7 @@
 package dev.sparksgd.cli;
 
-import dev.sparksgd.config.BadRecordMode;
-import dev.sparksgd.config.DataFormat;
-import dev.sparksgd.config.LossType;
-import dev.sparksgd.config.LrSchedule;
-import dev.sparksgd.config.OptimizerKind;
-import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.config.TrainOption;
 import dev.sparksgd.data.DataLoader;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.eval.Evaluation;
@@ -323,58 +318,12 @@ public final class TrainCommand implements Callable<Integer> {
     if (defaults != null) {
       defaults.check(spec);
     }
-    return TrainConfig.builder()
-        .dataPath(data)
-        .outputPath(output)
-        .overwrite(overwrite)
-        .format(format == null || format.isBlank() ? null : DataFormat.parse(format))
-        .labelCol(labelCol)
-        .numFeatures(numFeatures)
-        .maxIter(maxIter)
-        .stepSize(stepSize)
-        .lrSchedule(LrSchedule.parse(lrSchedule))
-        .miniBatchFraction(miniBatchFraction)
-        .regParam(regParam)
-        .fitIntercept(fitIntercept)
-        .standardization(standardization)
-        .precondition(precondition)
-        .tol(tol)
-        .minStepSize(minStepSize)
-        .seed(seed)
-        .numPartitions(numPartitions)
-        .validationFraction(validationFraction)
-        .optimizer(OptimizerKind.parse(optimizer))
-        .momentum(momentum)
-        .beta1(beta1)
-        .beta2(beta2)
-        .rho(rho)
-        .epsilon(epsilon)
-        .averaging(averaging)
-        .averagingStart(averagingStart)
-        .decay(decay)
-        .decaySteps(decaySteps)
-        .elasticNetParam(elasticNetParam)
-        .updateMode(UpdateMode.parse(updateMode))
-        .localSteps(localSteps)
-        .prefetchMb(prefetchMb)
-        .lossTol(lossTol)
-        .patience(patience)
-        .gradTol(gradTol)
-        .validationInterval(validationInterval)
-        .maxTime(maxTime)
-        .badRecords(BadRecordMode.parse(badRecords))
-        .maxBadRecords(maxBadRecords)
-        .baselineModel(baselineModel)
-        .maxRegression(maxRegression)
-        .loss(LossType.parse(loss))
-        .huberDelta(huberDelta)
-        .weightCol(weightCol)
-        .featuresCol(featuresCol)
-        .initModel(initModel)
-        .checkpointDir(checkpointDir)
-        .checkpointInterval(checkpointInterval)
-        .resume(resume)
-        .build();
+    TrainConfig.Builder b = TrainConfig.builder();
+    for (TrainOption o : TrainConfig.OPTIONS) {
+      // every option of TrainConfig is a picocli option of the same name (OptionRangeTest)
+      o.set(b, spec.findOption(o.flag()).getValue());
+    }
+    return b.build();
   }
 
   @Override

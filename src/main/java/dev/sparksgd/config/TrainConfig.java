@@ -1,7 +1,9 @@
 package dev.sparksgd.config;
 
 import java.io.Serializable;
+import dev.sparksgd.config.TrainOption.Kind;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -101,7 +103,8 @@ public final class TrainConfig implements Serializable {
     numFeatures = b.numFeatures;
     maxIter = b.maxIter;
     stepSize = b.stepSize;
-    lrSchedule = b.lrScheduleResolved;
+    // A builder never built (the defaults) keeps auto.
+    lrSchedule = b.lrScheduleResolved != null ? b.lrScheduleResolved : b.lrSchedule;
     lrScheduleAsGiven = b.lrSchedule;
     miniBatchFraction = b.miniBatchFraction;
     regParam = b.regParam;
@@ -213,49 +216,134 @@ public final class TrainConfig implements Serializable {
   /** The training options as the CLI names them (no paths): recorded in model.json. */
   public Map<String, Object> toOptionMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("format", format == null ? "auto" : format.cliName());
-    m.put("label-col", labelCol);
-    m.put("num-features", numFeatures);
-    m.put("max-iter", maxIter);
-    m.put("step-size", stepSizeAuto ? (Object) "auto" : (Object) stepSize);
-    m.put("lr-schedule", lrSchedule.cliName());
-    m.put("mini-batch-fraction", miniBatchFraction);
-    m.put("reg-param", regParam);
-    m.put("fit-intercept", fitIntercept);
-    m.put("standardization", standardization);
-    m.put("precondition", precondition);
-    m.put("tol", tol);
-    m.put("min-step-size", minStepSize);
-    m.put("seed", seed);
-    m.put("num-partitions", numPartitions);
-    m.put("validation-fraction", validationFraction);
-    m.put("optimizer", optimizer.cliName());
-    m.put("momentum", momentum);
-    m.put("beta1", beta1);
-    m.put("beta2", beta2);
-    m.put("rho", rho);
-    m.put("epsilon", epsilon);
-    m.put("averaging", averaging);
-    m.put("averaging-start", averagingStart);
-    m.put("decay", decay);
-    m.put("decay-steps", decaySteps);
-    m.put("elastic-net-param", elasticNetParam);
-    m.put("update-mode", updateMode.cliName());
-    m.put("local-steps", localSteps);
-    m.put("prefetch-mb", prefetchMb);
-    m.put("loss-tol", lossTol);
-    m.put("patience", patience);
-    m.put("grad-tol", gradTol);
-    m.put("validation-interval", validationInterval);
-    m.put("max-time", maxTime);
-    m.put("bad-records", badRecords.cliName());
-    m.put("max-bad-records", maxBadRecords);
-    m.put("max-regression", maxRegression);
-    m.put("loss", loss.cliName());
-    m.put("huber-delta", huberDelta);
-    m.put("weight-col", weightCol);
-    m.put("features-col", featuresCol);
+    for (TrainOption o : OPTIONS) {
+      if (o.recorded()) {
+        m.put(o.name(), o.get(this));
+      }
+    }
     return m;
+  }
+
+  /** Every option at its built-in default (not validated: paths are unset). */
+  static final TrainConfig DEFAULTS = new TrainConfig(new Builder());
+
+  /**
+   * Every option once: name, type, getter, setter and spark.ml param name. The CLI sets a builder
+   * from it, model.json records from it, and the spark.ml estimators make their params from it.
+   */
+  public static final List<TrainOption> OPTIONS = List.of(
+      TrainOption.of("data", Kind.TEXT, "input path", c -> c.dataPath, Builder::dataPath).notRecorded().param(null),
+      TrainOption.of("output", Kind.TEXT, "model directory", c -> c.outputPath, Builder::outputPath)
+          .notRecorded().param(null),
+      TrainOption.of("overwrite", Kind.BOOLEAN, "replace the output", c -> c.overwrite, Builder::overwrite)
+          .notRecorded().param(null),
+      TrainOption.choice("format", "input format", DataFormat.values(), DataFormat::cliName, c -> c.format,
+          DataFormat::parse, Builder::format)
+          .getter(c -> c.format == null ? "auto" : c.format.cliName())
+          .setter((b, v) -> b.format(v == null || ((String) v).isBlank() ? null : DataFormat.parse((String) v)))
+          .param(null),
+      TrainOption.of("label-col", Kind.TEXT, "label column", c -> c.labelCol, Builder::labelCol),
+      TrainOption.of("num-features", Kind.INT, "feature count of LIBSVM input", c -> c.numFeatures,
+          Builder::numFeatures).param(null),
+      TrainOption.of("max-iter", Kind.INT, "maximum iterations (>= 1)", c -> c.maxIter, Builder::maxIter),
+      TrainOption.of("step-size", Kind.DOUBLE, "learning rate (> 0)", c -> c.stepSize, Builder::stepSize)
+          .getter(c -> c.stepSizeAuto ? (Object) "auto" : (Object) c.stepSize)
+          .setter((b, v) -> {
+            if (v instanceof String text) {
+              b.stepSize(text);
+            } else {
+              b.stepSize((Double) v);
+            }
+          }),
+      TrainOption.choice("lr-schedule", "learning-rate schedule", LrSchedule.values(), LrSchedule::cliName,
+          c -> c.lrSchedule, LrSchedule::parse, Builder::lrSchedule),
+      TrainOption.of("mini-batch-fraction", Kind.DOUBLE, "fraction of rows drawn per iteration, in (0, 1]",
+          c -> c.miniBatchFraction, Builder::miniBatchFraction),
+      TrainOption.of("reg-param", Kind.DOUBLE, "penalty strength (>= 0)", c -> c.regParam, Builder::regParam),
+      TrainOption.of("fit-intercept", Kind.BOOLEAN, "fit an intercept", c -> c.fitIntercept,
+          Builder::fitIntercept),
+      TrainOption.of("standardization", Kind.BOOLEAN, "penalize the standardized weights (false: the raw "
+          + "coefficients)", c -> c.standardization, Builder::standardization),
+      TrainOption.of("precondition", Kind.BOOLEAN, "optimize on standardized features (false: raw features)",
+          c -> c.precondition, Builder::precondition),
+      TrainOption.of("tol", Kind.DOUBLE, "stop when the relative weight change is below tol (>= 0)", c -> c.tol,
+          Builder::tol),
+      TrainOption.of("min-step-size", Kind.DOUBLE, "stop when the step taken is below this (>= 0)",
+          c -> c.minStepSize, Builder::minStepSize),
+      TrainOption.of("seed", Kind.LONG, "seed of every random choice", c -> c.seed, Builder::seed),
+      TrainOption.of("num-partitions", Kind.INT, "partitions of the cached data; 0 = Spark's default "
+          + "parallelism (input with fewer keeps its own)", c -> c.numPartitions, Builder::numPartitions),
+      TrainOption.of("validation-fraction", Kind.DOUBLE, "fraction of rows held out (seeded) for early "
+          + "stopping and metrics, in [0, 1)", c -> c.validationFraction, Builder::validationFraction),
+      TrainOption.choice("optimizer", "update rule", OptimizerKind.values(), OptimizerKind::cliName,
+          c -> c.optimizer, OptimizerKind::parse, Builder::optimizer),
+      TrainOption.of("momentum", Kind.DOUBLE, "momentum of momentum and nesterov, in [0, 1)", c -> c.momentum,
+          Builder::momentum),
+      TrainOption.of("beta1", Kind.DOUBLE, "adam's first-moment decay, in [0, 1)", c -> c.beta1, Builder::beta1),
+      TrainOption.of("beta2", Kind.DOUBLE, "adam's second-moment decay, in [0, 1)", c -> c.beta2, Builder::beta2),
+      TrainOption.of("rho", Kind.DOUBLE, "rmsprop's decay, in [0, 1)", c -> c.rho, Builder::rho),
+      // spark.ml's epsilon is huber's threshold (huber-delta below)
+      TrainOption.of("epsilon", Kind.DOUBLE, "added to the denominator of adagrad, rmsprop and adam (> 0)",
+          c -> c.epsilon, Builder::epsilon).param("optimizerEpsilon"),
+      TrainOption.of("averaging", Kind.BOOLEAN, "Polyak-Ruppert averaging of the iterates", c -> c.averaging,
+          Builder::averaging),
+      TrainOption.of("averaging-start", Kind.INT, "first iteration that enters the average (>= 1)",
+          c -> c.averagingStart, Builder::averagingStart),
+      TrainOption.of("decay", Kind.DOUBLE, "decay of the inverse-time, exponential and step schedules",
+          c -> c.decay, Builder::decay),
+      TrainOption.of("decay-steps", Kind.INT, "iterations per decay of the step schedule (>= 1)",
+          c -> c.decaySteps, Builder::decaySteps),
+      TrainOption.of("elastic-net-param", Kind.DOUBLE, "elastic-net mixing: 0 = L2, 1 = L1, in [0, 1]",
+          c -> c.elasticNetParam, Builder::elasticNetParam),
+      TrainOption.choice("update-mode", "gradient: sum gradients; model-averaging: average per-task SGD "
+          + "weights", UpdateMode.values(), UpdateMode::cliName, c -> c.updateMode, UpdateMode::parse,
+          Builder::updateMode),
+      TrainOption.of("local-steps", Kind.INT, "model-averaging: per-example steps per task; 0 = one per "
+          + "sampled row", c -> c.localSteps, Builder::localSteps),
+      TrainOption.of("prefetch-mb", Kind.INT, "driver memory (MB) for mini-batches drawn ahead; 0 = off",
+          c -> c.prefetchMb, Builder::prefetchMb),
+      TrainOption.of("loss-tol", Kind.DOUBLE, "stop when the loss changed by less than this (relative) "
+          + "over patience iterations; 0 = off", c -> c.lossTol, Builder::lossTol),
+      TrainOption.of("patience", Kind.INT, "iterations for loss-tol, and evaluations without improvement "
+          + "for early stopping (>= 1)", c -> c.patience, Builder::patience),
+      TrainOption.of("grad-tol", Kind.DOUBLE, "stop when the gradient norm is below this; 0 = off",
+          c -> c.gradTol, Builder::gradTol),
+      TrainOption.of("validation-interval", Kind.INT, "iterations between holdout evaluations; 0 = no "
+          + "early stopping", c -> c.validationInterval, Builder::validationInterval),
+      TrainOption.of("max-time", Kind.TEXT, "stop after this long (90s, 30m, 2h); 0 = no limit",
+          c -> c.maxTime, Builder::maxTime),
+      TrainOption.choice("bad-records", "fail or skip on a bad record", BadRecordMode.values(),
+          BadRecordMode::cliName, c -> c.badRecords, BadRecordMode::parse, Builder::badRecords).param(null),
+      TrainOption.of("max-bad-records", Kind.LONG, "skipped records allowed", c -> c.maxBadRecords,
+          Builder::maxBadRecords).param(null),
+      TrainOption.of("baseline-model", Kind.TEXT, "quality gate baseline", c -> c.baselineModel,
+          Builder::baselineModel).notRecorded().param(null),
+      TrainOption.of("max-regression", Kind.DOUBLE, "quality gate tolerance", c -> c.maxRegression,
+          Builder::maxRegression).param(null),
+      // Each estimator fixes its loss (regression: spark.ml's own loss param)
+      TrainOption.choice("loss", "loss function", LossType.values(), LossType::cliName, c -> c.loss,
+          LossType::parse, Builder::loss).param(null),
+      TrainOption.of("huber-delta", Kind.DOUBLE, "huber threshold on residual/scale (> 1)", c -> c.huberDelta,
+          Builder::huberDelta).param("epsilon"),
+      TrainOption.of("weight-col", Kind.TEXT, "instance weight column", c -> c.weightCol, Builder::weightCol),
+      TrainOption.of("features-col", Kind.TEXT, "features column", c -> c.featuresCol, Builder::featuresCol),
+      TrainOption.of("init-model", Kind.TEXT, "model directory to start from", c -> c.initModel,
+          Builder::initModel).notRecorded().param(null),
+      TrainOption.of("checkpoint-dir", Kind.TEXT, "checkpoint directory", c -> c.checkpointDir,
+          Builder::checkpointDir).notRecorded().param(null),
+      TrainOption.of("checkpoint-interval", Kind.INT, "iterations between checkpoints", c -> c.checkpointInterval,
+          Builder::checkpointInterval).notRecorded().param(null),
+      TrainOption.of("resume", Kind.BOOLEAN, "continue from the newest checkpoint", c -> c.resume,
+          Builder::resume).notRecorded().param(null));
+
+  /** The option named {@code name} (CLI name without dashes), or null. */
+  public static TrainOption option(String name) {
+    for (TrainOption o : OPTIONS) {
+      if (o.name().equals(name)) {
+        return o;
+      }
+    }
+    return null;
   }
 
   /** Defaults here are the documented ones (conf/sgd.properties and --help say the same). */

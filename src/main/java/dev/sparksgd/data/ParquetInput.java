@@ -233,29 +233,33 @@ public final class ParquetInput implements Serializable {
       if (row.isNullAt(vectorPos)) {
         throw new RecordException("column '" + columnNames[vectorPos] + "' is null");
       }
-      Object o = row.get(vectorPos);
-      Vector v = o instanceof org.apache.spark.mllib.linalg.Vector old ? old.asML() : (Vector) o;
-      if (v.size() != numFeatures) {
-        throw new RecordException("the features vector has size " + v.size() + ", expected " + numFeatures);
-      }
-      if (v instanceof SparseVector sv) {
-        int[] idx = sv.indices();
-        double[] val = sv.values();
-        for (int k = 0; k < idx.length; k++) {
-          if (k > 0 && idx[k] <= idx[k - 1]) {
-            throw new RecordException("sparse vector indices are not increasing");
-          }
-          addFeature(out, idx[k], val[k]);
-        }
-      } else {
-        double[] val = v.toArray();
-        for (int j = 0; j < val.length; j++) {
-          addFeature(out, j, val[j]);
-        }
-      }
+      readVector(row.get(vectorPos), numFeatures, out);
     } else {
       for (int j = 0; j < numFeatureCols; j++) {
         out.add(j, number(row, firstFeature + j));
+      }
+    }
+  }
+
+  /** A Spark ML (or old MLlib) vector of {@code numFeatures} features into {@code out}, checked. */
+  static void readVector(Object o, int numFeatures, ParsedRecord out) {
+    Vector v = o instanceof org.apache.spark.mllib.linalg.Vector old ? old.asML() : (Vector) o;
+    if (v.size() != numFeatures) {
+      throw new RecordException("the features vector has size " + v.size() + ", expected " + numFeatures);
+    }
+    if (v instanceof SparseVector sv) {
+      int[] idx = sv.indices();
+      double[] val = sv.values();
+      for (int k = 0; k < idx.length; k++) {
+        if (k > 0 && idx[k] <= idx[k - 1]) {
+          throw new RecordException("sparse vector indices are not increasing");
+        }
+        addFeature(out, idx[k], val[k]);
+      }
+    } else {
+      double[] val = v.toArray();
+      for (int j = 0; j < val.length; j++) {
+        addFeature(out, j, val[j]);
       }
     }
   }
@@ -305,7 +309,7 @@ public final class ParquetInput implements Serializable {
     });
   }
 
-  private static boolean isVector(DataType t) {
+  static boolean isVector(DataType t) {
     return t instanceof org.apache.spark.ml.linalg.VectorUDT
         || t instanceof org.apache.spark.mllib.linalg.VectorUDT;
   }
@@ -321,7 +325,7 @@ public final class ParquetInput implements Serializable {
     }
   }
 
-  private static int firstVectorSize(org.apache.spark.sql.Dataset<Row> df, String col) {
+  static int firstVectorSize(org.apache.spark.sql.Dataset<Row> df, String col) {
     List<Row> first = df.select(df.col("`" + col.replace("`", "``") + "`")).where(df.col("`" + col.replace("`", "``") + "`").isNotNull())
         .limit(1).collectAsList();
     if (first.isEmpty()) {
@@ -331,7 +335,7 @@ public final class ParquetInput implements Serializable {
     return o instanceof org.apache.spark.mllib.linalg.Vector old ? old.size() : ((Vector) o).size();
   }
 
-  private static String[] attributeNames(AttributeGroup group, int n) {
+  static String[] attributeNames(AttributeGroup group, int n) {
     if (group.attributes().isEmpty()) {
       return null;
     }

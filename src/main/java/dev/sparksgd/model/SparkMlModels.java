@@ -108,31 +108,45 @@ public final class SparkMlModels {
   public static LinearModel read(Configuration conf, String dir) throws IOException {
     String cls = metadataClass(conf, dir);
     switch (cls) {
-      case "org.apache.spark.ml.regression.LinearRegressionModel": {
-        LinearRegressionModel m = LinearRegressionModel.load(dir);
-        boolean huber = m.getLoss().equals("huber");
-        return new LinearModel(m.coefficients().toArray(), m.intercept(), huber ? "huber" : "squared",
-            null, new double[0], new double[0], Map.of(), 0, null, null,
-            huber ? m.getEpsilon() : Double.NaN, huber ? m.scale() : Double.NaN);
-      }
-      case "org.apache.spark.ml.classification.LogisticRegressionModel": {
-        LogisticRegressionModel m = LogisticRegressionModel.load(dir);
-        if (m.numClasses() != 2 || m.getFamily().equals("multinomial")) {
-          throw new ConfigException(dir + ": a multinomial LogisticRegressionModel ("
-              + m.numClasses() + " classes); only binary logistic regression is supported");
-        }
-        return new LinearModel(m.coefficients().toArray(), m.intercept(), "logistic", null,
-            new double[0], new double[0], Map.of(), 0, null, "0/1", Double.NaN, Double.NaN);
-      }
-      case "org.apache.spark.ml.classification.LinearSVCModel": {
-        LinearSVCModel m = LinearSVCModel.load(dir);
-        return new LinearModel(m.coefficients().toArray(), m.intercept(), "hinge", null,
-            new double[0], new double[0], Map.of(), 0, null, "0/1", Double.NaN, Double.NaN);
-      }
+      case "org.apache.spark.ml.regression.LinearRegressionModel":
+        return fromSparkModel(LinearRegressionModel.load(dir), dir);
+      case "org.apache.spark.ml.classification.LogisticRegressionModel":
+        return fromSparkModel(LogisticRegressionModel.load(dir), dir);
+      case "org.apache.spark.ml.classification.LinearSVCModel":
+        return fromSparkModel(LinearSVCModel.load(dir), dir);
       default:
         throw new ConfigException(dir + ": a Spark ML " + cls + "; only LinearRegressionModel, "
             + "LogisticRegressionModel and LinearSVCModel can be read");
     }
+  }
+
+  /**
+   * A fitted LinearRegressionModel, binomial LogisticRegressionModel or LinearSVCModel as one of
+   * ours (weights, intercept, loss; huber's epsilon and scale).
+   *
+   * @param where how errors name the model
+   */
+  public static LinearModel fromSparkModel(org.apache.spark.ml.Model<?> model, String where) {
+    if (model instanceof LinearRegressionModel m) {
+      boolean huber = m.getLoss().equals("huber");
+      return new LinearModel(m.coefficients().toArray(), m.intercept(), huber ? "huber" : "squared",
+          null, new double[0], new double[0], Map.of(), 0, null, null,
+          huber ? m.getEpsilon() : Double.NaN, huber ? m.scale() : Double.NaN);
+    }
+    if (model instanceof LogisticRegressionModel m) {
+      if (m.numClasses() != 2 || m.getFamily().equals("multinomial")) {
+        throw new ConfigException(where + ": a multinomial LogisticRegressionModel ("
+            + m.numClasses() + " classes); only binary logistic regression is supported");
+      }
+      return new LinearModel(m.coefficients().toArray(), m.intercept(), "logistic", null,
+          new double[0], new double[0], Map.of(), 0, null, "0/1", Double.NaN, Double.NaN);
+    }
+    if (model instanceof LinearSVCModel m) {
+      return new LinearModel(m.coefficients().toArray(), m.intercept(), "hinge", null,
+          new double[0], new double[0], Map.of(), 0, null, "0/1", Double.NaN, Double.NaN);
+    }
+    throw new ConfigException(where + ": a " + model.getClass().getName() + "; only LinearRegressionModel, "
+        + "LogisticRegressionModel and LinearSVCModel can start a run");
   }
 
   private static String metadataClass(Configuration conf, String dir) throws IOException {

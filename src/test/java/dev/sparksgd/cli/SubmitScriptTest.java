@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparksgd.testing.Hang;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,9 +53,9 @@ class SubmitScriptTest {
             env.put("SPARK_SGD_SKIP_BUILD", "1");
             env.putAll(extraEnv);
             Process p = pb.start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            if (!p.waitFor(Hang.BOUND.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                fail("submit.sh did not finish within 30 s: " + argv);
+                fail("submit.sh did not finish within " + Hang.BOUND + ": " + argv);
             }
             List<String> command = new ArrayList<>();
             for (String line : Files.readAllLines(out.toPath(), StandardCharsets.UTF_8)) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Submit;
 import dev.sparksgd.testing.TestData;
 import java.io.IOException;
@@ -36,7 +37,7 @@ class ClusterIT {
   static final Path TARGET = Submit.PROJECT_DIR.resolve("target");
   static final Path CLUSTER_DIR = TARGET.resolve("cluster-it");
   static final Path WORK = TARGET.resolve("cluster-it-runs");
-  static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
+  static final Duration RUN_TIMEOUT = Hang.BOUND;
   static String masterUrl;
   static Path data;
   static long[] localModel;
@@ -52,8 +53,8 @@ class ClusterIT {
   static Submit.Result cluster(String script) throws IOException, InterruptedException {
     return Submit.start(List.of("bash", Submit.PROJECT_DIR.resolve("src/test/cluster/local-cluster.sh").toString(), script),
         Map.of("LOCAL_CLUSTER_DIR", CLUSTER_DIR.toString(), "WORKERS", "2", "WORKER_CORES", "1",
-            "WORKER_MEMORY", "1g"), WORK, "local-cluster-" + script, line -> { })
-        .await(Duration.ofMinutes(3));
+            "WORKER_MEMORY", "1g", "START_TIMEOUT", Long.toString(Hang.BOUND.toSeconds())), WORK, "local-cluster-" + script, line -> { })
+        .await(Hang.BOUND);
   }
 
   @BeforeAll

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Submit;
 import dev.sparksgd.testing.TestData;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class DriverRestartIT {
   static final Path WORK = Submit.PROJECT_DIR.resolve("target/driver-restart-it");
-  static final Duration TIMEOUT = Duration.ofMinutes(3);
+  static final Duration TIMEOUT = Hang.BOUND;
   static final Pattern CHECKPOINT = Pattern.compile("checkpoint-(\\d+)\\.json");
   static final int MAX_ITER = 100;
 

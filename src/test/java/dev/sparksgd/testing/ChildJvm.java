@@ -54,9 +54,9 @@ public final class ChildJvm {
         .redirectOutput(out).redirectError(err);
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     Process p = pb.start();
-    if (!p.waitFor(180, TimeUnit.SECONDS)) {
+    if (!p.waitFor(Hang.BOUND.toSeconds(), TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new IllegalStateException("child JVM did not finish in 180 s: " + cmd);
+      throw new IllegalStateException("child JVM did not finish within " + Hang.BOUND + ": " + cmd);
     }
     return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
         Files.readString(err.toPath(), StandardCharsets.UTF_8));

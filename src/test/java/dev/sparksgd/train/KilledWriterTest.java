@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.model.OutputDirectory;
+import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.TestData;
 import java.io.File;
 import java.nio.file.Files;
@@ -39,13 +40,13 @@ class KilledWriterTest {
         .redirectErrorStream(true).redirectOutput(log.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      long deadline = System.nanoTime() + Hang.BOUND.toNanos();
       while (!Files.exists(marker)) {
         if (!p.isAlive()) {
           fail("the writer exited (" + p.exitValue() + ") before blocking:\n" + Files.readString(log));
         }
         if (System.nanoTime() > deadline) {
-          fail("the writer did not reach the blocking write in 60 s:\n" + Files.readString(log));
+          fail("the writer did not reach the blocking write within " + Hang.BOUND + ":\n" + Files.readString(log));
         }
         Thread.sleep(20);
       }
