@@ -305,9 +305,19 @@ public final class Benchmark {
       }
       fo.with("maxWeightDifferenceVsMllib", diff);
     }
+    // Where each contender's cache was after its timed calls: the iteration times include reading
+    // from disk whatever did not fit in memory.
+    long[] oursCache = ours.cacheUse();
+    long[] mllibCache = Dataset.cacheUse(pairs);
+    fo.with("cacheMemoryBytes", oursCache[0]).with("cacheDiskBytes", oursCache[1]);
+    fm.with("cacheMemoryBytes", mllibCache[0]).with("cacheDiskBytes", mllibCache[1]);
     run.figures.add(fo);
     run.figures.add(fm);
     say("%s: ours median %.1f ms, MLlib median %.1f ms", figure, fo.median(), fm.median());
+    if (oursCache[1] + mllibCache[1] > 0) {
+      say("%s: cached on disk: ours %s of %s, MLlib %s of %s", figure, human(oursCache[1]),
+          human(oursCache[0] + oursCache[1]), human(mllibCache[1]), human(mllibCache[0] + mllibCache[1]));
+    }
   }
 
   private record IterRun(double[] millis, double[] weights, long rows) {

@@ -171,6 +171,16 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** The CPU's model name from /proc/cpuinfo, or null where there is none. */
+  static String cpuModel() {
+    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst().orElse(null);
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new ConfigException(message);
@@ -193,6 +203,8 @@ public final class BenchCommand implements Callable<Integer> {
       header.put("benchmark", "spark-sgd bench");
       header.put("arguments", args);
       Map<String, Object> env = new LinkedHashMap<>();
+      env.put("date", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      env.put("cpu", cpuModel());
       env.put("javaVersion", System.getProperty("java.version"));
       env.put("availableProcessors", Runtime.getRuntime().availableProcessors());
       env.put("maxHeapBytes", Runtime.getRuntime().maxMemory());

@@ -15,6 +15,10 @@ final class Errors {
   }
 
   static int report(Throwable e, PrintStream err) {
+    if (OutOfMemory.describe(e) != null) {
+      OutOfMemory.reportOnce(err);
+      return ExitCodes.OUT_OF_MEMORY;
+    }
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof ConfigException || c instanceof BadRecordException) {
         err.println("spark-sgd: error: " + oneLine(c.getMessage()));

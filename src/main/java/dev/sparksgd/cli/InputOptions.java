@@ -31,7 +31,8 @@ final class InputOptions {
   String featuresCol;
 
   @Option(names = "--num-partitions", paramLabel = "N", defaultValue = "0",
-      description = "Input partitions; 0 = Spark's default parallelism. Default: ${DEFAULT-VALUE}.")
+      description = "Input partitions; 0 = one per 64 MB of input, at least Spark's default "
+          + "parallelism, as for train. Default: ${DEFAULT-VALUE}.")
   int numPartitions;
 
   /** The input side of a run, validated before Spark starts. */

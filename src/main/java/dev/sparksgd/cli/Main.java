@@ -12,17 +12,21 @@ import picocli.CommandLine.Command;
     footerHeading = "%nExit codes:%n",
     footer = {"  0  trained", "  1  anything else (a bug, a lost cluster …)",
         "  2  bad usage or bad input", "  3  quality gate refused the new model",
-        "  4  training diverged"})
+        "  4  training diverged", "  5  out of memory (the line says which memory and what to change)",
+        "130  stopped by SIGINT (Ctrl-C): checkpoint kept, nothing published",
+        "143  stopped by SIGTERM (a timeout, an eviction): likewise"})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    OutOfMemory.exitCodeOnShutdown();
     int code = run(args);
     SparkSession.getDefaultSession().foreach(s -> {
       s.stop();
       return null;
     });
+    OutOfMemory.exiting(code);
     System.exit(code);
   }
 
@@ -30,6 +34,7 @@ public final class Main implements Runnable {
   public static int run(String... args) {
     BadRecordLogFilter.install();
     BadRecordLogFilter.setEnabled(true);
+    OutOfMemory.install();
     CommandLine cmd = commandLine(new ConfigFileDefaults(args), args);
     cmd.setOverwrittenOptionsAllowed(true); // as spark-submit: a later option wins
     cmd.setParameterExceptionHandler((ex, a) -> {
@@ -40,7 +45,11 @@ public final class Main implements Runnable {
       return ExitCodes.BAD_INPUT;
     });
     cmd.setExecutionExceptionHandler((ex, c, parsed) -> Errors.report(ex, System.err));
-    return cmd.execute(args);
+    try {
+      return cmd.execute(args);
+    } catch (OutOfMemoryError e) { // picocli hands on Errors, not only Exceptions
+      return Errors.report(e, System.err);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.sparksgd.cli;
 
 import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.data.DataLoader;
 import dev.sparksgd.data.LocatedRecords;
 import dev.sparksgd.model.LinearModel;
 import dev.sparksgd.model.ModelReader;
@@ -80,7 +81,7 @@ public final class PredictCommand implements Callable<Integer> {
       fields.add(DataTypes.createStructField("probability", DataTypes.DoubleType, false));
     }
     LongAccumulator count = sc.sc().longAccumulator("predictions");
-    int partitions = cfg.numPartitions > 0 ? cfg.numPartitions : sc.defaultParallelism();
+    int partitions = DataLoader.partitions(sc, cfg);
     JavaRDD<Row> rows = in.map(sc, partitions, (file, position, rec) -> {
       double margin = model.margin(rec.nnz, rec.indices, rec.values);
       Object[] v = new Object[3 + (withLabel ? 1 : 0) + (withProbability ? 1 : 0)];

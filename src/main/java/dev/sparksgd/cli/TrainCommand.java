@@ -18,6 +18,7 @@ import dev.sparksgd.model.ModelReader;
 import dev.sparksgd.model.SparkMlModels;
 import dev.sparksgd.report.HistoryCsv;
 import dev.sparksgd.report.RunReport;
+import dev.sparksgd.train.Cancellation;
 import dev.sparksgd.train.Checkpoints;
 import dev.sparksgd.train.IterationRecord;
 import dev.sparksgd.train.StopReason;
@@ -33,6 +34,8 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,8 +50,13 @@ import picocli.CommandLine.Spec;
             + "without dashes); the command line wins."},
     footerHeading = "%nExit codes:%n",
     footer = {"  0 trained, 1 other failure, 2 bad usage or input, 3 quality gate refused the new "
-        + "model (not published), 4 diverged (no model written)"})
+        + "model (not published), 4 diverged (no model written), 5 out of memory, 130 stopped by SIGINT "
+        + "(Ctrl-C), 143 stopped by SIGTERM (both: stopped at the iteration boundary, checkpoint written "
+        + "with --checkpoint-dir, nothing published; rerun with --resume to continue)"})
 public final class TrainCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+  /** How long a stopped run waits for the tasks of its cancelled job to end before Spark stops. */
+  static final long TASKS_END_MILLIS = 5_000;
   picocli.CommandLine.Model.CommandSpec spec;
 
   /** Picocli hands over the spec when the CommandLine is built: the file's defaults go in here. */
@@ -147,9 +155,17 @@ public final class TrainCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--num-partitions", paramLabel = "N", defaultValue = "0",
-      description = "Partitions of the cached data; 0 = Spark's default parallelism. "
-          + "Default: ${DEFAULT-VALUE}.")
+      description = "Partitions of the cached data; 0 = one per 64 MB of input, at least Spark's "
+          + "default parallelism (the count is logged; give it to get the same model bits on "
+          + "another cluster). Default: ${DEFAULT-VALUE}.")
   int numPartitions;
+
+  @Option(names = "--storage-level", paramLabel = "LEVEL", defaultValue = "MEMORY_AND_DISK",
+      description = "How the cached blocks are kept: MEMORY_AND_DISK (what does not fit in memory "
+          + "goes to local disk), MEMORY_AND_DISK_SER, DISK_ONLY, MEMORY_ONLY or MEMORY_ONLY_SER "
+          + "(what does not fit is read again from the input each pass). The model is the same. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String storageLevel;
 
   @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.0",
       description = "Fraction of rows held out (seeded) to report RMSE/MAE/R² on; 0 = report on "
@@ -295,7 +311,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
       description = "Write a checkpoint (weights, optimizer, schedule and stopping-rule state, "
           + "iteration, history) here every --checkpoint-interval iterations and when the run runs "
-          + "out of iterations or time, atomically, on any Hadoop filesystem; outside --output.")
+          + "out of iterations or time or is stopped by SIGTERM or SIGINT, atomically, on any Hadoop "
+          + "filesystem; outside --output.")
   String checkpointDir;
 
   @Option(names = "--checkpoint-interval", paramLabel = "K", defaultValue = "10",
@@ -308,6 +325,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   private final ConfigFileDefaults defaults;
   private final PrintStream out;
+  /** The last iteration this run finished, -1 before the first (for the line of a stopped run). */
+  private int iterationsDone = -1;
 
   TrainCommand(ConfigFileDefaults defaults, PrintStream out) {
     this.defaults = defaults;
@@ -332,10 +351,45 @@ public final class TrainCommand implements Callable<Integer> {
     TrainConfig cfg = toConfig(); // every option is checked before Spark starts
     if (verbose) {
       BadRecordLogFilter.setEnabled(false);
+      OutOfMemory.setVerbose(true);
       Configurator.setRootLevel(Level.INFO);
     }
     SparkSession spark = Spark.session("spark-sgd train");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    iterationsDone = -1;
+    try (StopSignals stop = StopSignals.install(() -> Cancellation.cancel(sc), System.err)) {
+      Cancellation.enter(sc, "spark-sgd train");
+      try {
+        return train(cfg, sc, stop, start);
+      } catch (Exception e) {
+        if (!stop.requested()) {
+          throw e;
+        }
+        LOG.debug("stopped by {}", stop.signalName(), e); // most likely: the stop cancelled a job
+        return stopped(stop, sc, cfg);
+      } finally {
+        Cancellation.leave(sc);
+      }
+    }
+  }
+
+  /**
+   * The end of a run a signal stopped: one line saying where its progress is kept, and the exit
+   * code of the signal.
+   */
+  private int stopped(StopSignals stop, JavaSparkContext sc, TrainConfig cfg) throws InterruptedException {
+    Cancellation.awaitRunningTasks(sc, TASKS_END_MILLIS);
+    Checkpoints.Saved ck = cfg.checkpointDir == null ? null
+        : Checkpoints.newestIn(sc.hadoopConfiguration(), cfg.checkpointDir);
+    int n = iterationsDone >= 0 ? iterationsDone : ck != null ? ck.iteration() : 0;
+    String kept = ck != null ? "checkpoint " + Redact.path(ck.path()) + "; rerun with --resume to continue"
+        : cfg.checkpointDir == null ? "no checkpoint (give --checkpoint-dir to keep progress)"
+        : "no checkpoint (none before the first iteration ends)";
+    System.err.printf(Locale.ROOT, "spark-sgd: stopped by %s after iteration %d; %s%n", stop.signalName(), n, kept);
+    return stop.exitCode();
+  }
+
+  private int train(TrainConfig cfg, JavaSparkContext sc, StopSignals stop, long start) throws Exception {
     OutputDirectory.checkWritable(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite);
     Checkpoints.preflight(sc.hadoopConfiguration(), cfg);
     LinearModel baseline = cfg.baselineModel == null ? null
@@ -365,6 +419,7 @@ public final class TrainCommand implements Callable<Integer> {
       TrainResult result = trainer.train(sc, data, new TrainingListener() {
         @Override
         public void onIteration(IterationRecord r, int maxIter) {
+          iterationsDone = r.iteration();
           progress.onIteration(r, maxIter);
         }
 
@@ -372,8 +427,17 @@ public final class TrainCommand implements Callable<Integer> {
         public void onMessage(String line) {
           out.println(line);
         }
+
+        @Override
+        public boolean stopRequested() {
+          return stop.requested();
+        }
       });
       progress.finish();
+      if (result.stopReason() == StopReason.INTERRUPTED) {
+        iterationsDone = result.iterations();
+        return stopped(stop, sc, cfg);
+      }
       if (result.stopReason() == StopReason.DIVERGED) {
         IterationRecord last = result.history().get(result.history().size() - 1);
         System.err.printf(Locale.ROOT, "spark-sgd: error: training diverged at iteration %d (loss %s); "
@@ -381,6 +445,9 @@ public final class TrainCommand implements Callable<Integer> {
             last.iteration(), last.objective(),
             cfg.stepSizeAuto ? "auto: " + result.chosenStepSize() : String.valueOf(cfg.stepSize));
         return ExitCodes.DIVERGED;
+      }
+      if (stop.requested()) { // training ended on its own just as the signal came
+        return stopped(stop, sc, cfg);
       }
       Map<String, Object> options = cfg.toOptionMap();
       options.put("format", data.format.cliName());
@@ -409,12 +476,28 @@ public final class TrainCommand implements Callable<Integer> {
           data.numPartitions(), data.cachedBytes, loadMillis, System.currentTimeMillis() - start);
       Map<String, Object> metrics = RunReport.metricsMap(info, model, result, eval, mlMetrics);
       ReportFiles.addBadRecords(metrics, cfg.badRecords.cliName(), cfg.maxBadRecords, data.rejected());
+      metrics.put("storageLevel", cfg.storageLevel.cliName());
+      long[] cacheUse = data.cacheUse();
+      // At the end of the run: what stayed in memory and what went to (or was read from) disk.
+      Map<String, Object> cache = new java.util.LinkedHashMap<>();
+      cache.put("memoryBytes", cacheUse[0]);
+      cache.put("diskBytes", cacheUse[1]);
+      cache.put("storageMemoryBytes", data.storageMemory());
+      metrics.put("cache", cache);
       if (gate != null) {
         metrics.put("qualityGate", gate.toMap(Redact.path(cfg.baselineModel)));
       }
       Map<String, byte[]> files = ReportFiles.build(model, result, eval, metrics);
-      OutputDirectory.publishBytes(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite, files,
-          dir -> SparkMlModels.write(model, new org.apache.hadoop.fs.Path(dir, "sparkml").toString()));
+      if (stop.requested()) {
+        return stopped(stop, sc, cfg);
+      }
+      // Once begun, the publish finishes (about a second; a second signal still ends the process
+      // at once, and the directory appears whole or not at all) and the run ends as a success.
+      Cancellation.shielded(sc, () -> {
+        OutputDirectory.publishBytes(sc.hadoopConfiguration(), cfg.outputPath, cfg.overwrite, files,
+            dir -> SparkMlModels.write(model, new org.apache.hadoop.fs.Path(dir, "sparkml").toString()));
+        return null;
+      });
       RunReport.printSummary(out, info, result, eval, mlMetrics);
       if (gate != null) {
         out.println("  quality gate   passed: " + gate.describe());

@@ -43,6 +43,8 @@ public final class TrainConfig implements Serializable {
   public final long seed;
   /** 0 = Spark's default parallelism. */
   public final int numPartitions;
+  /** How the cached blocks are kept; never changes the model. */
+  public final StorageLevelName storageLevel;
   public final double validationFraction;
   public final boolean overwrite;
   /** --step-size auto: {@link #stepSize} is then NaN and the trainer picks the rate. */
@@ -115,6 +117,7 @@ public final class TrainConfig implements Serializable {
     minStepSize = b.minStepSize;
     seed = b.seed;
     numPartitions = b.numPartitions;
+    storageLevel = b.storageLevel;
     validationFraction = b.validationFraction;
     overwrite = b.overwrite;
     stepSizeAuto = b.stepSizeAuto;
@@ -175,6 +178,7 @@ public final class TrainConfig implements Serializable {
     b.minStepSize = minStepSize;
     b.seed = seed;
     b.numPartitions = numPartitions;
+    b.storageLevel = storageLevel;
     b.validationFraction = validationFraction;
     b.overwrite = overwrite;
     b.stepSizeAuto = stepSizeAuto;
@@ -271,8 +275,13 @@ public final class TrainConfig implements Serializable {
       TrainOption.of("min-step-size", Kind.DOUBLE, "stop when the step taken is below this (>= 0)",
           c -> c.minStepSize, Builder::minStepSize),
       TrainOption.of("seed", Kind.LONG, "seed of every random choice", c -> c.seed, Builder::seed),
-      TrainOption.of("num-partitions", Kind.INT, "partitions of the cached data; 0 = Spark's default "
-          + "parallelism (input with fewer keeps its own)", c -> c.numPartitions, Builder::numPartitions),
+      TrainOption.of("num-partitions", Kind.INT, "partitions of the cached data; 0 = one per 64 MB of "
+          + "input, at least Spark's default parallelism (input with fewer keeps its own)", c -> c.numPartitions,
+          Builder::numPartitions),
+      // The estimators cache what spark.ml hands them at the default level.
+      TrainOption.choice("storage-level", "how the cached blocks are kept (the model is the same at every "
+          + "level)", StorageLevelName.values(), StorageLevelName::cliName, c -> c.storageLevel,
+          StorageLevelName::parse, Builder::storageLevel).param(null),
       TrainOption.of("validation-fraction", Kind.DOUBLE, "fraction of rows held out (seeded) for early "
           + "stopping and metrics, in [0, 1)", c -> c.validationFraction, Builder::validationFraction),
       TrainOption.choice("optimizer", "update rule", OptimizerKind.values(), OptimizerKind::cliName,
@@ -367,6 +376,7 @@ public final class TrainConfig implements Serializable {
     private double minStepSize = 0.001;
     private long seed = 42L;
     private int numPartitions = 0;
+    private StorageLevelName storageLevel = StorageLevelName.MEMORY_AND_DISK;
     private double validationFraction = 0.0;
     private boolean overwrite = false;
     private boolean stepSizeAuto = false;
@@ -423,6 +433,7 @@ public final class TrainConfig implements Serializable {
     public Builder minStepSize(double v) { minStepSize = v; return this; }
     public Builder seed(long v) { seed = v; return this; }
     public Builder numPartitions(int v) { numPartitions = v; return this; }
+    public Builder storageLevel(StorageLevelName v) { storageLevel = v; return this; }
     public Builder validationFraction(double v) { validationFraction = v; return this; }
     public Builder overwrite(boolean v) { overwrite = v; return this; }
     public Builder optimizer(OptimizerKind v) { optimizer = v; return this; }
@@ -505,8 +516,9 @@ public final class TrainConfig implements Serializable {
       require(tol >= 0, "--tol must be >= 0 (got " + tol + ")");
       requireFinite(minStepSize, "--min-step-size");
       require(minStepSize >= 0, "--min-step-size must be >= 0 (got " + minStepSize + ")");
-      require(numPartitions >= 0, "--num-partitions must be >= 1, or 0 for Spark's default (got "
+      require(numPartitions >= 0, "--num-partitions must be >= 1, or 0 to choose from the input's size (got "
           + numPartitions + ")");
+      require(storageLevel != null, "--storage-level is required");
       requireFinite(validationFraction, "--validation-fraction");
       require(validationFraction >= 0 && validationFraction < 1,
           "--validation-fraction must be in [0, 1) (got " + validationFraction + ")");

@@ -39,6 +39,13 @@ import scala.Tuple2;
  */
 public final class DataLoader {
   private static final Logger LOG = LoggerFactory.getLogger(DataLoader.class);
+  /**
+   * Input per partition when the count is not given: text or Parquet turns into blocks of about
+   * 0.5–1.5× its size, so a partition's blocks stay a few tens of MB. Spark unrolls, stores or
+   * spills a partition as a whole: small ones let part of the data stay in memory when not all
+   * fits, and up to 64 partitions are merged on the driver without a shuffle level.
+   */
+  static final long PARTITION_INPUT_BYTES = 64L << 20;
 
   private DataLoader() {
   }
@@ -53,11 +60,17 @@ public final class DataLoader {
    */
   public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures) {
     Configuration hadoop = sc.hadoopConfiguration();
-    List<Path> files = listInput(hadoop, cfg.dataPath);
+    List<FileStatus> input = listInputFiles(hadoop, cfg.dataPath);
+    List<Path> files = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    files.forEach(f -> names.add(f.getName()));
+    long inputBytes = 0;
+    for (FileStatus f : input) {
+      files.add(f.getPath());
+      names.add(f.getPath().getName());
+      inputBytes += f.getLen();
+    }
     DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
-    int wanted = cfg.numPartitions > 0 ? cfg.numPartitions : sc.defaultParallelism();
+    int wanted = partitions(cfg.numPartitions, inputBytes, sc.defaultParallelism());
     if (format == DataFormat.PARQUET) {
       ParquetInput in = ParquetInput.open(cfg, true, parquetFeatures);
       return finish(sc, cfg, format, in.blocks(cfg), wanted, in.numFeatures(), in.featureNames(), null, null);
@@ -119,8 +132,10 @@ public final class DataLoader {
           LibsvmParser libsvm = fHeader == null ? new LibsvmParser(numFeaturesLimit) : null;
           CsvParser csvParser = fHeader == null ? null : new CsvParser(fHeader, fLabelIndex, fWeightIndex);
           ParsedRecord rec = new ParsedRecord();
-          PartitionBlocks out = new PartitionBlocks(fHeader == null, fDenseCols);
-          while (it.hasNext()) {
+          return new PartitionBlocks(fHeader == null, fDenseCols, out -> {
+            if (!it.hasNext()) {
+              return false;
+            }
             Tuple2<LongWritable, Text> kv = it.next();
             long offset = kv._1().get();
             String line = kv._2().toString();
@@ -132,7 +147,7 @@ public final class DataLoader {
                   throw new BadRecordException(LineLocator.describe(file, offset),
                       "this file's header differs from the first file's (" + headerLine + ")");
                 }
-                continue;
+                return true;
               }
               ok = csvParser != null ? csvParser.parse(line, rec) : libsvm.parse(line, rec);
               if (ok && classification) {
@@ -140,14 +155,13 @@ public final class DataLoader {
               }
             } catch (RecordException e) {
               badRecords.reject(file, offset, e.getMessage(), rejected);
-              continue;
+              return true;
             }
-            if (!ok) {
-              continue;
+            if (ok) {
+              out.add(rec, isHoldout(holdoutFraction, seed, fileHash, offset));
             }
-            out.add(rec, isHoldout(holdoutFraction, seed, fileHash, offset));
-          }
-          return out.finish();
+            return true;
+          });
         }, false);
     String[] featureNames = csv ? new CsvParser(header, labelIndex, weightIndex).featureNames() : null;
     return finish(sc, cfg, format, blocks, wanted, csv ? denseCols : -1, featureNames, badRecords, rejected);
@@ -169,7 +183,7 @@ public final class DataLoader {
       LOG.warn("the input has only {} splits; using {} partitions instead of {}",
           blocks.getNumPartitions(), blocks.getNumPartitions(), wanted);
     }
-    blocks = blocks.persist(StorageLevel.MEMORY_AND_DISK());
+    blocks = blocks.persist(StorageLevel.fromString(cfg.storageLevel.cliName()));
     blocks.setName("spark-sgd blocks of " + cfg.dataPath);
     Summary summary = summarize(sc, blocks, "load and validate " + cfg.dataPath);
     RejectedRecords skipped = RejectedRecords.NONE;
@@ -190,9 +204,10 @@ public final class DataLoader {
           + (summary.holdoutRows > 0 ? " (all " + summary.holdoutRows + " rows went to the holdout)"
           : skipped.count() > 0 ? " (all " + skipped.count() + " records were bad and skipped)" : " (the input is empty)"));
     }
-    LOG.info("loaded {} training and {} holdout rows, {} features, {} partitions, {} MB cached",
-        summary.trainRows, summary.holdoutRows, numFeatures, blocks.getNumPartitions(),
-        String.format("%.1f", summary.bytes / 1e6));
+    long[] use = Dataset.cacheUse(blocks);
+    LOG.info("loaded {} training and {} holdout rows, {} features, {} partitions, {} MB of blocks "
+        + "({} MB in memory, {} MB on disk, {})", summary.trainRows, summary.holdoutRows, numFeatures,
+        blocks.getNumPartitions(), mb(summary.bytes), mb(use[0]), mb(use[1]), cfg.storageLevel.cliName());
     for (RejectedRecords.Sample r : skipped.samples()) {
       LOG.warn("skipped bad record {}", r.describe());
     }
@@ -215,6 +230,34 @@ public final class DataLoader {
     return ds;
   }
 
+  /**
+   * The partition count: {@code --num-partitions} if given, else one partition per
+   * {@link #PARTITION_INPUT_BYTES} of input and at least Spark's default parallelism. A pure
+   * function of the input's size and the settings, never of the memory free at the time, so the
+   * same data on the same master gives the same partitions and the same model bits, with any heap.
+   */
+  public static int partitions(JavaSparkContext sc, TrainConfig cfg) {
+    long bytes = 0;
+    for (FileStatus f : listInputFiles(sc.hadoopConfiguration(), cfg.dataPath)) {
+      bytes += f.getLen();
+    }
+    return partitions(cfg.numPartitions, bytes, sc.defaultParallelism());
+  }
+
+  static int partitions(int numPartitions, long inputBytes, int defaultParallelism) {
+    if (numPartitions > 0) {
+      return numPartitions;
+    }
+    long bySize = (inputBytes + PARTITION_INPUT_BYTES - 1) / PARTITION_INPUT_BYTES;
+    int wanted = (int) Math.max(defaultParallelism, Math.min(bySize, Integer.MAX_VALUE));
+    if (wanted > defaultParallelism) {
+      LOG.info("{} partitions: one per {} MB of the input's {} MB, more than Spark's default "
+          + "parallelism {} (--num-partitions to choose)", wanted, PARTITION_INPUT_BYTES >> 20,
+          String.format("%.1f", inputBytes / 1048576.0), defaultParallelism);
+    }
+    return wanted;
+  }
+
   /** Whether the row at {@code position} (byte offset or row index) of a file is held out. */
   static boolean isHoldout(double fraction, long seed, long fileNameHash, long position) {
     return fraction > 0
@@ -231,28 +274,30 @@ public final class DataLoader {
     int d = gen.numFeatures();
     boolean sparse = !gen.isDense();
     JavaRDD<Block> blocks = sc.parallelize(partitionIds(parts), parts).mapPartitions(it -> {
-      List<Block> out = new ArrayList<>();
       ParsedRecord rec = new ParsedRecord();
-      BlockBuilder b = new BlockBuilder(sparse, d, false);
-      while (it.hasNext()) {
-        int p = it.next();
-        for (long i = rows * p / parts, end = rows * (p + 1) / parts; i < end; i++) {
-          gen.row(i, rec);
-          b.add(rec);
-          if (b.isFull()) {
-            out.add(b.build());
+      long[] next = {0, 0}; // the next row to make and the end of the current range
+      return new PartitionBlocks(sparse, d, out -> {
+        while (next[0] == next[1]) {
+          if (!it.hasNext()) {
+            return false;
           }
+          int p = it.next();
+          next[0] = rows * p / parts;
+          next[1] = rows * (p + 1) / parts;
         }
-      }
-      if (!b.isEmpty()) {
-        out.add(b.build());
-      }
-      return out.iterator();
+        gen.row(next[0]++, rec);
+        out.add(rec, false);
+        return true;
+      });
     }).persist(StorageLevel.MEMORY_AND_DISK());
     blocks.setName("spark-sgd blocks of generated rows");
     Summary summary = summarize(sc, blocks, "generate " + rows + " rows x " + d + " features");
     summary.stats.resize(d);
     return new Dataset(blocks, null, d, null, summary.stats, summary.trainRows, 0, summary.bytes);
+  }
+
+  private static String mb(long bytes) {
+    return String.format("%.1f", bytes / 1e6);
   }
 
   /** 0 … n−1, one per partition of a parallelized list. */
@@ -283,6 +328,13 @@ public final class DataLoader {
 
   /** The data files a path names (a file, a directory's visible files, or a glob's matches). */
   public static List<Path> listInput(Configuration hadoop, String dataPath) {
+    List<Path> files = new ArrayList<>();
+    listInputFiles(hadoop, dataPath).forEach(f -> files.add(f.getPath()));
+    return files;
+  }
+
+  /** {@link #listInput}, with each file's status (its length). */
+  static List<FileStatus> listInputFiles(Configuration hadoop, String dataPath) {
     try {
       Path path = new Path(dataPath);
       FileSystem fs = path.getFileSystem(hadoop);
@@ -290,14 +342,14 @@ public final class DataLoader {
       if (matches == null || matches.length == 0) {
         throw new ConfigException("--data: no such file or directory: " + dataPath);
       }
-      List<Path> files = new ArrayList<>();
+      List<FileStatus> files = new ArrayList<>();
       long bytes = 0;
       for (FileStatus m : matches) {
         FileStatus[] inside = m.isDirectory() ? fs.listStatus(m.getPath()) : new FileStatus[] {m};
         for (FileStatus f : inside) {
           String name = f.getPath().getName();
           if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-            files.add(f.getPath());
+            files.add(f);
             bytes += f.getLen();
           }
         }
@@ -308,7 +360,7 @@ public final class DataLoader {
       if (bytes == 0) {
         throw new ConfigException("--data: " + dataPath + " is empty");
       }
-      files.sort(null);
+      files.sort((a, b) -> a.getPath().compareTo(b.getPath()));
       return files;
     } catch (IOException e) {
       throw new ConfigException("--data: cannot read " + dataPath + ": " + e.getMessage(), e);

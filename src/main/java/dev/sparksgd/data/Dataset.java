@@ -2,6 +2,11 @@ package dev.sparksgd.data;
 
 import dev.sparksgd.config.DataFormat;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockStatus;
+import org.apache.spark.storage.RDDBlockId;
+import org.apache.spark.storage.StorageStatus;
 
 /** Loaded, validated, cached data: blocks of training and holdout rows plus their statistics. */
 public final class Dataset {
@@ -68,6 +73,46 @@ public final class Dataset {
 
   public int numPartitions() {
     return blocks.getNumPartitions();
+  }
+
+  /**
+   * Where the cached blocks are now, in bytes: {memory, disk}, as the block manager master tracks
+   * them (a recomputed level such as MEMORY_ONLY may hold only part of the data). Asked of the
+   * master itself rather than of the status store behind the web UI, whose sums drift when
+   * blocks move between memory and disk.
+   */
+  public long[] cacheUse() {
+    return cacheUse(blocks);
+  }
+
+  /** {@link #cacheUse()} of any cached RDD (on the driver). */
+  public static long[] cacheUse(JavaRDD<?> rdd) {
+    long[] use = new long[2];
+    for (StorageStatus status : SparkEnv.get().blockManager().master().getStorageStatus()) {
+      scala.collection.Iterator<scala.Tuple2<BlockId, BlockStatus>> it = status.rddBlocks().iterator();
+      while (it.hasNext()) {
+        scala.Tuple2<BlockId, BlockStatus> b = it.next();
+        if (b._1() instanceof RDDBlockId id && id.rddId() == rdd.id()) {
+          use[0] += b._2().memSize();
+          use[1] += b._2().diskSize();
+        }
+      }
+    }
+    return use;
+  }
+
+  /**
+   * Spark's memory for cached blocks, summed over the executors (in local mode: the driver's).
+   * Storage and execution share it; storage can take all of it while no task needs any.
+   */
+  public long storageMemory() {
+    long total = 0;
+    scala.collection.Iterator<scala.Tuple2<Object, Object>> it =
+        blocks.context().getExecutorMemoryStatus().values().iterator();
+    while (it.hasNext()) {
+      total += (Long) it.next()._1();
+    }
+    return total;
   }
 
   /** Drops the cached blocks. */

@@ -73,10 +73,13 @@ public final class FrameInput {
     final long seed = cfg.seed;
     JavaRDD<Block> blocks = rows.javaRDD().mapPartitionsWithIndex((Integer part, Iterator<Row> it) -> {
       ParsedRecord rec = new ParsedRecord();
-      PartitionBlocks out = new PartitionBlocks(true, 0);
-      long position = 0;
-      while (it.hasNext()) {
+      long[] nextPosition = {0}; // of the next row in the partition
+      return new PartitionBlocks(true, 0, out -> {
+        if (!it.hasNext()) {
+          return false;
+        }
         Row row = it.next();
+        long position = nextPosition[0]++;
         String where = " (partition " + part + ", row " + position + ")";
         rec.clear();
         rec.label = number(row, 0, colNames, where);
@@ -118,9 +121,8 @@ public final class FrameInput {
           holdout = DataLoader.isHoldout(fraction, seed, part, position);
         }
         out.add(rec, holdout);
-        position++;
-      }
-      return out.finish();
+        return true;
+      });
     }, false);
     int wanted = cfg.numPartitions > 0 ? cfg.numPartitions : sc.defaultParallelism();
     try {

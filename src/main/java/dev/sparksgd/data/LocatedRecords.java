@@ -120,17 +120,18 @@ public final class LocatedRecords implements Serializable {
       final ParquetInput in = parquet;
       return in.rows().javaRDD().mapPartitions((Iterator<Row> it) -> {
         ParsedRecord rec = new ParsedRecord();
-        List<Row> out = new ArrayList<>();
-        while (it.hasNext()) {
+        return new Pull<>(() -> {
+          if (!it.hasNext()) {
+            return null;
+          }
           Row row = it.next();
           try {
             in.read(row, rec);
           } catch (RecordException e) {
             throw new BadRecordException(in.location(row), e.getMessage());
           }
-          out.add(scorer.score(in.file(row), in.rowIndex(row), rec));
-        }
-        return out.iterator();
+          return scorer.score(in.file(row), in.rowIndex(row), rec);
+        });
       });
     }
     @SuppressWarnings("unchecked")
@@ -145,36 +146,38 @@ public final class LocatedRecords implements Serializable {
     return lines.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
       FileSplit fs = (FileSplit) split;
       String file = fs.getPath().toString();
-      long line = firstLine.get(key(fs));
+      long[] nextLine = {firstLine.get(key(fs))};
       LibsvmParser libsvm = fHeader == null ? new LibsvmParser(0) : null;
       CsvParser csv = fHeader == null ? null : new CsvParser(fHeader, fLabel, fWeight);
       ParsedRecord rec = new ParsedRecord();
-      List<Row> out = new ArrayList<>();
-      for (; it.hasNext(); line++) {
-        Tuple2<LongWritable, Text> kv = it.next();
-        long offset = kv._1().get();
-        String text = kv._2().toString();
-        boolean ok;
-        try {
-          if (csv != null && offset == 0) {
-            if (!String.join(",", CsvParser.splitHeader(text)).equals(headerLine)) {
-              throw new RecordException("this file's header differs from the first file's (" + headerLine + ")");
+      return new Pull<>(() -> {
+        while (it.hasNext()) {
+          long line = nextLine[0]++;
+          Tuple2<LongWritable, Text> kv = it.next();
+          long offset = kv._1().get();
+          String text = kv._2().toString();
+          boolean ok;
+          try {
+            if (csv != null && offset == 0) {
+              if (!String.join(",", CsvParser.splitHeader(text)).equals(headerLine)) {
+                throw new RecordException("this file's header differs from the first file's (" + headerLine + ")");
+              }
+              continue;
             }
-            continue;
+            ok = csv != null ? csv.parse(text, rec) : libsvm.parse(text, rec);
+            if (ok && rec.nnz > 0 && rec.indices[rec.nnz - 1] >= d) {
+              throw new RecordException("feature index " + (rec.indices[rec.nnz - 1] + 1)
+                  + " is above the model's " + d + " features");
+            }
+          } catch (RecordException e) {
+            throw new BadRecordException(file + ":" + line, e.getMessage());
           }
-          ok = csv != null ? csv.parse(text, rec) : libsvm.parse(text, rec);
-          if (ok && rec.nnz > 0 && rec.indices[rec.nnz - 1] >= d) {
-            throw new RecordException("feature index " + (rec.indices[rec.nnz - 1] + 1)
-                + " is above the model's " + d + " features");
+          if (ok) {
+            return scorer.score(file, line, rec);
           }
-        } catch (RecordException e) {
-          throw new BadRecordException(file + ":" + line, e.getMessage());
         }
-        if (ok) {
-          out.add(scorer.score(file, line, rec));
-        }
-      }
-      return out.iterator();
+        return null;
+      });
     }, true);
   }
 

@@ -294,8 +294,10 @@ public final class ParquetInput implements Serializable {
     final ParquetInput self = this;
     return rows.javaRDD().mapPartitions((Iterator<Row> it) -> {
       ParsedRecord rec = new ParsedRecord();
-      PartitionBlocks out = new PartitionBlocks(sparse, denseCols);
-      while (it.hasNext()) {
+      return new PartitionBlocks(sparse, denseCols, out -> {
+        if (!it.hasNext()) {
+          return false;
+        }
         Row row = it.next();
         try {
           self.read(row, rec);
@@ -304,8 +306,8 @@ public final class ParquetInput implements Serializable {
         }
         long fileHash = row.getString(self.fileNamePos).hashCode();
         out.add(rec, DataLoader.isHoldout(holdoutFraction, seed, fileHash, self.rowIndex(row)));
-      }
-      return out.finish();
+        return true;
+      });
     });
   }
 

@@ -17,7 +17,20 @@ import org.apache.hadoop.fs.Path;
  * see half a model, and a failed run leaves the previous model in place.
  */
 public final class OutputDirectory {
+  /** Held while an old model directory is moved aside and the new one takes its name. */
+  private static final Object SWAP = new Object();
+
   private OutputDirectory() {
+  }
+
+  /**
+   * Runs {@code r} (e.g. {@link Runtime#halt}) when no publish of this JVM is between its two
+   * renames, where the output path names no directory.
+   */
+  public static void outsideSwap(Runnable r) {
+    synchronized (SWAP) {
+      r.run();
+    }
   }
 
   /** Fails early (before any training) when the output exists and may not be replaced. */
@@ -90,12 +103,14 @@ public final class OutputDirectory {
           throw new ConfigException("--output " + output + " appeared while training; not replaced (give --overwrite)");
         }
         Path old = new Path(parent, "." + target.getName() + ".old-" + UUID.randomUUID());
-        if (!fs.rename(target, old)) {
-          throw new IOException("cannot move the old " + target + " aside");
-        }
-        if (!fs.rename(tmp, target)) {
-          fs.rename(old, target);
-          throw new IOException("cannot rename " + tmp + " to " + target);
+        synchronized (SWAP) {
+          if (!fs.rename(target, old)) {
+            throw new IOException("cannot move the old " + target + " aside");
+          }
+          if (!fs.rename(tmp, target)) {
+            fs.rename(old, target);
+            throw new IOException("cannot rename " + tmp + " to " + target);
+          }
         }
         fs.delete(old, true);
       } else if (!fs.rename(tmp, target)) {

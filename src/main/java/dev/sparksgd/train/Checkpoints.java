@@ -185,6 +185,29 @@ public final class Checkpoints {
     LOG.info("checkpoint after iteration {}: {}", c.iteration(), target);
   }
 
+  /** A checkpoint file: the iteration whose state it holds, and where it is. */
+  public record Saved(int iteration, String path) {
+  }
+
+  /**
+   * The newest complete checkpoint in {@code dir} (what --resume continues from), or null when
+   * there is none or the directory cannot be listed.
+   */
+  public static Saved newestIn(Configuration hadoop, String dir) {
+    try {
+      Path d = new Path(dir);
+      Path p = newest(d.getFileSystem(hadoop), d);
+      if (p == null) {
+        return null;
+      }
+      Matcher m = NAME.matcher(p.getName());
+      return m.matches() ? new Saved(Integer.parseInt(m.group(1)), p.toString()) : null;
+    } catch (IOException e) {
+      LOG.warn("cannot list the checkpoints in {}: {}", dir, e.toString());
+      return null;
+    }
+  }
+
   /** The newest complete checkpoint file in dir, or null. Temporary files are hidden and ignored. */
   static Path newest(FileSystem fs, Path dir) throws IOException {
     if (!fs.exists(dir)) {

@@ -5,8 +5,14 @@ import dev.sparksgd.data.IndexSampler;
 import dev.sparksgd.data.Seeds;
 import dev.sparksgd.data.SharedArray;
 import dev.sparksgd.loss.Loss;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 
@@ -46,6 +52,7 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
   @Override
   public Iterator<double[]> call(Integer partition, Iterator<Block> blocks) {
     failFirstAttempt(iteration == failAtIteration, partition, failAtIteration);
+    stallUntilKilled(iteration, partition);
     double[] coef = rawCoefficients.value();
     IndexSampler sampler = fraction >= 1.0 ? null
         : new IndexSampler(fraction, Seeds.derive(seed, iteration, partition));
@@ -63,6 +70,35 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
         throw new IllegalStateException("injected task failure (" + Trainer.FAIL_TASK_AT_ITERATION + "="
             + failAt + ")");
       }
+    }
+  }
+
+  /**
+   * The test hook {@link Trainer#STALL_TASK_AT_ITERATION}: partition 0's task of that iteration
+   * writes the file named by {@link Trainer#STALL_MARKER} (atomically) and then never ends on its
+   * own, only when Spark kills it (a cancelled job): an iteration that would take forever.
+   */
+  static void stallUntilKilled(int iteration, int partition) {
+    SparkEnv env = SparkEnv.get();
+    TaskContext tc = TaskContext.get();
+    if (partition != 0 || env == null || tc == null
+        || env.conf().getInt(Trainer.STALL_TASK_AT_ITERATION, -1) != iteration) {
+      return;
+    }
+    try {
+      Path marker = Path.of(env.conf().get(Trainer.STALL_MARKER));
+      Path tmp = marker.resolveSibling(marker.getFileName() + ".tmp");
+      Files.writeString(tmp, "iteration " + iteration);
+      Files.move(tmp, marker, StandardCopyOption.ATOMIC_MOVE);
+      while (true) {
+        tc.killTaskIfInterrupted(); // throws once Spark has killed the task
+        Thread.sleep(10);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 

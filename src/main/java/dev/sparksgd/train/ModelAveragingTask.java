@@ -8,6 +8,7 @@ import dev.sparksgd.optim.Regularizer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -23,6 +24,8 @@ import org.apache.spark.broadcast.Broadcast;
  */
 final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, Iterator<double[]>> {
   private static final long serialVersionUID = 1L;
+  /** Local steps between two checks whether Spark killed the task. */
+  private static final int KILL_CHECK_MASK = (1 << 12) - 1;
 
   private final Broadcast<double[]> params;
   private final Scaling scaling;
@@ -97,7 +100,11 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
     double[] wz = start.clone();
     Step step = new Step(d, p);
     int steps = localSteps > 0 ? localSteps : n;
+    TaskContext tc = TaskContext.get();
     for (int s = 0; s < steps; s++) {
+      if ((s & KILL_CHECK_MASK) == 0 && tc != null) {
+        tc.killTaskIfInterrupted(); // a cancelled job (a stop): --local-steps may run for long
+      }
       int k = s % n;
       step.apply(kept.get(blockOf[k]), rowOf[k], wz);
     }

@@ -31,8 +31,8 @@ import org.apache.hadoop.fs.Path;
  *
  * <p>The options are {@link TrainConfig#toOptionMap()} without {@code max-iter} and
  * {@code max-time} (a resumed run may train longer or shorter), {@code max-regression} (the
- * quality gate judges the finished model only) and {@code prefetch-mb} (the same bits either
- * way), plus {@code init-model} (the warm start's path).
+ * quality gate judges the finished model only), {@code prefetch-mb} and {@code storage-level}
+ * (the same bits either way), plus {@code init-model} (the warm start's path).
  * The output path, --overwrite, --baseline-model and the checkpoint options are not in it.
  *
  * @param options option name → its value as JSON text
@@ -41,7 +41,8 @@ import org.apache.hadoop.fs.Path;
  */
 public record RunFingerprint(Map<String, String> options, List<InputFile> input, DataSummary data) {
   /** Options that may differ between the run that wrote a checkpoint and the one resuming it. */
-  static final Set<String> MAY_DIFFER = Set.of("max-iter", "max-time", "max-regression", "prefetch-mb");
+  static final Set<String> MAY_DIFFER = Set.of("max-iter", "max-time", "max-regression", "prefetch-mb",
+      "storage-level");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One data file as the file system lists it. */

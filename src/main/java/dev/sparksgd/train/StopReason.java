@@ -9,7 +9,9 @@ public enum StopReason {
   GRAD_TOL("grad-tol"),
   VALIDATION("validation"),
   MAX_TIME("max-time"),
-  DIVERGED("diverged");
+  DIVERGED("diverged"),
+  /** The operator asked the run to stop ({@link TrainingListener#stopRequested}); nothing is published. */
+  INTERRUPTED("interrupted");
 
   private final String label;
 

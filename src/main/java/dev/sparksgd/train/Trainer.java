@@ -35,6 +35,12 @@ public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
   /** Spark conf key of a test hook: the first attempt of partition 0's task fails at this iteration. */
   public static final String FAIL_TASK_AT_ITERATION = "spark.sgd.test.failTaskAtIteration";
+  /**
+   * Spark conf key of a test hook: partition 0's gradient task of this iteration stalls until Spark
+   * kills it, after writing the file named by {@link #STALL_MARKER}.
+   */
+  public static final String STALL_TASK_AT_ITERATION = "spark.sgd.test.stallTaskAtIteration";
+  public static final String STALL_MARKER = "spark.sgd.test.stallMarker";
   /** A loss above this multiple of the first iteration's loss counts as divergence. */
   static final double DIVERGENCE_FACTOR = StoppingRules.DIVERGENCE_FACTOR;
   /** Checkpoint loop-state keys. */
@@ -96,10 +102,13 @@ public final class Trainer {
     return params;
   }
 
-  /** The validation loss at {@code params}, with the loss's own parameters (Huber's σ) bound. */
+  /**
+   * The validation loss at {@code params}, with the loss's own parameters (Huber's σ) bound. A stop
+   * lets it finish: the step before it is taken, and the stopping rules keep its result.
+   */
   private double holdoutLoss(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int d, int t) {
     double[] raw = scaling.toRaw(params);
-    return HoldoutLoss.of(sc, data, raw, loss.bind(raw, d + 1), t);
+    return Cancellation.shielded(sc, () -> HoldoutLoss.of(sc, data, raw, loss.bind(raw, d + 1), t));
   }
 
   public TrainResult train(JavaSparkContext sc, Dataset data, TrainingListener listener) {
@@ -166,13 +175,29 @@ public final class Trainer {
         checkpoints.afterIteration(t, params, optimizer, rate.state(),
             loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
       }
+      if (listener.stopRequested()) {
+        reason = StopReason.INTERRUPTED;
+        break;
+      }
       t++;
       long iterStart = System.nanoTime();
       double taskEta = rate.rate(t);
       // 1. the gradient at params (distributed, or from mini-batches drawn ahead: the same sums)
-      Batch batch = averagingMode
-          ? modelAverage(sc, data, scaling, params, t, taskEta, penalty)
-          : gradient(sc, data, scaling, params, t, failAt, prefetch);
+      Batch batch;
+      try {
+        batch = averagingMode
+            ? modelAverage(sc, data, scaling, params, t, taskEta, penalty)
+            : gradient(sc, data, scaling, params, t, failAt, prefetch);
+      } catch (Exception e) { // a cancelled job throws SparkException, checked and undeclared
+        if (!listener.stopRequested()) {
+          throw e;
+        }
+        // The stop cancelled this iteration's job; nothing of the loop's state has changed yet.
+        LOG.debug("iteration {} cancelled by the stop request", t);
+        t--;
+        reason = StopReason.INTERRUPTED;
+        break;
+      }
       if (batch.weightSum <= 0) {
         LOG.warn("iteration {}: the mini-batch is empty (fraction {} too small?); weights unchanged",
             t, cfg.miniBatchFraction);
@@ -245,12 +270,12 @@ public final class Trainer {
         break;
       }
     }
-    if (reason == StopReason.MAX_ITER || reason == StopReason.MAX_TIME) {
+    if (reason == StopReason.MAX_ITER || reason == StopReason.MAX_TIME || reason == StopReason.INTERRUPTED) {
       checkpoints.atEnd(t, params, optimizer, rate.state(),
           loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
     }
     double[] model = optimizer.modelParams(params);
-    if (reason != StopReason.DIVERGED && rules.validationOn()) {
+    if (reason != StopReason.DIVERGED && reason != StopReason.INTERRUPTED && rules.validationOn()) {
       if (!rules.evaluatedAt(t)) {
         rules.onValidation(t, holdoutLoss(sc, data, scaling, model, d, t), model);
       }

@@ -46,6 +46,8 @@ class OptionRangeTest {
         Arguments.of("--min-step-size", "-0.001", "--min-step-size must be >= 0"),
         Arguments.of("--seed", "1.5", "--seed"),
         Arguments.of("--num-partitions", "-1", "--num-partitions must be >= 1, or 0"),
+        Arguments.of("--storage-level", "OFF_HEAP", "--storage-level must be one of MEMORY_AND_DISK, "
+            + "MEMORY_AND_DISK_SER, DISK_ONLY, MEMORY_ONLY, MEMORY_ONLY_SER (got 'OFF_HEAP')"),
         Arguments.of("--validation-fraction", "-0.1", "--validation-fraction must be in [0, 1)"),
         Arguments.of("--validation-fraction", "1.5", "--validation-fraction must be in [0, 1)"),
         Arguments.of("--bad-records", "ignore", "--bad-records must be fail or skip"),

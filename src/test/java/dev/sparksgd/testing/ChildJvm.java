@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs {@code dev.sparksgd.cli.Main} in a JVM of its own, as submit.sh would (the project's
@@ -29,6 +31,33 @@ public final class ChildJvm {
   /** @param jvmOptions extra -D options (e.g. Spark conf as system properties) */
   public static Result run(Path workDir, List<String> jvmOptions, String... args)
       throws IOException, InterruptedException {
+    List<String> cmd = command(jvmOptions, args);
+    File out = workDir.resolve("child.out").toFile();
+    File err = workDir.resolve("child.err").toFile();
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectOutput(out).redirectError(err);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Process p = pb.start();
+    if (!p.waitFor(Hang.BOUND.toSeconds(), TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("child JVM did not finish within " + Hang.BOUND + ": " + cmd);
+    }
+    return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+        Files.readString(err.toPath(), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Starts the child and returns at once: {@code onLine} sees each stdout line as it comes (a test
+   * can react to a progress line or signal the process); stdout and stderr are kept in
+   * {@code workDir/name.out} and {@code .err}.
+   */
+  public static Submit.Running start(Path workDir, String name, List<String> jvmOptions,
+      Consumer<String> onLine, String... args) throws IOException {
+    return Submit.start(command(jvmOptions, args), workDir, Map.of("SPARK_LOCAL_IP", "127.0.0.1"), workDir, name,
+        onLine);
+  }
+
+  private static List<String> command(List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -48,17 +77,6 @@ public final class ChildJvm {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.sparksgd.cli.Main");
     cmd.addAll(List.of(args));
-    File out = workDir.resolve("child.out").toFile();
-    File err = workDir.resolve("child.err").toFile();
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
-        .redirectOutput(out).redirectError(err);
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
-    if (!p.waitFor(Hang.BOUND.toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("child JVM did not finish within " + Hang.BOUND + ": " + cmd);
-    }
-    return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-        Files.readString(err.toPath(), StandardCharsets.UTF_8));
+    return cmd;
   }
 }

@@ -76,10 +76,16 @@ public final class Submit {
    */
   public static Running start(List<String> command, Map<String, String> env, Path logDir, String name,
       Consumer<String> onLine) throws IOException {
+    return start(command, PROJECT_DIR, env, logDir, name, onLine);
+  }
+
+  /** As {@link #start(List, Map, Path, String, Consumer)}, in the working directory {@code dir}. */
+  public static Running start(List<String> command, Path dir, Map<String, String> env, Path logDir, String name,
+      Consumer<String> onLine) throws IOException {
     Files.createDirectories(logDir);
     Path outLog = logDir.resolve(name + ".out");
     Path errLog = logDir.resolve(name + ".err");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(PROJECT_DIR.toFile())
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectError(errLog.toFile());
     env.forEach((k, v) -> {

@@ -23,8 +23,12 @@ final class TrainHarness implements AutoCloseable {
   }
 
   TrainResult train(UnaryOperator<TrainConfig.Builder> options) {
+    return train(options, TrainingListener.NONE);
+  }
+
+  TrainResult train(UnaryOperator<TrainConfig.Builder> options, TrainingListener listener) {
     TrainConfig cfg = options.apply(base.toBuilder()).build();
-    return new Trainer(cfg, SquaredLoss.INSTANCE).train(sc, data, TrainingListener.NONE);
+    return new Trainer(cfg, SquaredLoss.INSTANCE).train(sc, data, listener);
   }
 
   /** Mean ½(w·x + b − y)² over the rows. */
