@@ -73,13 +73,13 @@ public final class BadRecordPolicy implements Serializable {
 
     @Override
     public boolean isZero() {
-      return value.count() == 0;
+      return value().count() == 0;
     }
 
     @Override
     public Tally copy() {
       Tally t = new Tally();
-      t.value = value;
+      t.value = value();
       return t;
     }
 
@@ -90,17 +90,23 @@ public final class BadRecordPolicy implements Serializable {
 
     @Override
     public void add(RejectedRecords.Sample s) {
-      value = value.plus(s);
+      value = value().plus(s);
     }
 
     @Override
     public void merge(AccumulatorV2<RejectedRecords.Sample, RejectedRecords> other) {
-      value = value.plus(other.value());
+      value = value().plus(other.value());
     }
 
+    /**
+     * Never null. While a task deserializes this accumulator, AccumulatorV2's readObject registers
+     * it with the task (where the executor's heartbeat thread reads it) before this class's field
+     * is read, so for a moment the field is null and the tally is empty.
+     */
     @Override
     public RejectedRecords value() {
-      return value;
+      RejectedRecords v = value;
+      return v == null ? RejectedRecords.NONE : v;
     }
   }
 }

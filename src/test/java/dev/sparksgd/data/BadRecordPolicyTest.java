@@ -122,4 +122,19 @@ class BadRecordPolicyTest {
     assertTrue(c.isZero());
     assertEquals(1, t.value().count(), "the copy is independent");
   }
+
+  /**
+   * A task registers the tally with itself (where the heartbeat thread reads it) inside
+   * AccumulatorV2's readObject, before Tally's own field is read: the reads must not throw then.
+   */
+  @Test
+  void aTallyWhoseFieldIsNotYetReadIsEmpty() throws Exception {
+    BadRecordPolicy.Tally t = new BadRecordPolicy.Tally();
+    java.lang.reflect.Field f = BadRecordPolicy.Tally.class.getDeclaredField("value");
+    f.setAccessible(true);
+    f.set(t, null);
+    assertTrue(t.isZero());
+    assertSame(RejectedRecords.NONE, t.value());
+    assertTrue(t.copy().isZero());
+  }
 }
