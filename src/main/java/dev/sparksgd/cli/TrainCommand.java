@@ -112,8 +112,10 @@ public final class TrainCommand implements Callable<Integer> {
           + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%; full "
           + "batch); bb: Barzilai-Borwein, η_t = s·s/s·y "
           + "from the last move s and gradient change y (η₀ for the first step; full batch, optimizer "
-          + "sgd), a step above the last 10 accepted objectives rejected and η halved; auto: bb where it "
-          + "applies, else constant. Default: ${DEFAULT-VALUE}.")
+          + "sgd), a step above the last 10 accepted objectives rejected and η halved; lbfgs: "
+          + "L-BFGS directions (OWL-QN with L1; 10 pairs; full batch, optimizer sgd), η₀ for the first "
+          + "step, then 1, halved while a step raises the objective; auto: lbfgs where it applies, "
+          + "else constant. Default: ${DEFAULT-VALUE}.")
   String lrSchedule;
 
   @Option(names = "--mini-batch-fraction", paramLabel = "F", defaultValue = "1.0",

@@ -6,7 +6,8 @@ package dev.sparksgd.config;
  */
 public enum LrSchedule {
   CONSTANT("constant"), INVERSE_SQRT("inverse-sqrt"), INVERSE_TIME("inverse-time"),
-  EXPONENTIAL("exponential"), STEP("step"), ADAPTIVE("adaptive"), BB("bb"), AUTO("auto");
+  EXPONENTIAL("exponential"), STEP("step"), ADAPTIVE("adaptive"), BB("bb"), LBFGS("lbfgs"),
+  AUTO("auto");
 
   private final String cliName;
 

@@ -20,13 +20,12 @@ import java.util.Map;
 public final class BarzilaiBorwein implements LearningRate, GradientFeedback, LossFeedback {
   private static final long serialVersionUID = 1L;
   /** Accepted objectives a new one is compared against (Raydan's M = 10). */
-  static final int WINDOW = 10;
+  static final int WINDOW = AcceptanceWindow.SIZE;
 
   private double eta;
   private double[] previousParams;
   private double[] previousGradient;
-  /** The last accepted objectives, oldest first (at most WINDOW). */
-  private double[] accepted = new double[0];
+  private final AcceptanceWindow accepted = new AcceptanceWindow();
 
   public BarzilaiBorwein(double eta0) {
     this.eta = eta0;
@@ -34,22 +33,10 @@ public final class BarzilaiBorwein implements LearningRate, GradientFeedback, Lo
 
   @Override
   public boolean feedback(double previousLoss, double newLoss) {
-    if (accepted.length == 0) {
-      accepted = new double[] {previousLoss};
-    }
-    double reference = Double.NEGATIVE_INFINITY;
-    for (double a : accepted) {
-      reference = Math.max(reference, a);
-    }
-    if (!(newLoss <= reference)) { // NaN counts as a rise
+    if (!accepted.accept(previousLoss, newLoss)) {
       eta *= BoldDriver.SHRINK;
       return false;
     }
-    int keep = Math.min(accepted.length, WINDOW - 1);
-    double[] next = new double[keep + 1];
-    System.arraycopy(accepted, accepted.length - keep, next, 0, keep);
-    next[keep] = newLoss;
-    accepted = next;
     return true;
   }
 
@@ -85,8 +72,9 @@ public final class BarzilaiBorwein implements LearningRate, GradientFeedback, Lo
       m.put("previousParams", previousParams.clone());
       m.put("previousGradient", previousGradient.clone());
     }
-    if (accepted.length > 0) {
-      m.put("accepted", accepted.clone());
+    double[] a = accepted.state();
+    if (a.length > 0) {
+      m.put("accepted", a);
     }
     return m;
   }
@@ -104,14 +92,9 @@ public final class BarzilaiBorwein implements LearningRate, GradientFeedback, Lo
       throw new IllegalArgumentException("bb schedule state needs previousParams and previousGradient "
           + "of one length, or neither");
     }
-    double[] a = state.getOrDefault("accepted", new double[0]);
-    if (a.length > WINDOW) {
-      throw new IllegalArgumentException("bb schedule state holds " + a.length + " accepted objectives, "
-          + "at most " + WINDOW);
-    }
+    accepted.restore(state.getOrDefault("accepted", new double[0]), "bb");
     eta = e[0];
     previousParams = p == null ? null : p.clone();
     previousGradient = g == null ? null : g.clone();
-    accepted = a.clone();
   }
 }

@@ -35,6 +35,19 @@ public interface Regularizer extends Serializable {
     System.arraycopy(smoothGradient, 0, out, 0, out.length);
   }
 
+  /** The L1 weight of weight i (i below numWeights): what the proximal step thresholds by; 0 without L1. */
+  default double l1Weight(int i) {
+    return 0.0;
+  }
+
+  /**
+   * The same penalty with every part but L1 smooth (given by {@link #addGradient}): what a
+   * quasi-Newton step needs, whose curvature estimate must see the L2 part ({@link Lbfgs}).
+   */
+  default Regularizer withSmoothL2() {
+    return this;
+  }
+
   /** No penalty. */
   Regularizer NONE = new Regularizer() {
     private static final long serialVersionUID = 1L;

@@ -6,6 +6,7 @@ import dev.sparksgd.optim.Adam;
 import dev.sparksgd.optim.Averaged;
 import dev.sparksgd.optim.BarzilaiBorwein;
 import dev.sparksgd.optim.BoldDriver;
+import dev.sparksgd.optim.Lbfgs;
 import dev.sparksgd.optim.LearningRate;
 import dev.sparksgd.optim.Momentum;
 import dev.sparksgd.optim.Nesterov;
@@ -42,6 +43,7 @@ final class OptimSetup {
       case STEP -> LearningRate.step(eta0, cfg.decay, cfg.decaySteps);
       case ADAPTIVE -> new BoldDriver(eta0);
       case BB -> new BarzilaiBorwein(eta0);
+      case LBFGS -> new Lbfgs(eta0);
       case AUTO -> throw new IllegalStateException("--lr-schedule auto is resolved when the config is built");
     };
   }

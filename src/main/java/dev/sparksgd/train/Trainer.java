@@ -8,6 +8,7 @@ import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.data.SharedArray;
 import dev.sparksgd.loss.Loss;
 import dev.sparksgd.optim.GradientFeedback;
+import dev.sparksgd.optim.Lbfgs;
 import dev.sparksgd.optim.LearningRate;
 import dev.sparksgd.optim.LossFeedback;
 import dev.sparksgd.optim.Optimizer;
@@ -135,6 +136,11 @@ public final class Trainer {
       chosen = StepSizeSearch.choose(sc, data, cfg, loss, scaling, reg, listener::onMessage).chosen();
     }
     LearningRate rate = OptimSetup.schedule(cfg, cfg.stepSizeAuto ? chosen : cfg.stepSize);
+    // A quasi-Newton step takes the whole smooth part (L2 included) into its curvature estimate.
+    Lbfgs quasiNewton = rate instanceof Lbfgs q ? q : null;
+    if (quasiNewton != null) {
+      reg = reg.withSmoothL2();
+    }
     LossFeedback feedback = rate instanceof LossFeedback f ? f : null;
     Optimizer optimizer = OptimSetup.optimizer(cfg);
     StoppingRules rules = new StoppingRules(cfg, data.holdoutRows > 0);
@@ -251,7 +257,14 @@ public final class Trainer {
         optimizer.afterStep(params);
       } else {
         gradNorm = stationarityNorm(reg, params, d, batch.gradient);
-        UpdateStep.apply(optimizer, reg, d, params, batch.gradient, eta);
+        if (quasiNewton != null) {
+          double[] smooth = batch.gradient.clone();
+          reg.addGradient(params, d, smooth);
+          quasiNewton.step(params, smooth, reg, d, eta);
+          optimizer.afterStep(params);
+        } else {
+          UpdateStep.apply(optimizer, reg, d, params, batch.gradient, eta);
+        }
       }
       double stepNorm = distance(before, params);
       record(history, listener, new IterationRecord(t, batch.meanLoss, objective, eta, stepNorm, gradNorm,

@@ -35,7 +35,7 @@ class TrainConfigTest {
     assertEquals(0, c.numFeatures);
     assertEquals(1000, c.maxIter);
     assertEquals(0.1, c.stepSize);
-    assertSame(LrSchedule.BB, c.lrSchedule, "auto: full-batch gradient descent takes bb steps");
+    assertSame(LrSchedule.LBFGS, c.lrSchedule, "auto: full-batch gradient descent takes L-BFGS steps");
     assertEquals(1.0, c.miniBatchFraction);
     assertEquals(0.0, c.regParam);
     assertTrue(c.fitIntercept);

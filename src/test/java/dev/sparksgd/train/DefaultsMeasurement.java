@@ -62,7 +62,7 @@ public final class DefaultsMeasurement {
       Dataset data = DataLoader.load(SparkTestSession.jsc(), base);
       Loss loss = Losses.byName(p.loss.cliName(), base.huberDelta);
       try {
-        TrainResult best = run(base, data, loss, b -> b.lrSchedule(LrSchedule.BB).gradTol(1e-13).maxIter(3000));
+        TrainResult best = run(base, data, loss, b -> b.lrSchedule(LrSchedule.LBFGS).gradTol(1e-13).maxIter(3000));
         double opt = objective(p, best.params(), best.coefficients(), best.intercept(), loss);
         System.out.printf(Locale.ROOT, "%n== %s: optimum %.10g (%d iterations)%n", p.name, opt, best.iterations());
         if (!only.equals("mini")) {
@@ -71,7 +71,8 @@ public final class DefaultsMeasurement {
           fullBatch(p, base, data, loss, opt, "auto step, constant", b -> b.lrSchedule(LrSchedule.CONSTANT)
               .stepSize("auto"));
           fullBatch(p, base, data, loss, opt, "adaptive from 0.1", b -> b.lrSchedule(LrSchedule.ADAPTIVE).stepSize(0.1));
-          fullBatch(p, base, data, loss, opt, "bb from 0.1 (new default)", b -> b.lrSchedule(LrSchedule.BB));
+          fullBatch(p, base, data, loss, opt, "bb from 0.1", b -> b.lrSchedule(LrSchedule.BB));
+          fullBatch(p, base, data, loss, opt, "lbfgs from 0.1 (default)", b -> b.lrSchedule(LrSchedule.LBFGS));
         }
         if (!only.equals("full") && (p.loss != LossType.HUBER && !p.name.startsWith("scales"))) {
           for (double fraction : new double[] {0.1}) {
