@@ -287,9 +287,7 @@ public final class Trainer {
       checkpoints.atEnd(t, params, optimizer, rate.state(),
           loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
     }
-    // The quasi-Newton line search judges a step only at the next iteration: the last step taken is
-    // untested (it may rise), so the model is the last point it kept, where the stopping rules looked.
-    double[] model = optimizer.modelParams(quasiNewton != null && base != null ? base.params : params);
+    double[] model = optimizer.modelParams(params);
     if (reason != StopReason.DIVERGED && reason != StopReason.INTERRUPTED && rules.validationOn()) {
       if (!rules.evaluatedAt(t)) {
         rules.onValidation(t, holdoutLoss(sc, data, scaling, model, d, t), model);
