@@ -14,6 +14,12 @@
 #   WORKER_MEMORY       memory each worker offers to executors (default 1g)
 #   DAEMON_MEMORY       heap of the Master and Worker JVMs themselves (default 256m)
 #   JAVA_HOME           the Java 17+ to use (default: java on PATH)
+#   SPARK_SGD_SPARK_LINE  the Spark line whose Maven jars make the cluster: 3.5 (default, Scala
+#                       2.12) or 4 (Scala 2.13, built with mvn -Pspark-4), as for submit.sh
+#   CLUSTER_SPARK_VERSION another Spark release of that line (e.g. 4.0.0): the cluster and its
+#                       SPARK_HOME are made of that release's Maven jars instead of the pom's
+#                       (resolved with mvn into DIR/spark-classpath.txt), to run the jar built
+#                       against the pom's release on it
 #
 # Every port is chosen by the kernel (port 0) and read back from the logs, so two clusters (or
 # other developers' tests) never collide. Everything binds to 127.0.0.1.
@@ -36,7 +42,15 @@ WORKERS=${WORKERS:-2}
 WORKER_CORES=${WORKER_CORES:-1}
 WORKER_MEMORY=${WORKER_MEMORY:-1g}
 DAEMON_MEMORY=${DAEMON_MEMORY:-256m}
-CP_FILE=$PROJECT_DIR/target/spark-classpath.txt
+case ${SPARK_SGD_SPARK_LINE:-3.5} in
+  3.5) SCALA=2.12 PROFILE=() ;;
+  4) SCALA=2.13 PROFILE=(-Pspark-4) ;;
+  *)
+    printf 'local-cluster.sh: SPARK_SGD_SPARK_LINE=%s: the Spark lines are 3.5 and 4\n' "$SPARK_SGD_SPARK_LINE" >&2
+    exit 2
+    ;;
+esac
+CP_FILE=$PROJECT_DIR/target/scala-$SCALA/spark-classpath.txt
 START_TIMEOUT=${START_TIMEOUT:-300}
 
 die() {
@@ -99,7 +113,7 @@ make_spark_home() {
 #!/usr/bin/env bash
 set -euo pipefail
 export SPARK_HOME=${SPARK_HOME:-$(cd -P "$(dirname "$0")/.." && pwd)}
-export SPARK_SCALA_VERSION=${SPARK_SCALA_VERSION:-2.12}
+export SPARK_SCALA_VERSION=${SPARK_SCALA_VERSION:-@SCALA@}
 if [[ -n ${JAVA_HOME:-} ]]; then RUNNER=$JAVA_HOME/bin/java; else RUNNER=java; fi
 build_command() {
   "$RUNNER" -Xmx128m -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main "$@"
@@ -129,9 +143,38 @@ EOF
 #!/usr/bin/env bash
 exec "$(cd -P "$(dirname "$0")" && pwd)/spark-class" org.apache.spark.deploy.SparkSubmit "$@"
 EOF
+  sed -i "s/@SCALA@/$SCALA/" "$home/bin/spark-class"
   chmod +x "$home/bin/spark-class" "$home/bin/spark-submit"
-  printf 'Spark %s from Maven (made by src/test/cluster/local-cluster.sh)\n' \
-    "$(basename "$(tr ':' '\n' <"$CP_FILE" | grep -m1 '/spark-core_')" .jar)" >"$home/RELEASE"
+  # As a distribution's RELEASE: "Spark VERSION ..." (submit.sh reads the version from jars/ first).
+  local core version
+  core=$(basename "$(tr ':' '\n' <"$CP_FILE" | grep -m1 '/spark-core_')" .jar)
+  version=${core#spark-core_"$SCALA"-}
+  printf 'Spark %s (Scala %s) from the Maven jars, made by src/test/cluster/local-cluster.sh\n' \
+    "$version" "$SCALA" >"$home/RELEASE"
+}
+
+# CP_FILE=DIR/spark-classpath.txt: the Maven jars of Spark release $1 of this line (the pom's
+# dependencies with spark.version=$1, and parquet-jackson at that release's Parquet version).
+resolve_release() {
+  local version=$1 parquet=() found yarn
+  # spark-yarn stays at the pom's release (another release's may not be served) and is left out
+  # of the cluster's classpath: a standalone cluster does not use it.
+  yarn=$(tr ':' '\n' <"$CP_FILE" | sed -nE 's#.*/spark-yarn_[0-9.]+-([^/]+)\.jar$#\1#p' | head -n 1)
+  CP_FILE=$DIR/spark-classpath.txt
+  while :; do
+    say "resolving the Maven jars of Spark $version ..."
+    mvn -B -q -f "$PROJECT_DIR/pom.xml" ${PROFILE[@]+"${PROFILE[@]}"} -Dspark.version="$version" \
+      ${yarn:+-Dspark.yarn.version="$yarn"} ${parquet[@]+"${parquet[@]}"} dependency:build-classpath \
+      -Dmdep.includeScope=compile -Dmdep.outputFile="$CP_FILE" >&2 \
+      || die "could not resolve Spark $version for Scala $SCALA"
+    tr ':' '\n' <"$CP_FILE" | grep -v '/spark-yarn_' | paste -sd: - >"$CP_FILE.tmp" && mv "$CP_FILE.tmp" "$CP_FILE"
+    grep -q "/spark-core_$SCALA-$version\.jar" "$CP_FILE" || die "no spark-core_$SCALA-$version.jar in $CP_FILE"
+    found=$(tr ':' '\n' <"$CP_FILE" | sed -nE 's#.*/parquet-hadoop-([^/]+)\.jar$#\1#p' | head -n 1)
+    if [[ -z $found ]] || tr ':' '\n' <"$CP_FILE" | grep -q "/parquet-jackson-$found\.jar$" || ((${#parquet[@]})); then
+      return 0
+    fi
+    parquet=(-Dparquet.version="$found")
+  done
 }
 
 cmd_start() {
@@ -141,17 +184,18 @@ cmd_start() {
     die "a cluster from $DIR is already running ($(cat "$DIR/master-url" 2>/dev/null)); stop it first"
   fi
   if [[ ! -f $CP_FILE ]]; then
-    say "building (mvn -B -q package -DskipTests) to get $CP_FILE ..."
-    mvn -B -q -f "$PROJECT_DIR/pom.xml" package -DskipTests >&2
+    say "building (mvn -B -q ${PROFILE[*]:+${PROFILE[*]} }package -DskipTests) to get $CP_FILE ..."
+    mvn -B -q -f "$PROJECT_DIR/pom.xml" ${PROFILE[@]+"${PROFILE[@]}"} package -DskipTests >&2
   fi
   java=$(java_cmd) || die "java not found: set JAVA_HOME or put Java 17+ on PATH"
   rm -rf "$DIR"
   mkdir -p "$DIR/logs" "$DIR/work"
+  if [[ -n ${CLUSTER_SPARK_VERSION:-} ]]; then resolve_release "$CLUSTER_SPARK_VERSION"; fi
   make_spark_home
   token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' \n')-$$
   printf '%s\n' "$token" >"$DIR/token"
 
-  export SPARK_HOME=$DIR/spark-home SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1
+  export SPARK_HOME=$DIR/spark-home SPARK_SCALA_VERSION=$SCALA SPARK_LOCAL_IP=127.0.0.1
   export SPARK_SGD_CLUSTER_TOKEN=$token
   # Executors' shuffle and cached-block spill directories, under DIR rather than /tmp.
   export SPARK_LOCAL_DIRS=$DIR/local

@@ -244,7 +244,32 @@ public final class Benchmark {
   }
 
   /** Memory plus disk bytes Spark's storage reports for these cached RDDs. */
+  /**
+   * The cached bytes of the RDDs {@code ids} as the block manager master knows them. A task's
+   * report of a block it cached can reach the master after the job that cached it has ended (seen
+   * on Spark 4 under load), so this reads until two reads a little apart agree on a non-zero size,
+   * for at most 30 s.
+   */
   private long storedBytes(Set<Integer> ids) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    long last = storedBytesNow(ids);
+    while (System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      long now = storedBytesNow(ids);
+      if (now > 0 && now == last) {
+        return now;
+      }
+      last = now;
+    }
+    return last;
+  }
+
+  private long storedBytesNow(Set<Integer> ids) {
     long b = 0;
     for (RDDInfo i : sc.sc().getRDDStorageInfo()) {
       if (ids.contains(i.id())) {

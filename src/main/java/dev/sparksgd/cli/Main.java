@@ -1,6 +1,7 @@
 package dev.sparksgd.cli;
 
 import java.io.PrintWriter;
+import org.apache.spark.SparkUserAppException;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,15 +20,31 @@ public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws SparkUserAppException {
     OutOfMemory.exitCodeOnShutdown();
     int code = run(args);
+    // With the exit code: in YARN client mode the ApplicationMaster reports it as the final status.
     SparkSession.getDefaultSession().foreach(s -> {
-      s.stop();
+      s.sparkContext().stop(code);
       return null;
     });
     OutOfMemory.exiting(code);
+    if (inYarnApplicationMaster()) {
+      // There main runs in a thread of YARN's ApplicationMaster, which reports SUCCEEDED when it
+      // returns and FAILED with the exit code for a SparkUserAppException. A System.exit, even
+      // System.exit(0), would be reported as FAILED and the application attempted again.
+      if (code != 0) {
+        throw UserAppExit.of(code);
+      }
+      return;
+    }
     System.exit(code);
+  }
+
+  /** The driver of {@code --master yarn --deploy-mode cluster} (the ApplicationMaster sets these). */
+  static boolean inYarnApplicationMaster() {
+    return "yarn".equals(System.getProperty("spark.master"))
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"));
   }
 
   /** Runs one command and returns its exit code; leaves any SparkSession running (tests share one). */

@@ -16,11 +16,18 @@ final class Spark {
   private Spark() {
   }
 
-  /** The running session (tests share one), or a new one; local[*] when no master was given. */
+  /**
+   * The running session (tests share one), or a new one; local[*] when no master was given, and
+   * {@code appName} unless the user named the application ({@code spark-submit --name}: the name
+   * YARN and the standalone master show, also in client mode).
+   */
   static SparkSession session(String appName) {
-    SparkSession.Builder b = SparkSession.builder().appName(appName);
+    SparkSession.Builder b = SparkSession.builder();
     boolean fresh = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
     SparkConf given = new SparkConf();
+    if (!userNamed(given)) {
+      b.appName(appName);
+    }
     if (fresh && !given.contains("spark.master")) {
       b.master("local[*]");
     }
@@ -28,5 +35,10 @@ final class Spark {
       b.config(MAX_DIRECT_RESULT, MAX_DIRECT_RESULT_DEFAULT);
     }
     return b.getOrCreate();
+  }
+
+  /** spark-submit names an application without --name after its main class. */
+  static boolean userNamed(SparkConf conf) {
+    return conf.contains("spark.app.name") && !conf.get("spark.app.name").equals(Main.class.getName());
   }
 }

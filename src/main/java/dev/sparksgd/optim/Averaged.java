@@ -36,6 +36,24 @@ public final class Averaged implements Optimizer {
     return inner;
   }
 
+  long start() {
+    return start;
+  }
+
+  long steps() {
+    return steps;
+  }
+
+  /** The state {@link LazyUpdate} keeps in step: the step count and the mean (null before start). */
+  void setLazyState(long steps, double[] average) {
+    this.steps = steps;
+    this.average = average;
+  }
+
+  double[] average() {
+    return average;
+  }
+
   @Override
   public void step(double[] params, double[] gradient, double eta) {
     inner.step(params, gradient, eta);

@@ -50,10 +50,13 @@ final class ElasticNet implements Regularizer {
       return;
     }
     for (int i = 0; i < numWeights; i++) {
-      double t = steps[i] * l1;
-      double w = params[i];
-      params[i] = w > t ? w - t : w < -t ? w + t : 0.0;
+      params[i] = softThreshold(params[i], steps[i] * l1);
     }
+  }
+
+  /** sign(w)·max(|w| − t, 0). */
+  static double softThreshold(double w, double t) {
+    return w > t ? w - t : w < -t ? w + t : 0.0;
   }
 
   @Override

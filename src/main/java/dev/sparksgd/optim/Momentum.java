@@ -7,7 +7,7 @@ import java.util.Map;
  * kept in gradient units, so a schedule that changes η scales the whole step, not only the newest
  * gradient. {@link Nesterov} is the same update with the look-ahead term.
  */
-public class Momentum implements Optimizer {
+public class Momentum implements Optimizer, CoordinateWise {
   private static final long serialVersionUID = 1L;
 
   private final double mu;
@@ -27,15 +27,39 @@ public class Momentum implements Optimizer {
   public void step(double[] params, double[] gradient, double eta) {
     velocity = OptimState.ensure(velocity, params.length);
     for (int i = 0; i < params.length; i++) {
-      velocity[i] = mu * velocity[i] + gradient[i];
-      params[i] -= eta * (nesterov ? gradient[i] + mu * velocity[i] : velocity[i]);
+      stepAt(params, i, gradient[i], eta);
     }
+  }
+
+  @Override
+  public double[][] stateArrays(int n) {
+    velocity = OptimState.ensure(velocity, n);
+    return new double[][] {velocity};
+  }
+
+  @Override
+  public void stepAt(double[] params, int i, double g, double eta) {
+    velocity[i] = mu * velocity[i] + g;
+    params[i] -= eta * (nesterov ? g + mu * velocity[i] : velocity[i]);
+  }
+
+  @Override
+  public double effectiveStepAt(int i, double eta) {
+    return eta / (1.0 - mu);
+  }
+
+  double mu() {
+    return mu;
+  }
+
+  boolean nesterov() {
+    return nesterov;
   }
 
   /** At a fixed point v = g/(1 − μ) (and g + μ·v = g/(1 − μ)): w moves by η/(1 − μ) times g. */
   @Override
   public void effectiveSteps(double eta, double[] out) {
-    java.util.Arrays.fill(out, eta / (1.0 - mu));
+    java.util.Arrays.fill(out, effectiveStepAt(0, eta));
   }
 
   @Override

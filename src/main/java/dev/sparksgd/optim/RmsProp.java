@@ -6,7 +6,7 @@ import java.util.Map;
  * RMSprop (Hinton's lecture 6e): E ← ρ·E + (1 − ρ)·g², w ← w − η·g/(√E + ε), per coordinate.
  * No bias correction, as in Keras and PyTorch: the first steps are up to 1/√(1 − ρ) times η.
  */
-public final class RmsProp implements Optimizer {
+public final class RmsProp implements Optimizer, CoordinateWise {
   private static final long serialVersionUID = 1L;
 
   private final double rho;
@@ -22,15 +22,35 @@ public final class RmsProp implements Optimizer {
   public void step(double[] params, double[] gradient, double eta) {
     meanSquares = OptimState.ensure(meanSquares, params.length);
     for (int i = 0; i < params.length; i++) {
-      meanSquares[i] = rho * meanSquares[i] + (1 - rho) * gradient[i] * gradient[i];
-      params[i] -= eta * gradient[i] / (Math.sqrt(meanSquares[i]) + epsilon);
+      stepAt(params, i, gradient[i], eta);
     }
+  }
+
+  @Override
+  public double[][] stateArrays(int n) {
+    meanSquares = OptimState.ensure(meanSquares, n);
+    return new double[][] {meanSquares};
+  }
+
+  @Override
+  public void stepAt(double[] params, int i, double g, double eta) {
+    meanSquares[i] = rho * meanSquares[i] + (1 - rho) * g * g;
+    params[i] -= eta * g / (Math.sqrt(meanSquares[i]) + epsilon);
+  }
+
+  @Override
+  public double effectiveStepAt(int i, double eta) {
+    return eta / (Math.sqrt(OptimState.at(meanSquares, i)) + epsilon);
+  }
+
+  double rho() {
+    return rho;
   }
 
   @Override
   public void effectiveSteps(double eta, double[] out) {
     for (int i = 0; i < out.length; i++) {
-      out[i] = eta / (Math.sqrt(OptimState.at(meanSquares, i)) + epsilon);
+      out[i] = effectiveStepAt(i, eta);
     }
   }
 

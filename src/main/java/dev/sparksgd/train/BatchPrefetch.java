@@ -104,16 +104,25 @@ final class BatchPrefetch {
    * [t, min(t + K, lastIteration + 1)) first when t is not held.
    */
   double[] sums(int t, int lastIteration, double[] coef, int d, Loss loss) {
-    if (t < first || t >= first + held.length) {
-      draw(t, Math.max(1, Math.min(perJob, lastIteration - t + 1)));
-    }
-    Block[][] parts = held[t - first];
-    held[t - first] = null; // each iteration is used once
+    Block[][] parts = take(t, lastIteration);
     List<double[]> partials = new ArrayList<>(parts.length);
     for (Block[] p : parts) {
       partials.add(GradientTask.drawnSums(Arrays.asList(p), coef, d, loss));
     }
     return OrderedReduce.mergeInOrder(partials, Trainer::addInPlace);
+  }
+
+  /**
+   * Iteration t's drawn rows, by partition (each iteration's are handed out once). Draws iterations
+   * [t, min(t + K, lastIteration + 1)) first when t is not held.
+   */
+  Block[][] take(int t, int lastIteration) {
+    if (t < first || t >= first + held.length) {
+      draw(t, Math.max(1, Math.min(perJob, lastIteration - t + 1)));
+    }
+    Block[][] parts = held[t - first];
+    held[t - first] = null;
+    return parts;
   }
 
   private void draw(int t, int k) {

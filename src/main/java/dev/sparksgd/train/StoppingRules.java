@@ -58,10 +58,16 @@ final class StoppingRules {
    */
   StopReason afterStep(double objective, double[] newParams, double stepNorm, double paramNorm,
       double gradNorm) {
+    return afterStep(objective, allFinite(newParams), stepNorm, paramNorm, gradNorm);
+  }
+
+  /** As above, told whether the new parameters are all finite instead of reading them. */
+  StopReason afterStep(double objective, boolean paramsFinite, double stepNorm, double paramNorm,
+      double gradNorm) {
     if (Double.isNaN(firstObjective)) {
       firstObjective = objective;
     }
-    if (!Double.isFinite(objective) || !allFinite(newParams)
+    if (!Double.isFinite(objective) || !paramsFinite
         || (firstObjective > 0 && objective > DIVERGENCE_FACTOR * firstObjective)) {
       return StopReason.DIVERGED;
     }

@@ -8,6 +8,7 @@ import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.data.SharedArray;
 import dev.sparksgd.loss.Loss;
 import dev.sparksgd.optim.GradientFeedback;
+import dev.sparksgd.optim.LazyUpdate;
 import dev.sparksgd.optim.Lbfgs;
 import dev.sparksgd.optim.LearningRate;
 import dev.sparksgd.optim.LossFeedback;
@@ -176,8 +177,14 @@ public final class Trainer {
         reason = StopReason.MAX_TIME;
       }
     }
+    // Built after a resume restored the optimizer's state, which it then keeps in its own form.
+    LazyIteration lazy = averagingMode ? null : LazyIteration.of(sc, cfg, data, scaling, loss, optimizer, reg, rate);
+    SparseSums sparse = null;
     while (reason == StopReason.MAX_ITER && t < cfg.maxIter) {
       if (checkpoints.due(t)) {
+        if (lazy != null) {
+          lazy.flush(params);
+        }
         checkpoints.afterIteration(t, params, optimizer, rate.state(),
             loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
       }
@@ -191,9 +198,15 @@ public final class Trainer {
       // 1. the gradient at params (distributed, or from mini-batches drawn ahead: the same sums)
       Batch batch;
       try {
-        batch = averagingMode
-            ? modelAverage(sc, data, scaling, params, t, taskEta, penalty)
-            : gradient(sc, data, scaling, params, t, failAt, prefetch);
+        if (lazy != null) {
+          sparse = lazy.sums(sc, data, cfg, loss, params, t, failAt, prefetch);
+          double w = sparse.weightSum();
+          batch = new Batch(w > 0 ? sparse.lossSum() / w : Double.NaN, w, sparse.rows(), null, null);
+        } else {
+          batch = averagingMode
+              ? modelAverage(sc, data, scaling, params, t, taskEta, penalty)
+              : gradient(sc, data, scaling, params, t, failAt, prefetch);
+        }
       } catch (Exception e) { // a cancelled job throws SparkException, checked and undeclared
         if (!listener.stopRequested()) {
           throw e;
@@ -211,6 +224,14 @@ public final class Trainer {
             Double.NaN, millisSince(iterStart), 0));
         if (rules.outOfTime(carriedMillis + millisSince(start))) {
           reason = StopReason.MAX_TIME;
+          break;
+        }
+        continue;
+      }
+      if (lazy != null) {
+        reason = lazyStep(lazy, sparse, sc, data, scaling, rules, optimizer, params, t, rate.rate(t), batch,
+            history, listener, iterStart, carriedMillis + millisSince(start));
+        if (reason != StopReason.MAX_ITER) {
           break;
         }
         continue;
@@ -283,6 +304,9 @@ public final class Trainer {
         break;
       }
     }
+    if (lazy != null) {
+      lazy.flush(params);
+    }
     if (reason == StopReason.MAX_ITER || reason == StopReason.MAX_TIME || reason == StopReason.INTERRUPTED) {
       checkpoints.atEnd(t, params, optimizer, rate.state(),
           loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
@@ -301,6 +325,31 @@ public final class Trainer {
     double[] raw = scaling.toRaw(model);
     return new TrainResult(Arrays.copyOf(raw, d), raw[d], model, t, reason, history,
         millisSince(start), chosen);
+  }
+
+  /**
+   * Steps 3 and 4 of a lazy iteration: the update from the sparse sums, the record and the stopping
+   * rules on the norms the lazy update keeps (the parameters are flushed only for the holdout).
+   *
+   * @return why to stop, or MAX_ITER to go on
+   */
+  private StopReason lazyStep(LazyIteration lazy, SparseSums sparse, JavaSparkContext sc, Dataset data,
+      Scaling scaling, StoppingRules rules, Optimizer optimizer, double[] params, int t, double eta, Batch batch,
+      List<IterationRecord> history, TrainingListener listener, long iterStart, long elapsedMillis) {
+    LazyUpdate.Norms n = lazy.step(params, sparse, eta);
+    double objective = batch.meanLoss + n.penaltyBefore();
+    record(history, listener, new IterationRecord(t, batch.meanLoss, objective, eta, n.step(), n.gradient(),
+        millisSince(iterStart), batch.rows));
+    StopReason r = rules.afterStep(objective, Double.isFinite(n.params()), n.step(), n.params(), n.gradient());
+    if (r == null && rules.validationDue(t)) {
+      lazy.flush(params);
+      double[] model = optimizer.modelParams(params);
+      r = rules.onValidation(t, holdoutLoss(sc, data, scaling, model, data.numFeatures, t), model);
+    }
+    if (r == null && rules.outOfTime(elapsedMillis)) {
+      r = StopReason.MAX_TIME;
+    }
+    return r == null ? StopReason.MAX_ITER : r;
   }
 
   /**

@@ -28,7 +28,7 @@ class ChildJvmConsoleTest {
         tmp.resolve("m").toString());
     assertEquals(2, r.exitCode(), r.err());
     assertEquals(List.of("spark-sgd: error: " + data.toUri().toString().replace("file:///", "file:/")
-        + ":3: feature indices are not increasing (1 after 2)"), r.err().strip().lines().toList(),
+        + ":3: feature indices are not increasing (1 after 2)"), r.errLines(),
         "stderr, all of it");
   }
 

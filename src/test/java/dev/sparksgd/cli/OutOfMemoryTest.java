@@ -38,7 +38,7 @@ class OutOfMemoryTest {
     ChildJvm.Result r = ChildJvm.run(tmp, List.of("-Xmx512m"), "train", "--data", data.toString(),
         "--output", tmp.resolve("m").toString());
     assertEquals(ExitCodes.OUT_OF_MEMORY, r.exitCode(), r.err());
-    List<String> lines = r.err().strip().lines().toList();
+    List<String> lines = r.errLines();
     assertEquals(1, lines.size(), "stderr, all of it: " + r.err());
     assertTrue(lines.get(0).startsWith("spark-sgd: error: out of memory in a task (java.lang.OutOfMemoryError"),
         lines.get(0));
@@ -55,7 +55,7 @@ class OutOfMemoryTest {
     ChildJvm.Result r = ChildJvm.run(tmp, List.of("-Xmx512m"), "train", "--data", data.toString(),
         "--num-features", "60000000", "--output", tmp.resolve("m").toString());
     assertEquals(ExitCodes.OUT_OF_MEMORY, r.exitCode(), r.err());
-    List<String> lines = r.err().strip().lines().toList();
+    List<String> lines = r.errLines();
     assertEquals(1, lines.size(), "stderr, all of it: " + r.err());
     assertTrue(lines.get(0).startsWith("spark-sgd: error: out of memory in the driver (java.lang.OutOfMemoryError"),
         lines.get(0));

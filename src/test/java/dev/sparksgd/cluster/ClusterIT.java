@@ -11,14 +11,22 @@ import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Submit;
 import dev.sparksgd.testing.TestData;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,7 +38,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Training on a real Spark standalone cluster (one Master, two Workers with one core each, all on
  * 127.0.0.1, started by src/test/cluster/local-cluster.sh) through {@code ./submit.sh --master
  * spark://...}: the model is bit-identical to local mode with the same seed and partitioning, also
- * when a task fails and is retried and when a worker is killed with kill -9 in the middle.
+ * when a task fails and is retried and when a worker is killed with kill -9 in the middle; with the
+ * driver in the cluster too ({@code --deploy-mode cluster}), where a failed training is a non-zero
+ * exit of submit.sh and a killed {@code --supervise}d driver is restarted by its worker and resumes
+ * from its checkpoint.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
@@ -86,12 +97,12 @@ class ClusterIT {
   }
 
   static Submit.Result train(String name, Path out, List<String> sparkArgs, Map<String, String> env,
-      java.util.function.Consumer<String> onLine) throws IOException, InterruptedException {
+      Consumer<String> onLine) throws IOException, InterruptedException {
     return train(name, out, sparkArgs, env, onLine, "0");
   }
 
   static Submit.Result train(String name, Path out, List<String> sparkArgs, Map<String, String> env,
-      java.util.function.Consumer<String> onLine, String prefetchMb) throws IOException, InterruptedException {
+      Consumer<String> onLine, String prefetchMb) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(sparkArgs);
     args.addAll(List.of("--driver-memory", "512m", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.local.dir=" + WORK.resolve("spark-local"),
@@ -156,11 +167,141 @@ class ClusterIT {
     assertArrayEquals(localModel, TestData.modelBits(out));
   }
 
-  static final java.util.regex.Pattern ITER_LINE = java.util.regex.Pattern.compile("iter (\\d+)/30 ");
+  static final Pattern SUBMITTED = Pattern.compile("Driver successfully submitted as (driver-\\S+)");
+
+  /** The work directory (stdout, stderr) of the driver that submit.sh's output names. */
+  static Path driverDir(Submit.Result r) throws IOException {
+    Matcher m = SUBMITTED.matcher(r.err());
+    assertTrue(m.find(), "submit.sh names the driver it submitted:\n" + r.describe());
+    try (Stream<Path> s = Files.list(CLUSTER_DIR.resolve("work"))) {
+      return s.map(w -> w.resolve(m.group(1))).filter(Files::isDirectory).findFirst()
+          .orElseThrow(() -> new AssertionError("no work directory of " + m.group(1) + " under " + CLUSTER_DIR.resolve("work")));
+    }
+  }
+
+  /** The driver's JVM started by a worker of this cluster for the run writing to {@code out}. */
+  static Optional<ProcessHandle> driverJvm(Path out) {
+    String token;
+    try {
+      token = "SPARK_SGD_CLUSTER_TOKEN=" + Files.readString(CLUSTER_DIR.resolve("token")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ProcessHandle.allProcesses().filter(p -> {
+      List<String> args = Arrays.asList(p.info().arguments().orElse(new String[0]));
+      if (!args.contains("org.apache.spark.deploy.worker.DriverWrapper") || !args.contains(out.toString())) {
+        return false;
+      }
+      try {
+        // Ours only: the worker's environment (with this cluster's token) is the driver's.
+        byte[] env = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ"));
+        return Arrays.asList(new String(env, StandardCharsets.UTF_8).split("\0")).contains(token);
+      } catch (IOException e) {
+        return false; // it has just ended
+      }
+    }).findFirst();
+  }
+
+  @Test
+  @Order(4)
+  void clusterDeployModeModelIsBitIdenticalToLocalMode() throws Exception {
+    Path out = WORK.resolve("cluster-mode-model");
+    Submit.Result r = train("cluster-mode", out, onCluster("--deploy-mode", "cluster"), Map.of(), line -> { });
+    assertEquals(0, r.exitCode(), r.describe());
+    assertTrue(r.out().stream().noneMatch(l -> l.startsWith("iter ")), "the driver's progress is not submit.sh's:\n" + r.describe());
+    Path driver = driverDir(r);
+    assertTrue(Files.readAllLines(driver.resolve("stdout")).stream().anyMatch(l -> l.startsWith("iter 30/30")),
+        "the driver on the worker trained: " + driver);
+    assertRanOnTheCluster(out);
+    assertArrayEquals(localModel, TestData.modelBits(out), "driver in the cluster vs local[2]");
+  }
+
+  /** Through SPARK_HOME (Spark's own launcher) too: spark-submit itself exits 0 for a FAILED driver. */
+  @Test
+  @Order(5)
+  void aFailingDriverInClusterModeIsANonZeroExitOfSubmitSh() throws Exception {
+    Path out = WORK.resolve("cluster-mode-failed");
+    Path missing = WORK.resolve("no-such-data.libsvm");
+    List<String> args = new ArrayList<>(onCluster("--deploy-mode", "cluster"));
+    args.addAll(List.of("--driver-memory", "512m", "--conf", "spark.ui.enabled=false",
+        "train", "--data", missing.toString(), "--output", out.toString(), "--overwrite"));
+    Submit.Result r = Submit.submit(Map.of("SPARK_HOME", CLUSTER_DIR.resolve("spark-home").toString()), WORK,
+        "cluster-mode-failed", line -> { }, args).await(RUN_TIMEOUT);
+    assertEquals(1, r.exitCode(), r.describe());
+    assertTrue(r.err().contains("State of driver driver-") && r.err().contains(" is FAILED"), r.describe());
+    assertTrue(r.err().lines().anyMatch(l -> l.startsWith("submit.sh: driver driver-") && l.contains(" ended FAILED")), r.describe());
+    String driverErr = Files.readString(driverDir(r).resolve("stderr"));
+    assertTrue(driverErr.contains("spark-sgd: error:") && driverErr.contains(missing.toString()),
+        "the driver failed on the missing input (exit code 2):\n" + driverErr);
+    assertFalse(Files.exists(out));
+  }
+
+  /**
+   * {@code --supervise} with {@code --checkpoint-dir} and {@code --resume}: the driver's JVM on the
+   * worker is killed with kill -9 once a checkpoint after iteration 4 or later exists; the worker
+   * starts it again, it resumes from its newest checkpoint, and submit.sh exits 0 with the model
+   * of an uninterrupted run.
+   */
+  @Test
+  @Order(6)
+  void aKilledSupervisedDriverIsRestartedAndResumesToTheSameBits() throws Exception {
+    Path out = WORK.resolve("cluster-mode-supervised");
+    Path ck = WORK.resolve("cluster-mode-checkpoints");
+    for (Path p : List.of(out, ck)) {
+      if (Files.exists(p)) {
+        try (Stream<Path> s = Files.walk(p)) {
+          s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
+    }
+    List<String> args = new ArrayList<>(onCluster("--deploy-mode", "cluster", "--supervise"));
+    args.addAll(List.of("--driver-memory", "512m", "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.local.dir=" + WORK.resolve("spark-local"),
+        "train", "--data", data.toString(), "--output", out.toString(), "--overwrite"));
+    args.addAll(TRAIN);
+    args.addAll(List.of("--prefetch-mb", "0", "--checkpoint-dir", ck.toString(), "--checkpoint-interval", "2", "--resume"));
+    Submit.Running submit = Submit.submit(Map.of(), WORK, "cluster-mode-supervised", line -> { }, args);
+
+    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+    ProcessHandle first = null;
+    int at = -1;
+    while (at < 4) {
+      if (!submit.process.isAlive()) {
+        fail("the run ended before a checkpoint after iteration 4 appeared:\n" + submit.await(RUN_TIMEOUT).describe());
+      }
+      if (System.nanoTime() > deadline) {
+        fail("no checkpoint after iteration 4 within " + RUN_TIMEOUT + ":\n" + submit.await(Duration.ZERO).describe());
+      }
+      if (first == null) {
+        first = driverJvm(out).orElse(null);
+      }
+      Thread.sleep(5);
+      at = DriverRestartIT.newestCheckpoint(ck);
+    }
+    assertNotNull(first, "the driver's JVM was found on the worker");
+    Process kill = new ProcessBuilder("kill", "-9", Long.toString(first.pid())).inheritIO().start();
+    assertEquals(0, kill.waitFor());
+    int killedAt = DriverRestartIT.newestCheckpoint(ck);
+    assertTrue(killedAt < 30, "killed mid-run, newest checkpoint after iteration " + killedAt);
+
+    Submit.Result r = submit.await(RUN_TIMEOUT);
+    assertEquals(0, r.exitCode(), r.describe());
+    assertFalse(first.isAlive());
+    String driverErr = Files.readString(driverDir(r).resolve("stderr"));
+    Matcher resumed = Pattern.compile("resuming after iteration (\\d+) from ").matcher(driverErr);
+    assertTrue(resumed.find(), "the restarted driver resumed:\n" + driverErr);
+    assertTrue(Integer.parseInt(resumed.group(1)) >= killedAt, "resumed after iteration " + resumed.group(1)
+        + ", the newest checkpoint at the kill was " + killedAt);
+    assertRanOnTheCluster(out);
+    assertArrayEquals(localModel, TestData.modelBits(out), "restarted and resumed vs local[2] uninterrupted");
+    assertEquals(TestData.historyWithoutMillis(WORK.resolve("local-model")), TestData.historyWithoutMillis(out));
+  }
+
+  static final Pattern ITER_LINE = Pattern.compile("iter (\\d+)/30 ");
 
   /** Last: afterwards the cluster has one worker left. */
   @Test
-  @Order(4)
+  @Order(7)
   void losingAWorkerMidTrainingGivesTheSameModel() throws Exception {
     long workerPid = Long.parseLong(Files.readString(CLUSTER_DIR.resolve("worker-1.pid")).trim());
     ProcessHandle worker = ProcessHandle.of(workerPid).orElseThrow(() -> new AssertionError("worker 1 is not running"));
@@ -170,7 +311,7 @@ class ClusterIT {
     Path out = WORK.resolve("cluster-worker-lost");
     Submit.Result r = train("cluster-worker-lost", out, onCluster(), Map.of(), line -> {
       // Progress lines are throttled to 4 a second, so "iter 3/" itself may not be printed.
-      java.util.regex.Matcher m = ITER_LINE.matcher(line);
+      Matcher m = ITER_LINE.matcher(line);
       if (m.lookingAt() && Integer.parseInt(m.group(1)) >= 3 && Integer.parseInt(m.group(1)) <= 20
           && killedAt.get() == null) {
         killedAt.set(line);

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.holdenkarau.spark.testing.JavaRDDComparisons;
 import dev.sparksgd.config.DataFormat;
 import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.testing.RddComparisons;
 import dev.sparksgd.testing.SparkTestSession;
 import dev.sparksgd.testing.TestData;
 import java.nio.file.Files;
@@ -62,7 +62,7 @@ class DataLoaderTest {
     assertNull(a.featureNames);
     assertArrayEquals(new String[] {"x1", "x2", "x3", "x4", "x5"}, b.featureNames);
     assertEquals(700, a.trainRows);
-    JavaRDDComparisons.assertRDDEquals(rows(a), rows(b));
+    RddComparisons.assertRddEquals(rows(a), rows(b));
     double[] ma = a.stats.mean();
     double[] mb = b.stats.mean();
     double[] sa = a.stats.std();

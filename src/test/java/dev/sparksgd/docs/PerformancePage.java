@@ -61,9 +61,10 @@ final class PerformancePage {
   static List<Run> read(Path benchDir) throws IOException {
     ObjectMapper json = new ObjectMapper();
     List<Run> runs = new ArrayList<>();
-    try (Stream<Path> files = Files.list(benchDir)) {
+    // docs/bench/*.json (the default line) and docs/bench/spark-LINE/*.json (another line).
+    try (Stream<Path> files = Files.walk(benchDir, 2)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-        runs.add(new Run(f.getFileName().toString(), json.readTree(f.toFile())));
+        runs.add(new Run(benchDir.relativize(f).toString().replace('\\', '/'), json.readTree(f.toFile())));
       }
     }
     return runs;
@@ -84,14 +85,15 @@ final class PerformancePage {
     figureTable(md, runs, "memory", "Memory",
         "Cached bytes (memory plus disk) of each contender's representation, and the raw sizes.");
     scalingTable(md, runs);
+    releasesTable(md, runs);
     targetsTable(md, runs);
     return md.append('\n').append(END).toString();
   }
 
   private static void runsTable(StringBuilder md, List<Run> runs) {
     md.append("\n## Runs\n\n")
-        .append("Each file under [bench/](bench/) is the `--output` of one `./submit.sh … bench` command; "
-            + "the load average (1, 5 and 15 minutes) says how busy the machine was.\n\n")
+        .append("Each file under [bench/](bench/) is the `--output` of one `./submit.sh … bench` command "
+            + "(under bench/spark-4/: on the Spark 4 line, `SPARK_SGD_SPARK_LINE=4 ./submit.sh … bench`); the load average (1, 5 and 15 minutes) says how busy the machine was.\n\n")
         .append("| file | arguments | date (UTC) | CPU | cores | master | Java | Spark | heap | load average before → after |\n")
         .append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Run r : runs) {
@@ -109,7 +111,35 @@ final class PerformancePage {
     }
   }
 
+  /** The runs by the Spark release they ran on, in the order of the release. */
+  static Map<String, List<Run>> byRelease(List<Run> runs) {
+    Map<String, List<Run>> out = new java.util.TreeMap<>();
+    for (Run r : runs) {
+      out.computeIfAbsent(text(r.env(), "sparkVersion"), k -> new ArrayList<>()).add(r);
+    }
+    return out;
+  }
+
   private static void figureTable(StringBuilder md, List<Run> runs, String figure, String title, String what) {
+    Map<String, List<String[]>> tables = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Run>> line : byRelease(runs).entrySet()) {
+      List<String[]> rows = figureRows(line.getValue(), figure);
+      if (!rows.isEmpty()) {
+        tables.put(line.getKey(), rows);
+      }
+    }
+    if (tables.isEmpty()) {
+      return;
+    }
+    md.append("\n## ").append(title).append("\n\n").append(what).append(" Ratio = the contender's median ÷ ours.\n");
+    for (Map.Entry<String, List<String[]>> t : tables.entrySet()) {
+      md.append("\nSpark ").append(t.getKey()).append(":\n\n")
+          .append("| data | contender | median | min | max | ratio |\n|---|---|---|---|---|---|\n");
+      t.getValue().forEach(row -> md.append("| ").append(String.join(" | ", row)).append(" |\n"));
+    }
+  }
+
+  private static List<String[]> figureRows(List<Run> runs, String figure) {
     List<String[]> rows = new ArrayList<>();
     for (Run r : runs) {
       for (JsonNode size : r.sizes()) {
@@ -123,15 +153,33 @@ final class PerformancePage {
         }
       }
     }
-    if (rows.isEmpty()) {
-      return;
-    }
-    md.append("\n## ").append(title).append("\n\n").append(what).append(" Ratio = the contender's median ÷ ours.\n\n")
-        .append("| data | contender | median | min | max | ratio |\n|---|---|---|---|---|---|\n");
-    rows.forEach(row -> md.append("| ").append(String.join(" | ", row)).append(" |\n"));
+    return rows;
   }
 
   private static void ttaTable(StringBuilder md, List<Run> runs) {
+    Map<String, List<String>> tables = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Run>> line : byRelease(runs).entrySet()) {
+      List<String> rows = ttaRows(line.getValue());
+      if (!rows.isEmpty()) {
+        tables.put(line.getKey(), rows);
+      }
+    }
+    if (tables.isEmpty()) {
+      return;
+    }
+    md.append("\n## Time to accuracy\n\n")
+        .append("Wall time from cached input to a model whose mean training loss is within 1e-4 relative of the "
+            + "optimum. Ratio = the contender's median ÷ ours.\n\n")
+        .append("![time to accuracy](").append(TTA_PNG).append(")\n");
+    for (Map.Entry<String, List<String>> t : tables.entrySet()) {
+      md.append("\nSpark ").append(t.getKey()).append(":\n\n")
+          .append("| data | contender | median | min | max | ratio | iterations | stopped by |\n")
+          .append("|---|---|---|---|---|---|---|---|\n");
+      t.getValue().forEach(row -> md.append(row).append('\n'));
+    }
+  }
+
+  private static List<String> ttaRows(List<Run> runs) {
     List<String> rows = new ArrayList<>();
     for (Run r : runs) {
       for (JsonNode size : r.sizes()) {
@@ -151,16 +199,64 @@ final class PerformancePage {
         }
       }
     }
+    return rows;
+  }
+
+  /**
+   * Where runs on two Spark releases measured the same data and figure: each release's median and
+   * ratio side by side, and how the ratio moved.
+   */
+  private static void releasesTable(StringBuilder md, List<Run> runs) {
+    Map<String, List<Run>> lines = byRelease(runs);
+    if (lines.size() < 2) {
+      return;
+    }
+    List<String> releases = new ArrayList<>(lines.keySet());
+    String first = releases.get(0);
+    List<String> rows = new ArrayList<>();
+    for (String other : releases.subList(1, releases.size())) {
+      for (Run r : lines.get(other)) {
+        for (JsonNode size : r.sizes()) {
+          for (JsonNode f : size.path("figures")) {
+            JsonNode base = sameFigure(lines.get(first), size, f);
+            if (base == null || !f.path("ratio").isNumber() || !base.path("ratio").isNumber()
+                || OURS.equals(f.path("contender").asText())) {
+              continue;
+            }
+            boolean bytes = f.path("unit").asText().equals("bytes");
+            rows.add("| " + label(size) + " | " + f.path("figure").asText() + " | " + math(f.path("contender").asText())
+                + " | " + other + " | " + value(base.get("median"), bytes) + " → " + value(f.get("median"), bytes)
+                + " | " + ratio(base.get("ratio")) + " → " + ratio(f.get("ratio")) + " | "
+                + String.format(Locale.ROOT, "%+.0f%%", 100 * (f.get("ratio").asDouble() / base.get("ratio").asDouble() - 1))
+                + " |");
+          }
+        }
+      }
+    }
     if (rows.isEmpty()) {
       return;
     }
-    md.append("\n## Time to accuracy\n\n")
-        .append("Wall time from cached input to a model whose mean training loss is within 1e-4 relative of the "
-            + "optimum. Ratio = the contender's median ÷ ours.\n\n")
-        .append("![time to accuracy](").append(TTA_PNG).append(")\n\n")
-        .append("| data | contender | median | min | max | ratio | iterations | stopped by |\n")
-        .append("|---|---|---|---|---|---|---|---|\n");
+    md.append("\n## Spark ").append(first).append(" against later releases\n\n")
+        .append("The same bench arguments on each release: the contender's median and its ratio to ours on Spark ")
+        .append(first).append(" → on the later release, and how much the ratio moved.\n\n")
+        .append("| data | figure | contender | release | contender's median | ratio | ratio moved |\n")
+        .append("|---|---|---|---|---|---|---|\n");
     rows.forEach(row -> md.append(row).append('\n'));
+  }
+
+  /** The figure of {@code runs} with the same data, figure and contender as {@code f}, or null. */
+  private static JsonNode sameFigure(List<Run> runs, JsonNode size, JsonNode f) {
+    for (Run r : runs) {
+      for (JsonNode s : r.sizes()) {
+        if (label(s).equals(label(size)) && s.path("batchRows").asText().equals(size.path("batchRows").asText())) {
+          JsonNode g = find(s, f.path("figure").asText(), f.path("contender").asText());
+          if (g != null) {
+            return g;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   /** The mini-batch and full-batch medians of runs that measured more than one row count. */
@@ -244,12 +340,19 @@ final class PerformancePage {
   }
 
   /** Writes the two charts under {@code docsDir}. */
-  static void writeCharts(List<Run> runs, Path docsDir) throws IOException {
+  static void writeCharts(List<Run> allRuns, Path docsDir) throws IOException {
     System.setProperty("java.awt.headless", "true");
+    // The charts show the first release's runs (the default line); the tables give every release.
+    Map<String, List<Run>> lines = byRelease(allRuns);
+    if (lines.isEmpty()) {
+      return;
+    }
+    String release = lines.keySet().iterator().next();
+    List<Run> runs = lines.get(release);
     Files.createDirectories(docsDir.resolve("images"));
     Map<String, double[][]> scaling = scalingSeries(runs);
     if (!scaling.isEmpty()) {
-      XYChart chart = new XYChartBuilder().width(800).height(480).title("Iteration time against the row count")
+      XYChart chart = new XYChartBuilder().width(800).height(480).title("Iteration time against the row count (Spark " + release + ")")
           .xAxisTitle("rows (log scale)").yAxisTitle("median ms per iteration (log scale)").build();
       chart.getStyler().setXAxisLogarithmic(true);
       chart.getStyler().setYAxisLogarithmic(true);
@@ -297,7 +400,7 @@ final class PerformancePage {
     }
     if (!sizes.isEmpty()) {
       CategoryChart chart = new CategoryChartBuilder().width(800).height(480)
-          .title("Time to within 1e-4 of the optimal loss (0 = not reached)")
+          .title("Time to within 1e-4 of the optimal loss (0 = not reached; Spark " + release + ")")
           .xAxisTitle("data").yAxisTitle("seconds (median)").build();
       chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
       chart.getStyler().setChartBackgroundColor(Color.WHITE);

@@ -22,6 +22,16 @@ public final class ChildJvm {
   }
 
   public record Result(int exitCode, String out, String err) {
+    /**
+     * The lines of stderr after the JVM's own notice "WARNING: Using incubator modules:
+     * jdk.incubator.vector", which every JVM started with that module prints first (submit.sh adds
+     * it for the Vector API kernels, Spark 4's launcher for its own), before any code of ours runs.
+     */
+    public List<String> errLines() {
+      List<String> lines = err.strip().lines().toList();
+      return !lines.isEmpty() && lines.get(0).startsWith("WARNING: Using incubator modules:")
+          ? lines.subList(1, lines.size()) : lines;
+    }
   }
 
   public static Path projectDir() {
@@ -60,10 +70,17 @@ public final class ChildJvm {
   private static List<String> command(List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-          || a.startsWith("-Djdk.reflect")) {
-        cmd.add(a);
+    // The JVM flags of the Spark line under test (the pom's spark.java.options, which surefire
+    // passes), else the module options this JVM was started with.
+    String lineOptions = System.getProperty("spark.sgd.java.options", "").trim();
+    if (!lineOptions.isEmpty()) {
+      cmd.addAll(List.of(lineOptions.split("\\s+")));
+    } else {
+      for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+            || a.startsWith("-Djdk.reflect")) {
+          cmd.add(a);
+        }
       }
     }
     cmd.add("-Xmx768m");

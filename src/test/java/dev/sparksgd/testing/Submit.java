@@ -26,6 +26,12 @@ import java.util.function.Consumer;
 public final class Submit {
   public static final Path PROJECT_DIR =
       Path.of(System.getProperty("spark.sgd.project.dir", ".")).toAbsolutePath().normalize();
+  /** The Scala binary version of the Spark line under test (2.12: Spark 3.5, 2.13: Spark 4). */
+  public static final String SCALA = System.getProperty("spark.sgd.scala.binary.version", "2.12");
+  /** The application jar of the line under test, which submit.sh picks for that line. */
+  public static final Path APP_JAR = PROJECT_DIR.resolve("target/spark-sgd-app_" + SCALA + ".jar");
+  /** submit.sh's name of that line (SPARK_SGD_SPARK_LINE). */
+  public static final String LINE = "2.12".equals(SCALA) ? "3.5" : "4";
 
   private Submit() {
   }
@@ -54,6 +60,8 @@ public final class Submit {
     /** Waits for the end (killing the child after {@code timeout}) and returns what it printed. */
     public Result await(Duration timeout) throws IOException, InterruptedException {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        // submit.sh's children too: it does not exec spark-submit when it waits for a driver.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         reader.join(10_000);
         fail("did not finish within " + timeout + "; killed.\n" + result().describe());
@@ -122,12 +130,13 @@ public final class Submit {
     cmd.addAll(args);
     Map<String, String> e = new java.util.HashMap<>();
     e.put("SPARK_SGD_SKIP_BUILD", "1");
+    e.put("SPARK_SGD_SPARK_LINE", LINE);
     e.put("SPARK_HOME", null);
     e.put("SPARK_SGD_JAVA_OPTS", null);
     e.put("SPARK_LOCAL_IP", "127.0.0.1");
     e.putAll(env);
-    if (!Files.isRegularFile(PROJECT_DIR.resolve("target/spark-sgd-app.jar"))) {
-      fail("target/spark-sgd-app.jar is missing: integration tests run after `mvn package` (mvn verify)");
+    if (!Files.isRegularFile(APP_JAR)) {
+      fail(APP_JAR + " is missing: integration tests run after `mvn package` (mvn verify)");
     }
     return start(cmd, e, logDir, name, onLine);
   }

@@ -131,7 +131,7 @@ class PrefetchTest {
   }
 
   /** Job descriptions seen while running {@code body}. */
-  private static List<String> jobs(Runnable body) {
+  static List<String> jobs(Runnable body) {
     SparkContext sc = org.apache.spark.sql.SparkSession.active().sparkContext();
     ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
     SparkListener l = new SparkListener() {

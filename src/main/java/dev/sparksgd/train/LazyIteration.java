@@ -1,0 +1,177 @@
+package dev.sparksgd.train;
+
+import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.config.UpdateMode;
+import dev.sparksgd.data.Block;
+import dev.sparksgd.data.Dataset;
+import dev.sparksgd.data.OrderedReduce;
+import dev.sparksgd.data.SharedArray;
+import dev.sparksgd.loss.Loss;
+import dev.sparksgd.optim.GradientFeedback;
+import dev.sparksgd.optim.LazyUpdate;
+import dev.sparksgd.optim.LearningRate;
+import dev.sparksgd.optim.LossFeedback;
+import dev.sparksgd.optim.Optimizer;
+import dev.sparksgd.optim.Regularizer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer's gradient and update for sparse mini-batches, at a cost in the batch's non-zeros
+ * rather than in the features: the sums come back sparse ({@link SparseSums}), the step is a
+ * {@link LazyUpdate} (the dense update's parameters, folded), and the norms the stopping rules read
+ * come from it too. The centring of standardized features stays virtual: its part of the gradient
+ * (−μ_j/σ_j times the mean loss derivative, in every weight) is the lazy update's direction, and
+ * the raw intercept c = b − Σ_j w_j·μ_j/σ_j its kept dot product.
+ *
+ * <p>The coefficients a batch reads are refreshed only at its columns when the rows were drawn
+ * ahead ({@link BatchPrefetch}); the distributed path does not know the columns in advance and
+ * refreshes all of them (one pass, no allocation) before sharing them with the tasks.
+ */
+final class LazyIteration {
+  private static final Logger LOG = LoggerFactory.getLogger(LazyIteration.class);
+  /** Spark conf key: false keeps every iteration dense (tests compare the two paths). */
+  public static final String CONF_ENABLED = "spark.sgd.lazyUpdates";
+  /** Taken when a mini-batch is expected to touch at most this share of the features. */
+  static final double MAX_TOUCHED_SHARE = 0.25;
+  /** Cached bytes per stored non-zero of a sparse block (a double and an int). */
+  private static final double BYTES_PER_NONZERO = 12.0;
+
+  private final LazyUpdate lazy;
+  private final double[] invStd;
+  private final double[] direction;
+  private final int d;
+  private final boolean fitIntercept;
+  /** Raw coefficients [β, c]; β_j is current for the columns of the batch being summed. */
+  private final double[] raw;
+  private SparseAccumulator driverSide;
+
+  private LazyIteration(LazyUpdate lazy, Scaling scaling, double[] direction, boolean fitIntercept) {
+    this.lazy = lazy;
+    this.invStd = scaling.invStd;
+    this.direction = direction;
+    this.d = scaling.numFeatures;
+    this.fitIntercept = fitIntercept;
+    this.raw = new double[d + 1];
+  }
+
+  /**
+   * The lazy path for this run, or null: it needs gradient mode, a mini-batch expected to touch few
+   * features, a loss without parameters of its own, a schedule that does not look at the whole
+   * gradient or take steps back, no L1 penalty, and an optimizer × penalty with a lazy form.
+   */
+  static LazyIteration of(JavaSparkContext sc, TrainConfig cfg, Dataset data, Scaling scaling, Loss loss,
+      Optimizer optimizer, Regularizer reg, LearningRate rate) {
+    if (!sc.getConf().getBoolean(CONF_ENABLED, true) || cfg.updateMode != UpdateMode.GRADIENT || cfg.miniBatchFraction >= 1.0 || loss.numExtraParams() > 0
+        || rate instanceof LossFeedback || rate instanceof GradientFeedback || data.cachedBytes <= 0) {
+      return null;
+    }
+    long allRows = Math.max(1, data.trainRows + data.holdoutRows);
+    double touched = cfg.miniBatchFraction * data.trainRows * (data.cachedBytes / (double) allRows)
+        / BYTES_PER_NONZERO;
+    if (touched > MAX_TOUCHED_SHARE * data.numFeatures) {
+      return null;
+    }
+    double[] direction = null;
+    for (int j = 0; j < scaling.numFeatures; j++) {
+      if (scaling.shift[j] != 0 && scaling.invStd[j] != 0) {
+        direction = new double[scaling.numFeatures];
+        for (int k = 0; k < direction.length; k++) {
+          direction[k] = scaling.shift[k] * scaling.invStd[k];
+        }
+        break;
+      }
+    }
+    // With L1 the stopping rules' norms would need every weight (LazyUpdate.lastNorms is null).
+    LazyUpdate lazy = reg.hasProx() ? null
+        : LazyUpdate.of(optimizer, reg, data.numFeatures, data.numFeatures + 1, direction);
+    if (lazy == null) {
+      LOG.info("{} with this penalty has no lazy form: mini-batch iterations update all {} features",
+          optimizer.name(), data.numFeatures);
+      return null;
+    }
+    LOG.info("sparse mini-batches: gradients and updates touch only the batch's features (of {})",
+        data.numFeatures);
+    return new LazyIteration(lazy, scaling, direction, cfg.fitIntercept);
+  }
+
+  /** Iteration t's sums at the current parameters: from the rows drawn ahead, else from the tasks. */
+  SparseSums sums(JavaSparkContext sc, Dataset data, TrainConfig cfg, Loss loss, double[] params, int t,
+      int failAt, BatchPrefetch prefetch) {
+    raw[d] = params[d] - lazy.dotDirection(params);
+    if (prefetch != null) {
+      Block[][] parts = prefetch.take(t, cfg.maxIter);
+      for (Block[] part : parts) {
+        for (Block b : part) {
+          refresh(b, params);
+        }
+      }
+      if (driverSide == null) {
+        driverSide = new SparseAccumulator(d);
+      }
+      Loss bound = loss.bind(raw, d + 1);
+      List<SparseSums> partials = new ArrayList<>(parts.length);
+      for (Block[] part : parts) {
+        for (Block b : part) {
+          for (int i = 0; i < b.numRows; i++) {
+            driverSide.add(b, i, raw, raw[d], bound);
+          }
+        }
+        partials.add(driverSide.finish());
+      }
+      return OrderedReduce.mergeInOrder(partials, SparseSums::merge);
+    }
+    for (int j = 0; j < d; j++) {
+      raw[j] = lazy.current(params, j) * invStd[j];
+    }
+    SharedArray coef = SharedArray.of(sc, raw);
+    sc.setJobDescription("iteration " + t + ": gradient (sparse)");
+    try {
+      JavaRDD<SparseSums> partials = data.blocks.mapPartitionsWithIndex(
+          new SparseGradientTask(coef, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
+      return OrderedReduce.reduce(partials, SparseSums::merge);
+    } finally {
+      sc.setJobDescription(null);
+      coef.destroy();
+    }
+  }
+
+  private void refresh(Block b, double[] params) {
+    if (b.isSparse()) {
+      for (int k = 0; k < b.colIdx.length; k++) {
+        int j = b.colIdx[k];
+        raw[j] = lazy.current(params, j) * invStd[j];
+      }
+    } else {
+      for (int j = 0; j < b.numCols; j++) {
+        raw[j] = lazy.current(params, j) * invStd[j];
+      }
+    }
+  }
+
+  /**
+   * Step 3 from the batch's sums: the mean gradient in optimizer space (its centring part along the
+   * direction), then the lazy update; returns the norms the stopping rules read.
+   */
+  LazyUpdate.Norms step(double[] params, SparseSums s, double eta) {
+    double w = s.weightSum();
+    int[] idx = s.idx();
+    double[] g = new double[idx.length];
+    for (int k = 0; k < idx.length; k++) {
+      g[k] = s.val()[k] * invStd[idx[k]] / w;
+    }
+    double along = direction != null ? -s.derivSum() / w : 0.0;
+    double[] tail = {fitIntercept ? s.derivSum() / w : 0.0};
+    lazy.step(params, idx, g, idx.length, along, tail, eta);
+    return lazy.lastNorms();
+  }
+
+  /** Brings the parameters and the optimizer's state up to date (before anything else reads them). */
+  void flush(double[] params) {
+    lazy.flush(params);
+  }
+}

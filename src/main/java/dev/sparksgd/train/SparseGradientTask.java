@@ -1,0 +1,63 @@
+package dev.sparksgd.train;
+
+import dev.sparksgd.data.Block;
+import dev.sparksgd.data.IndexSampler;
+import dev.sparksgd.data.Seeds;
+import dev.sparksgd.data.SharedArray;
+import dev.sparksgd.loss.Loss;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.Function2;
+
+/**
+ * {@link GradientTask}'s mini-batch sums in sparse form: the same rows (drawn by index from
+ * (seed, t, p)) added in the same order, returned as {@link SparseSums}, so what travels to the
+ * driver is proportional to the batch's non-zeros, not to the features.
+ */
+final class SparseGradientTask implements Function2<Integer, Iterator<Block>, Iterator<SparseSums>> {
+  private static final long serialVersionUID = 1L;
+
+  private final SharedArray rawCoefficients;
+  private final int numFeatures;
+  private final Loss loss;
+  private final double fraction;
+  private final long seed;
+  private final int iteration;
+  private final int failAtIteration;
+
+  SparseGradientTask(SharedArray rawCoefficients, int numFeatures, Loss loss, double fraction, long seed,
+      int iteration, int failAtIteration) {
+    this.rawCoefficients = rawCoefficients;
+    this.numFeatures = numFeatures;
+    this.loss = loss;
+    this.fraction = fraction;
+    this.seed = seed;
+    this.iteration = iteration;
+    this.failAtIteration = failAtIteration;
+  }
+
+  @Override
+  public Iterator<SparseSums> call(Integer partition, Iterator<Block> blocks) {
+    GradientTask.failFirstAttempt(iteration == failAtIteration, partition, failAtIteration);
+    GradientTask.stallUntilKilled(iteration, partition);
+    double[] coef = rawCoefficients.value();
+    IndexSampler sampler = new IndexSampler(fraction, Seeds.derive(seed, iteration, partition));
+    SparseAccumulator acc = SparseAccumulator.forThread(numFeatures);
+    double intercept = coef[numFeatures];
+    Loss bound = loss.bind(coef, numFeatures + 1);
+    long base = 0;
+    while (blocks.hasNext()) {
+      Block b = blocks.next();
+      if (b.holdout) {
+        continue;
+      }
+      long end = base + b.numRows;
+      while (sampler.peek() < end) {
+        acc.add(b, (int) (sampler.peek() - base), coef, intercept, bound);
+        sampler.advance();
+      }
+      base = end;
+    }
+    return List.of(acc.finish()).iterator();
+  }
+}

@@ -1,0 +1,210 @@
+package dev.sparksgd.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparksgd.config.OptimizerKind;
+import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.optim.LazyUpdate;
+import dev.sparksgd.optim.Optimizer;
+import dev.sparksgd.optim.Regularizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lazy update against the dense one ({@link UpdateStep}, the trainer's) on random sparse
+ * gradients, for every optimizer × penalty × averaging the configuration offers: where a lazy form
+ * exists, the parameters read mid-run, the parameters after the flush, the optimizer's state and
+ * the model agree to 1e-12; where none exists, {@link LazyUpdate#of} says so.
+ */
+class LazyUpdateTest {
+  private static final int D = 40;
+  private static final int TAIL = 2;
+  private static final int ITERATIONS = 400;
+
+  private record Penalty(String name, double regParam, double elasticNet) {
+  }
+
+  private static final List<Penalty> PENALTIES = List.of(new Penalty("none", 0, 0),
+      new Penalty("l2", 0.05, 0), new Penalty("l1", 0.02, 1), new Penalty("elastic-net", 0.05, 0.5));
+
+  /** The pairs with a lazy form (the class comment of LazyUpdate says why the others have none). */
+  private static boolean lazyExpected(OptimizerKind kind, String penalty, boolean averaging, boolean centred) {
+    boolean l1 = penalty.equals("l1") || penalty.equals("elastic-net");
+    boolean l2 = penalty.equals("l2") || penalty.equals("elastic-net");
+    if (centred) {
+      return !l1 && (kind == OptimizerKind.SGD || kind == OptimizerKind.MOMENTUM || kind == OptimizerKind.NESTEROV);
+    }
+    return switch (kind) {
+      case SGD -> !averaging || !l1;
+      case MOMENTUM, NESTEROV -> !l1;
+      case ADAGRAD -> !l2 && (!averaging || !l1);
+      case RMSPROP -> penalty.equals("none");
+      case ADAM -> false;
+    };
+  }
+
+  @Test
+  void lazyAgreesWithDenseForEveryOptimizerAndPenalty() {
+    List<String> lazy = new ArrayList<>();
+    for (OptimizerKind kind : OptimizerKind.values()) {
+      for (Penalty pen : PENALTIES) {
+        for (boolean averaging : new boolean[] {false, true}) {
+          for (boolean centred : new boolean[] {false, true}) {
+            TrainConfig cfg = TrainConfig.builder().dataPath("x").outputPath("y").optimizer(kind)
+                .regParam(pen.regParam).elasticNetParam(pen.elasticNet).averaging(averaging).averagingStart(25)
+                .build();
+            String label = kind + "/" + pen.name + (averaging ? "/averaged" : "") + (centred ? "/centred" : "");
+            Regularizer reg = OptimSetup.penalty(cfg, 1.0, null, 1.0).regularizer();
+            LazyUpdate probe = LazyUpdate.of(OptimSetup.optimizer(cfg), reg, D, D + TAIL,
+                centred ? new double[D] : null);
+            assertEquals(lazyExpected(kind, pen.name, averaging, centred), probe != null, label);
+            if (probe != null) {
+              compare(cfg, reg, label, 0.05, 0.15, ITERATIONS, centred);
+              lazy.add(label);
+            }
+          }
+        }
+      }
+    }
+    assertEquals(31, lazy.size(), lazy.toString());
+  }
+
+  /** A shrinkage factor 1 − η·λ below 0 takes the dense step for that iteration, and still agrees. */
+  @Test
+  void strongShrinkageFallsBackToTheDenseStep() {
+    TrainConfig cfg = TrainConfig.builder().dataPath("x").outputPath("y").regParam(8).elasticNetParam(0.25).build();
+    compare(cfg, OptimSetup.penalty(cfg, 1.0, null, 1.0).regularizer(), "sgd/strong", 0.05, 0.3);
+    TrainConfig l2 = TrainConfig.builder().dataPath("x").outputPath("y").regParam(8).build();
+    compare(l2, OptimSetup.penalty(l2, 1.0).regularizer(), "sgd/strong/centred", 0.05, 0.3, ITERATIONS, true);
+  }
+
+  /** Many iterations with momentum: several rebases on the way. */
+  @Test
+  void longRunsRebaseAndStillAgree() {
+    TrainConfig cfg = TrainConfig.builder().dataPath("x").outputPath("y").optimizer(OptimizerKind.NESTEROV)
+        .regParam(0.01).averaging(true).averagingStart(100).build();
+    compare(cfg, OptimSetup.penalty(cfg, 1.0, null, 1.0).regularizer(), "nesterov/long", 0.01, 0.02, 3000, true);
+  }
+
+  private static void compare(TrainConfig cfg, Regularizer reg, String label, double etaLow, double etaHigh) {
+    compare(cfg, reg, label, etaLow, etaHigh, ITERATIONS, false);
+  }
+
+  /**
+   * With {@code centred}, every weight's loss gradient also has a part along a fixed direction u
+   * (some entries 0), times a factor that changes every iteration: the centring of standardized
+   * features (u_j = μ_j/σ_j, the factor minus the mean loss derivative).
+   */
+  private static void compare(TrainConfig cfg, Regularizer reg, String label, double etaLow, double etaHigh,
+      int iterations, boolean centred) {
+    Random rnd = new Random(label.hashCode());
+    double[] u = null;
+    if (centred) {
+      u = new double[D];
+      for (int j = 0; j < D; j++) {
+        u[j] = j % 5 == 0 ? 0.0 : rnd.nextGaussian();
+      }
+    }
+    Optimizer dense = OptimSetup.optimizer(cfg);
+    Optimizer lazyOpt = OptimSetup.optimizer(cfg);
+    double[] start = new double[D + TAIL];
+    for (int j = 0; j < start.length; j++) {
+      start[j] = rnd.nextGaussian();
+    }
+    double[] w = start.clone();
+    double[] v = start.clone();
+    LazyUpdate lazy = LazyUpdate.of(lazyOpt, reg, D, D + TAIL, u);
+    int normsChecked = 0;
+    assertNotNull(lazy, label);
+    for (int t = 1; t <= iterations; t++) {
+      double eta = etaLow + (etaHigh - etaLow) * rnd.nextDouble();
+      // A few touched weights (sometimes none), drawn from a skewed distribution: some coordinates
+      // are touched often, most rarely.
+      Set<Integer> touched = new TreeSet<>();
+      int n = rnd.nextInt(6);
+      for (int k = 0; k < n; k++) {
+        touched.add((int) (D * Math.pow(rnd.nextDouble(), 2)));
+      }
+      int[] idx = touched.stream().mapToInt(Integer::intValue).toArray();
+      double[] g = new double[idx.length];
+      double[] full = new double[D + TAIL];
+      for (int k = 0; k < idx.length; k++) {
+        g[k] = rnd.nextGaussian();
+        full[idx[k]] = g[k];
+      }
+      double[] tail = {rnd.nextGaussian(), rnd.nextGaussian() * 0.1};
+      full[D] = tail[0];
+      full[D + 1] = tail[1];
+      double along = centred ? rnd.nextGaussian() * 0.3 : 0.0;
+      if (centred) {
+        for (int j = 0; j < D; j++) {
+          full[j] += along * u[j];
+        }
+      }
+      double[] before = w.clone();
+      double penaltyBefore = reg.value(before, D);
+      double[] smooth = full.clone();
+      reg.addGradient(before, D, smooth);
+      UpdateStep.apply(dense, reg, D, w, full, eta);
+      lazy.step(v, idx, g, idx.length, along, tail, eta);
+      LazyUpdate.Norms norms = lazy.lastNorms();
+      if (norms != null) { // the trainer's stopping rules read these instead of a pass over w
+        assertNear(Trainer.distance(before, w), norms.step(), label + " step norm at " + t);
+        assertNear(Trainer.norm(w), norms.params(), label + " params norm at " + t);
+        assertNear(Trainer.norm(smooth), norms.gradient(), label + " gradient norm at " + t);
+        assertNear(penaltyBefore, norms.penaltyBefore(), label + " penalty at " + t);
+        normsChecked++;
+      }
+      if (t % 37 == 0) {
+        double dot = 0;
+        for (int j = 0; j < D; j++) {
+          assertClose(w[j], lazy.current(v, j), label + " w[" + j + "] read at iteration " + t);
+          dot += centred ? w[j] * u[j] : 0.0;
+        }
+        assertEquals(dot, lazy.dotDirection(v), 1e-11 * Math.max(1.0, Math.abs(dot)), label + " w·u at " + t);
+        for (int j = D; j < D + TAIL; j++) {
+          assertClose(w[j], v[j], label + " tail[" + j + "] at iteration " + t);
+        }
+      }
+      if (t == iterations / 2) {
+        lazy.flush(v); // a flush midway (a checkpoint) and on
+        assertAllClose(w, v, label + " after the midway flush");
+      }
+    }
+    lazy.flush(v);
+    assertEquals(reg.hasProx(), normsChecked == 0, label + ": norms without a pass exactly when no L1");
+    assertAllClose(w, v, label + " params");
+    assertAllClose(dense.modelParams(w), lazyOpt.modelParams(v), label + " model");
+    Map<String, double[]> ds = dense.state();
+    Map<String, double[]> ls = lazyOpt.state();
+    assertEquals(ds.keySet(), ls.keySet(), label + " state keys");
+    for (String k : ds.keySet()) {
+      assertAllClose(ds.get(k), ls.get(k), label + " state " + k);
+    }
+    assertTrue(Arrays.stream(w).anyMatch(x -> x != 0.0), label + ": all weights 0, a test that cannot fail");
+  }
+
+  /** Norms come from running sums of squares: 1e-9 relative. */
+  private static void assertNear(double expected, double actual, String what) {
+    assertEquals(expected, actual, 1e-9 * Math.max(1.0, Math.abs(expected)), what);
+  }
+
+  private static void assertAllClose(double[] expected, double[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    for (int j = 0; j < expected.length; j++) {
+      assertClose(expected[j], actual[j], what + " [" + j + "]");
+    }
+  }
+
+  private static void assertClose(double expected, double actual, String what) {
+    assertEquals(expected, actual, 1e-12 * Math.max(1.0, Math.abs(expected)), what);
+  }
+}

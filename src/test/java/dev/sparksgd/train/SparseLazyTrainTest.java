@@ -1,0 +1,154 @@
+package dev.sparksgd.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparksgd.testing.SparkTestSession;
+import dev.sparksgd.testing.TestData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Sparse mini-batches on the lazy path (sparse sums from the tasks, lazy updates, norms from the
+ * lazy state) train the model the dense path trains: the same weights and the same history up to
+ * rounding, through centring, penalties, averaging, a holdout and a checkpoint, with the rows drawn
+ * ahead or summed by the tasks (those two give the same bits).
+ */
+class SparseLazyTrainTest {
+  @TempDir
+  static Path tmp;
+  static Path data;
+
+  @BeforeAll
+  static void writeData() throws Exception {
+    data = tmp.resolve("hashed.libsvm");
+    // 4000 rows, 20000 features: 3 of 10 frequent ones and 5 rare ones per row, as hashed logs.
+    Random r = new Random(5);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 4000; i++) {
+      int[] cols = Stream.concat(r.ints(0, 10).distinct().limit(3).boxed(),
+          r.ints(10, 20000).distinct().limit(5).boxed()).mapToInt(Integer::intValue).sorted().toArray();
+      double y = 0.5;
+      StringBuilder row = new StringBuilder();
+      for (int c : cols) {
+        double v = c < 10 ? 1.0 : r.nextGaussian();
+        y += v * ((c % 7) - 3) * 0.3;
+        row.append(' ').append(c + 1).append(':').append(String.format(Locale.ROOT, "%.6f", v));
+      }
+      sb.append(String.format(Locale.ROOT, "%.6f", y + 0.1 * r.nextGaussian())).append(row).append('\n');
+    }
+    Files.writeString(data, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  @AfterAll
+  static void restoreDefaultSession() {
+    SparkTestSession.get();
+  }
+
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        Arguments.of("sgd-centred", List.of("--step-size", "0.003")),
+        Arguments.of("sgd-l2-holdout", List.of("--step-size", "0.003", "--reg-param", "0.05", "--validation-fraction", "0.2",
+            "--validation-interval", "3")),
+        Arguments.of("momentum-l2-averaged", List.of("--optimizer", "momentum", "--reg-param", "0.02",
+            "--averaging", "true", "--averaging-start", "10", "--step-size", "0.001")),
+        Arguments.of("nesterov-checkpointed", List.of("--optimizer", "nesterov", "--step-size", "0.01",
+            "--checkpoint-dir", "CKPT", "--checkpoint-interval", "7")),
+        Arguments.of("adagrad-unscaled", List.of("--optimizer", "adagrad", "--standardization", "false",
+            "--step-size", "0.5")),
+        Arguments.of("rmsprop-no-intercept", List.of("--optimizer", "rmsprop", "--fit-intercept", "false",
+            "--standardization", "false", "--step-size", "0.01")));
+  }
+
+  private static TestData.Run train(Path out, List<String> extra, String prefetchMb) {
+    List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--output", out.toString(),
+        "--max-iter", "40", "--min-step-size", "0", "--tol", "0", "--seed", "3", "--num-partitions", "3",
+        "--mini-batch-fraction", "0.05", "--prefetch-mb", prefetchMb));
+    for (String a : extra) {
+      int given = args.indexOf(a);
+      if (given > 0 && a.startsWith("--")) { // the case's value instead of the default above
+        args.subList(given, given + 2).clear();
+      }
+      args.add(a.equals("CKPT") ? out.resolveSibling(out.getFileName() + "-ckpt").toString() : a);
+    }
+    return TestData.cliOnCurrentSession(args.toArray(new String[0]));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void lazyPathTrainsTheDenseModel(String name, List<String> extra) throws Exception {
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(LazyIteration.CONF_ENABLED, "false"));
+    Path dense = tmp.resolve(name + "-dense");
+    TestData.Run d = train(dense, extra, "0");
+    assertEquals(0, d.exitCode(), d.err());
+    SparkTestSession.get();
+    Path tasks = tmp.resolve(name + "-lazy-tasks");
+    Path drawn = tmp.resolve(name + "-lazy-drawn");
+    TestData.Run lt = train(tasks, extra, "0");
+    assertEquals(0, lt.exitCode(), lt.err());
+    TestData.Run ld = train(drawn, extra, "64");
+    assertEquals(0, ld.exitCode(), ld.err());
+
+    assertArrayEquals(TestData.modelBits(tasks), TestData.modelBits(drawn), "drawn ahead: the same bits");
+    assertEquals(TestData.historyWithoutMillis(tasks), TestData.historyWithoutMillis(drawn));
+
+    double[] wd = TestData.weights(dense);
+    double[] wl = TestData.weights(tasks);
+    double scale = 0;
+    for (double x : wd) {
+      scale = Math.max(scale, Math.abs(x));
+    }
+    assertTrue(scale > 1e-3, "a model that moved: " + scale);
+    for (int j = 0; j < wd.length; j++) {
+      assertEquals(wd[j], wl[j], 1e-9 * scale, name + " weight " + j);
+    }
+    assertEquals(TestData.intercept(dense), TestData.intercept(tasks), 1e-9 * Math.max(1, scale), "intercept");
+    List<String> hd = TestData.historyWithoutMillis(dense);
+    List<String> hl = TestData.historyWithoutMillis(tasks);
+    assertEquals(hd.size(), hl.size(), "iterations");
+    for (int i = 1; i < hd.size(); i++) { // iteration, loss, objective, eta, step, gradient norm, ...
+      String[] a = hd.get(i).split(",", -1);
+      String[] b = hl.get(i).split(",", -1);
+      for (int c = 0; c < a.length; c++) {
+        if (a[c].isEmpty() || a[c].equals(b[c])) {
+          continue;
+        }
+        double x = Double.parseDouble(a[c]);
+        assertEquals(x, Double.parseDouble(b[c]), 1e-8 * Math.max(1, Math.abs(x)),
+            name + " history row " + i + " column " + c + ": " + hd.get(0));
+      }
+    }
+  }
+
+  /**
+   * The lazy path is taken for these mini-batches (one sparse gradient job per iteration), and not
+   * for a full batch or with L1.
+   */
+  @Test
+  void lazyPathIsTakenForSparseMiniBatchesOnly() {
+    SparkTestSession.get();
+    assertEquals(5, sparseJobs("lazy", List.of("--max-iter", "5")));
+    assertEquals(0, sparseJobs("full", List.of("--max-iter", "5", "--mini-batch-fraction", "1")));
+    assertEquals(0, sparseJobs("l1", List.of("--max-iter", "5", "--reg-param", "0.01", "--elastic-net-param", "1")));
+  }
+
+  private static long sparseJobs(String name, List<String> extra) {
+    List<String> jobs = PrefetchTest.jobs(() -> assertEquals(0, train(tmp.resolve("taken-" + name), extra, "0").exitCode()));
+    return jobs.stream().filter(j -> j.endsWith(": gradient (sparse)")).count();
+  }
+}
