@@ -83,7 +83,7 @@ class LazyUpdateTest {
     TrainConfig cfg = TrainConfig.builder().dataPath("x").outputPath("y").regParam(8).elasticNetParam(0.25).build();
     compare(cfg, OptimSetup.penalty(cfg, 1.0, null, 1.0).regularizer(), "sgd/strong", 0.05, 0.3);
     TrainConfig l2 = TrainConfig.builder().dataPath("x").outputPath("y").regParam(8).build();
-    compare(l2, OptimSetup.penalty(l2, 1.0).regularizer(), "sgd/strong/centred", 0.05, 0.3, ITERATIONS, true);
+    compare(l2, OptimSetup.penalty(l2, 1.0, null, 1.0).regularizer(), "sgd/strong/centred", 0.05, 0.3, ITERATIONS, true);
   }
 
   /** Many iterations with momentum: several rebases on the way. */
