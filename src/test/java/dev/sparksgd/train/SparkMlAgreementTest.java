@@ -133,9 +133,18 @@ class SparkMlAgreementTest {
     lpsaClasses = libsvm("lpsa-classes.libsvm", x, cls);
   }
 
+  /**
+   * Each file loaded once for all its cases, ours and spark.ml's (a file holds either labels or
+   * classes, so its cases agree on what the loader reads: the loss's kind).
+   */
+  static final java.util.Map<Path, Dataset> DATA = new java.util.HashMap<>();
+  static final java.util.Map<Path, org.apache.spark.sql.Dataset<Row>> FRAMES = new java.util.HashMap<>();
+
   @AfterAll
   static void report() {
     System.out.println(String.join("\n", REPORT));
+    DATA.values().forEach(Dataset::release);
+    FRAMES.values().forEach(org.apache.spark.sql.Dataset::unpersist);
   }
 
   /** LIBSVM with the zeros left out (sparse rows stay sparse). */
@@ -197,14 +206,9 @@ class SparkMlAgreementTest {
         .minStepSize(0).tol(0).gradTol(lossType == LossType.HINGE ? 0 : 1e-11)
         // The hinge has no gradient that vanishes: its run ends when the objective stops moving.
         .lossTol(lossType == LossType.HINGE ? 1e-12 : 0).patience(20).build();
-    Dataset data = DataLoader.load(SparkTestSession.jsc(), cfg);
-    TrainResult ours;
-    try {
-      ours = new Trainer(cfg, Losses.byName(lossType.cliName(), cfg.huberDelta))
-          .train(SparkTestSession.jsc(), data, TrainingListener.NONE);
-    } finally {
-      data.release();
-    }
+    Dataset data = DATA.computeIfAbsent(f, file -> DataLoader.load(SparkTestSession.jsc(), cfg));
+    TrainResult ours = new Trainer(cfg, Losses.byName(lossType.cliName(), cfg.huberDelta))
+        .train(SparkTestSession.jsc(), data, TrainingListener.NONE);
     int d = ours.coefficients().length;
     double[] theirs = sparkMl(f, d, lossType, reg, alpha, std);
     double polished = 0;
@@ -463,8 +467,8 @@ class SparkMlAgreementTest {
 
   /** spark.ml's [coefficients, intercept] for the same problem. */
   private static double[] sparkMl(Path f, int d, LossType loss, double reg, double alpha, boolean std) {
-    org.apache.spark.sql.Dataset<Row> df = SparkTestSession.get().read().format("libsvm")
-        .option("numFeatures", String.valueOf(d)).load(f.toString());
+    org.apache.spark.sql.Dataset<Row> df = FRAMES.computeIfAbsent(f, file -> SparkTestSession.get().read()
+        .format("libsvm").option("numFeatures", String.valueOf(d)).load(file.toString()).cache());
     double[] coef;
     double intercept;
     switch (loss) {
