@@ -25,8 +25,10 @@ import java.util.function.UnaryOperator;
  * objective is the full objective). Mini-batches: the model after k iterations, for growing k, with
  * the objective computed here over all rows.
  *
- * <p>{@code java -cp target/test-classes:target/classes:$(cat target/spark-classpath.txt)
- * dev.sparksgd.train.DefaultsMeasurement DIR}
+ * <p>{@code java $(cat target/scala-2.12/spark-java-options.txt) -cp
+ * target/scala-2.12/test-classes:target/scala-2.12/classes:$(cat cp.txt)
+ * dev.sparksgd.train.DefaultsMeasurement DIR [full|mini]}, cp.txt from {@code mvn -o
+ * dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=cp.txt}
  */
 public final class DefaultsMeasurement {
   static final double TARGET = 1e-4;
