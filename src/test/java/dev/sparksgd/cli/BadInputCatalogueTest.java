@@ -35,9 +35,12 @@ class BadInputCatalogueTest {
     all.addAll(args);
     TestData.Run run;
     List<String> warnings;
+    String allLines;
     try (LogCapture logs = LogCapture.start()) {
       run = TestData.cli(all.toArray(new String[0]));
+      LogCapture.awaitQuiet();
       warnings = logs.warnings();
+      allLines = logs.all();
     }
     assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), "exit code; stderr: " + run.err());
     List<String> errLines = run.err().strip().lines().toList();
@@ -50,7 +53,8 @@ class BadInputCatalogueTest {
     for (String w : warnings) {
       assertFalse(w.contains("BadRecordException") || w.contains("Exception in task")
           || w.contains("aborting job") || w.contains("could not be removed") || w.contains(" ["),
-          "Spark's lines about the failed task (or any exception) reached the log: " + w);
+          () -> "Spark's lines about the failed task (or any exception) reached the log: " + w
+              + "\nevery line logged during the run:\n" + allLines);
     }
     assertFalse(Files.exists(out), "nothing published");
     return run;

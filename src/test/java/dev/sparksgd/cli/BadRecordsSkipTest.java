@@ -44,6 +44,7 @@ class BadRecordsSkipTest {
     try (LogCapture logs = LogCapture.start()) {
       run = TestData.cli("train", "--data", dirty.toString(), "--format", "libsvm", "--output", out.toString(),
           "--bad-records", "skip", "--max-bad-records", "8", "--num-partitions", "3", "--step-size", "0.5");
+      LogCapture.awaitQuiet();
       warnings = logs.warnings();
     }
     assertEquals(0, run.exitCode(), run.err());

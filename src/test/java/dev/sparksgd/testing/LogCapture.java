@@ -3,7 +3,9 @@ package dev.sparksgd.testing;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -11,6 +13,8 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.Property;
+import org.apache.spark.SparkExecutorInfo;
+import org.apache.spark.SparkStatusTracker;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -50,7 +54,42 @@ public final class LogCapture implements AutoCloseable {
     if (SparkSession.getDefaultSession().isEmpty()) {
       SparkTestSession.get();
     }
+    awaitQuiet();
     return new LogCapture();
+  }
+
+  /**
+   * Waits until the running session has no active job and no running task. A job aborted by an
+   * earlier test (a bad record, a cancellation) leaves its killed tasks running for a moment, and
+   * their lines ("Putting block ... failed", "Block ... could not be removed") would otherwise land
+   * in the next capture; call this after the command under test too, so that its own late lines are
+   * part of its capture.
+   */
+  public static void awaitQuiet() {
+    scala.Option<SparkSession> session = SparkSession.getDefaultSession();
+    if (session.isEmpty()) {
+      return;
+    }
+    SparkStatusTracker tracker = session.get().sparkContext().statusTracker();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!quiet(tracker)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the shared Spark session still runs jobs or tasks after 120 s");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+
+  private static boolean quiet(SparkStatusTracker tracker) {
+    if (tracker.getActiveJobIds().length > 0) {
+      return false;
+    }
+    for (SparkExecutorInfo e : tracker.getExecutorInfos()) {
+      if (e.numRunningTasks() > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public List<LogEvent> events() {
