@@ -456,6 +456,9 @@ public final class TrainCommand implements Callable<Integer> {
       if (cfg.stepSizeAuto) {
         options.put("chosen-step-size", result.chosenStepSize());
       }
+      if (!Double.isNaN(result.hingeSmoothing())) {
+        options.put("hinge-smoothing", result.hingeSmoothing());
+      }
       double scale = WarmStart.huberScale(loss, result.params(), data.numFeatures);
       LinearModel model = new LinearModel(result.coefficients(), result.intercept(), loss.name(),
           data.featureNames, data.stats.mean(), data.stats.std(), options,

@@ -47,14 +47,36 @@ public final class Lbfgs implements LearningRate, GradientFeedback, LossFeedback
     return eta;
   }
 
+  /** Whether the next step is the full quasi-Newton step (the line search did not shorten it). */
+  public boolean fullStep() {
+    return eta == 1.0;
+  }
+
   @Override
   public boolean feedback(double previousLoss, double newLoss) {
     if (!accepted.accept(previousLoss, newLoss)) {
       eta *= BoldDriver.SHRINK;
       return false;
     }
-    eta = 1.0;
+    // The next search starts at twice the step just kept, up to the quasi-Newton step: where the
+    // curvature estimate keeps overshooting (the smoothed hinge's narrow bends) it does not start
+    // from 1 again.
+    eta = Math.min(1.0, 2 * eta);
     return true;
+  }
+
+  /**
+   * Forgets the curvature pairs, the last point and the kept objectives (H₀'s scale stays, the
+   * first step's length; the line search shortens it if it overshoots): the objective changed, as
+   * between the stages of the hinge's smoothing.
+   */
+  public void restart() {
+    s.clear();
+    y.clear();
+    previousParams = null;
+    previousGradient = null;
+    accepted.restore(new double[0], "lbfgs");
+    eta = 1.0;
   }
 
   @Override

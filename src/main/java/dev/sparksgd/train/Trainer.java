@@ -6,7 +6,9 @@ import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.data.SharedArray;
+import dev.sparksgd.loss.HingeLoss;
 import dev.sparksgd.loss.Loss;
+import dev.sparksgd.loss.SmoothedHingeLoss;
 import dev.sparksgd.optim.GradientFeedback;
 import dev.sparksgd.optim.LazyUpdate;
 import dev.sparksgd.optim.Lbfgs;
@@ -52,9 +54,20 @@ public final class Trainer {
   private static final String BASE_BATCH = BASE + "batch.";
   private static final String CHOSEN_STEP_SIZE = "chosenStepSize";
   private static final String ELAPSED_MILLIS = "elapsedMillis";
+  private static final String HINGE_SMOOTHING = "hingeSmoothing";
+  /** The hinge's first smoothing width under lbfgs (the margin's own scale). */
+  static final double FIRST_SMOOTHING = 1.0;
+  /** Each stage's width over the previous one's. */
+  static final double SMOOTHING_FACTOR = 0.01;
+  /** A stage (but the last) ends when its objective moves less than this multiple of μ in --patience iterations. */
+  static final double STAGE_TOL = 1e-3;
+  /** The last stage's width: its hinge objective is within half of it of the minimum. */
+  static final double LAST_SMOOTHING = 1e-8;
 
   private final TrainConfig cfg;
   private final Loss loss;
+  /** The loss the tasks differentiate: {@link #loss}, or the hinge's smoothed stand-in. */
+  private Loss taskLoss;
   /** Warm start in original units [β, c, extra…], or null to start from zero. */
   private double[] start;
 
@@ -142,6 +155,13 @@ public final class Trainer {
     if (quasiNewton != null) {
       reg = reg.withSmoothL2();
     }
+    // The hinge under lbfgs: its kinks stall a quasi-Newton step, so it minimizes the smoothed
+    // hinge for widths FIRST_SMOOTHING … LAST_SMOOTHING, each stage from the last one's answer.
+    double smoothing = quasiNewton != null && loss instanceof HingeLoss ? FIRST_SMOOTHING : Double.NaN;
+    if (!Double.isNaN(smoothing) && from != null) {
+      smoothing = LoopState.single(from, HINGE_SMOOTHING);
+    }
+    taskLoss = Double.isNaN(smoothing) ? loss : new SmoothedHingeLoss(smoothing);
     LossFeedback feedback = rate instanceof LossFeedback f ? f : null;
     Optimizer optimizer = OptimSetup.optimizer(cfg);
     StoppingRules rules = new StoppingRules(cfg, data.holdoutRows > 0);
@@ -186,7 +206,7 @@ public final class Trainer {
           lazy.flush(params);
         }
         checkpoints.afterIteration(t, params, optimizer, rate.state(),
-            loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
+            loopState(rules, base, chosen, smoothing, carriedMillis + millisSince(start)), history);
       }
       if (listener.stopRequested()) {
         reason = StopReason.INTERRUPTED;
@@ -199,7 +219,7 @@ public final class Trainer {
       Batch batch;
       try {
         if (lazy != null) {
-          sparse = lazy.sums(sc, data, cfg, loss, params, t, failAt, prefetch);
+          sparse = lazy.sums(sc, data, cfg, taskLoss, params, t, failAt, prefetch);
           double w = sparse.weightSum();
           batch = new Batch(w > 0 ? sparse.lossSum() / w : Double.NaN, w, sparse.rows(), null, null);
         } else {
@@ -299,6 +319,23 @@ public final class Trainer {
       if (r == null && rules.outOfTime(carriedMillis + millisSince(start))) {
         r = StopReason.MAX_TIME;
       }
+      if (smoothing > LAST_SMOOTHING && (r == null ? quasiNewton.fullStep() && rules.settled(STAGE_TOL * smoothing) : r.converged())) {
+        // The stage converged (to a fraction of its own smoothing error μ/2: more is wasted): the
+        // next, narrower one starts from here with fresh curvature pairs and acceptance window
+        // (the objective itself changed).
+        smoothing = Math.max(LAST_SMOOTHING, smoothing * SMOOTHING_FACTOR);
+        taskLoss = new SmoothedHingeLoss(smoothing);
+        quasiNewton.restart();
+        // This iteration's step, which no objective has judged, is dropped: the new stage starts
+        // from the point whose objective settled.
+        params = base.params.clone();
+        optimizer.restoreState(base.optimizerState);
+        base = null;
+        rules.restartConvergence();
+        LOG.info("iteration {}: the hinge's smoothing stage converged ({}); width now {}", t,
+            r == null ? "objective settled" : r.label(), smoothing);
+        r = null;
+      }
       if (r != null) {
         reason = r;
         break;
@@ -309,7 +346,7 @@ public final class Trainer {
     }
     if (reason == StopReason.MAX_ITER || reason == StopReason.MAX_TIME || reason == StopReason.INTERRUPTED) {
       checkpoints.atEnd(t, params, optimizer, rate.state(),
-          loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
+          loopState(rules, base, chosen, smoothing, carriedMillis + millisSince(start)), history);
     }
     double[] model = optimizer.modelParams(params);
     if (reason != StopReason.DIVERGED && reason != StopReason.INTERRUPTED && rules.validationOn()) {
@@ -324,7 +361,7 @@ public final class Trainer {
     }
     double[] raw = scaling.toRaw(model);
     return new TrainResult(Arrays.copyOf(raw, d), raw[d], model, t, reason, history,
-        millisSince(start), chosen);
+        millisSince(start), chosen, smoothing);
   }
 
   /**
@@ -358,7 +395,7 @@ public final class Trainer {
    * the training time so far.
    */
   private static Map<String, double[]> loopState(StoppingRules rules, Accepted base, double chosen,
-      long elapsedMillis) {
+      double smoothing, long elapsedMillis) {
     Map<String, double[]> m = new LinkedHashMap<>();
     LoopState.putPrefixed(m, RULES, rules.state());
     if (base != null) {
@@ -374,6 +411,9 @@ public final class Trainer {
     }
     if (!Double.isNaN(chosen)) {
       m.put(CHOSEN_STEP_SIZE, new double[] {chosen});
+    }
+    if (!Double.isNaN(smoothing)) {
+      m.put(HINGE_SMOOTHING, new double[] {smoothing});
     }
     m.put(ELAPSED_MILLIS, new double[] {elapsedMillis});
     return m;
@@ -408,13 +448,13 @@ public final class Trainer {
     int d = data.numFeatures;
     double[] acc;
     if (prefetch != null) {
-      acc = prefetch.sums(t, cfg.maxIter, scaling.toRaw(params), d, loss);
+      acc = prefetch.sums(t, cfg.maxIter, scaling.toRaw(params), d, taskLoss);
     } else {
       SharedArray coef = SharedArray.of(sc, scaling.toRaw(params));
       sc.setJobDescription("iteration " + t + ": gradient");
       try {
         JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(
-            new GradientTask(coef, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
+            new GradientTask(coef, d, taskLoss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
         acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
       } finally {
         sc.setJobDescription(null);
@@ -442,7 +482,7 @@ public final class Trainer {
     sc.setJobDescription("iteration " + t + ": model averaging");
     try {
       JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(new ModelAveragingTask(bc, scaling,
-          loss, cfg.miniBatchFraction, cfg.seed, t, cfg.localSteps, eta, penalty.regularizer(),
+          taskLoss, cfg.miniBatchFraction, cfg.seed, t, cfg.localSteps, eta, penalty.regularizer(),
           cfg.fitIntercept), false);
       acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
     } finally {

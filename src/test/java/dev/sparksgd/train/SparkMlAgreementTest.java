@@ -240,8 +240,8 @@ class SparkMlAgreementTest {
       double o = hingeObjective(f, mine, reg, std);
       double t = hingeObjective(f, theirs, reg, std);
       rel = (o - t) / t;
-      line += String.format(Locale.ROOT, "; objective %.10f vs spark.ml %.10f, excess %.2e (bound %.0e)", o, t,
-          rel, bound);
+      line += String.format(Locale.ROOT, "; objective %.10f vs spark.ml %.10f, excess %.2e (bound %.0e), "
+          + "smoothing width %.0e at the end", o, t, rel, bound, ours.hingeSmoothing());
     }
     REPORT.add(line);
     System.out.println(line);
