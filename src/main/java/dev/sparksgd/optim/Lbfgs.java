@@ -29,6 +29,8 @@ public final class Lbfgs implements LearningRate, GradientFeedback, LossFeedback
 
   /** The line search's step along the direction. */
   private double eta = 1.0;
+  /** See {@link #growSteps}. */
+  private boolean growingSteps;
   /** H₀'s scale: η₀ until a pair is kept, then s·y / y·y of the newest. */
   private double scale;
   private double[] previousParams;
@@ -47,6 +49,15 @@ public final class Lbfgs implements LearningRate, GradientFeedback, LossFeedback
     return eta;
   }
 
+  /**
+   * After a kept step the next search starts at twice its η (up to 1) instead of 1: for an
+   * objective whose curvature changes abruptly (the smoothed hinge), where the quasi-Newton step
+   * overshoots again and again.
+   */
+  public void growSteps() {
+    growingSteps = true;
+  }
+
   /** Whether the next step is the full quasi-Newton step (the line search did not shorten it). */
   public boolean fullStep() {
     return eta == 1.0;
@@ -58,10 +69,10 @@ public final class Lbfgs implements LearningRate, GradientFeedback, LossFeedback
       eta *= BoldDriver.SHRINK;
       return false;
     }
-    // The next search starts at twice the step just kept, up to the quasi-Newton step: where the
-    // curvature estimate keeps overshooting (the smoothed hinge's narrow bends) it does not start
-    // from 1 again.
-    eta = Math.min(1.0, 2 * eta);
+    // With growing steps the next search starts at twice the step just kept, up to the
+    // quasi-Newton step: where the curvature estimate keeps overshooting (the smoothed hinge's
+    // narrow bends) it does not start from 1 again.
+    eta = growingSteps ? Math.min(1.0, 2 * eta) : 1.0;
     return true;
   }
 

@@ -162,6 +162,9 @@ public final class Trainer {
       smoothing = LoopState.single(from, HINGE_SMOOTHING);
     }
     taskLoss = Double.isNaN(smoothing) ? loss : new SmoothedHingeLoss(smoothing);
+    if (!Double.isNaN(smoothing)) {
+      quasiNewton.growSteps();
+    }
     LossFeedback feedback = rate instanceof LossFeedback f ? f : null;
     Optimizer optimizer = OptimSetup.optimizer(cfg);
     StoppingRules rules = new StoppingRules(cfg, data.holdoutRows > 0);
