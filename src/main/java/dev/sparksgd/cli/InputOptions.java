@@ -30,6 +30,10 @@ final class InputOptions {
       description = "Parquet Vector column of features, if present. Default: ${DEFAULT-VALUE}.")
   String featuresCol;
 
+  @Option(names = "--csv-delimiter", paramLabel = "CHAR", defaultValue = ",",
+      description = "CSV field delimiter: one character, or tab, as for train. Default: ${DEFAULT-VALUE}.")
+  String csvDelimiter;
+
   @Option(names = "--num-partitions", paramLabel = "N", defaultValue = "0",
       description = "Input partitions; 0 = one per 64 MB of input, at least Spark's default "
           + "parallelism, as for train. Default: ${DEFAULT-VALUE}.")
@@ -43,6 +47,7 @@ final class InputOptions {
         .labelCol(labelCol)
         .weightCol(weightCol)
         .featuresCol(featuresCol)
+        .csvDelimiter(csvDelimiter)
         .numPartitions(numPartitions)
         .buildForInput();
   }

@@ -67,7 +67,9 @@ public final class PredictCommand implements Callable<Integer> {
       throw new ConfigException("--output " + output + " already exists; give --overwrite to replace it");
     }
     LinearModel model = ModelReader.read(sc.hadoopConfiguration(), input.model, "--model");
-    LocatedRecords in = LocatedRecords.open(sc, cfg, model.numFeatures(), model.featureNames);
+    LocatedRecords in = LocatedRecords.open(sc, cfg, model.numFeatures(),
+        model.hashing != null ? model.inputColumns() : model.featureNames, MissingFills.toData(model.missing),
+        model.categoricalColumns());
     final boolean withLabel = in.hasLabel;
     final boolean withProbability = model.loss.equals("logistic");
     List<StructField> fields = new ArrayList<>();

@@ -305,6 +305,41 @@ public final class TrainCommand implements Callable<Integer> {
           + "numeric columns other than label and weight are the features. Default: ${DEFAULT-VALUE}.")
   String featuresCol;
 
+  @Option(names = "--csv-delimiter", paramLabel = "CHAR", defaultValue = ",",
+      description = "CSV field delimiter: one character (; or |), or tab. Fields may be quoted "
+          + "(RFC 4180); a quoted field must end on its line. Default: ${DEFAULT-VALUE}.")
+  String csvDelimiter;
+
+  @Option(names = "--missing", paramLabel = "fail|mean|median|zero", defaultValue = "fail",
+      description = "What an empty CSV cell or a null Parquet value of a feature column becomes: "
+          + "fail refuses it with its file and line; mean or median (within 0.1% of rank, as "
+          + "spark.ml's Imputer) of the column's training rows, or zero. The values are stored in "
+          + "the model; predict and evaluate fill the same way. Labels and weights are never filled. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String missing;
+
+  @Option(names = "--missing-indicators", arity = "1", paramLabel = "true|false", defaultValue = "false",
+      description = "One more feature per column that had a missing value: 1 where it was missing, "
+          + "else 0 (when missing values are filled: mean, median or zero). Default: ${DEFAULT-VALUE}.")
+  boolean missingIndicators;
+
+  @Option(names = "--categorical-cols", paramLabel = "A,B,…", defaultValue = "",
+      description = "CSV columns whose values are categories (any text), hashed into features (see the "
+          + "encoding below); the other feature columns stay numbers. Default: none.")
+  String categoricalCols;
+
+  @Option(names = "--encoding", paramLabel = "hash", defaultValue = "hash",
+      description = "How the categorical columns become features. hash: spark.ml FeatureHasher's "
+          + "function, so the model's indices are FeatureHasher's: MurmurHash3 (x86, 32 bits, "
+          + "seed 42) of \"column=value\" for a category (value 1), of the column name for a "
+          + "number (its value), modulo the number of hashed features; colliding features add up. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String encoding;
+
+  @Option(names = "--hash-bits", paramLabel = "B", defaultValue = "18",
+      description = "--encoding hash: 2^B features, B in 1..28. Default: ${DEFAULT-VALUE}.")
+  int hashBits;
+
   @Option(names = "--init-model", paramLabel = "DIR",
       description = "Start from this model (a spark-sgd model directory or a Spark ML model "
           + "directory) instead of zero; same features and a compatible loss.")
@@ -462,7 +497,10 @@ public final class TrainCommand implements Callable<Integer> {
       double scale = WarmStart.huberScale(loss, result.params(), data.numFeatures);
       LinearModel model = new LinearModel(result.coefficients(), result.intercept(), loss.name(),
           data.featureNames, data.stats.mean(), data.stats.std(), options,
-          result.iterations(), result.stopReason().label(), data.labelEncoding, cfg.huberDelta, scale);
+          result.iterations(), result.stopReason().label(), data.labelEncoding, cfg.huberDelta, scale)
+          .withFeatureScale(Trainer.featureScale(data, cfg))
+          .withHashing(MissingFills.hashing(data))
+          .withMissing(MissingFills.toModel(data.missing(), cfg.missing.cliName(), data));
       Evaluation eval = Evaluation.of(sc, data, model, model.lossFunction());
       QualityGate gate = null;
       if (baseline != null) {

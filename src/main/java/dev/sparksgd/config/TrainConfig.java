@@ -90,6 +90,17 @@ public final class TrainConfig implements Serializable {
   public final String weightCol;
   /** Parquet: the Vector column of features, if the data has it; else the numeric columns. */
   public final String featuresCol;
+  /** CSV: the field delimiter. */
+  public final char csvDelimiter;
+  /** What an empty CSV cell or a null Parquet feature value becomes. */
+  public final MissingMode missing;
+  /** One 0/1 feature per column with missing values (with a --missing other than fail). */
+  public final boolean missingIndicators;
+  /** CSV columns read as categories (text), in the order given; empty: every column is numeric. */
+  public final List<String> categoricalCols;
+  public final CategoricalEncoding encoding;
+  /** --encoding hash: the features are 2^hashBits hashed indices. */
+  public final int hashBits;
   /** Model directory (ours or Spark ML) to start from, or null. */
   public final String initModel;
   /** Null = no checkpoints. Not in {@link #toOptionMap()}: checkpoints never change the model. */
@@ -149,6 +160,12 @@ public final class TrainConfig implements Serializable {
     huberDelta = b.huberDelta;
     weightCol = b.weightCol;
     featuresCol = b.featuresCol;
+    csvDelimiter = b.csvDelimiter;
+    missing = b.missing;
+    missingIndicators = b.missingIndicators;
+    categoricalCols = b.categoricalCols;
+    encoding = b.encoding;
+    hashBits = b.hashBits;
     initModel = b.initModel;
     checkpointDir = b.checkpointDir;
     checkpointInterval = b.checkpointInterval;
@@ -210,6 +227,12 @@ public final class TrainConfig implements Serializable {
     b.huberDelta = huberDelta;
     b.weightCol = weightCol;
     b.featuresCol = featuresCol;
+    b.csvDelimiterText = csvDelimiterName();
+    b.missing = missing;
+    b.missingIndicators = missingIndicators;
+    b.categoricalColsText = String.join(",", categoricalCols);
+    b.encoding = encoding;
+    b.hashBits = hashBits;
     b.initModel = initModel;
     b.checkpointDir = checkpointDir;
     b.checkpointInterval = checkpointInterval;
@@ -226,6 +249,11 @@ public final class TrainConfig implements Serializable {
       }
     }
     return m;
+  }
+
+  /** {@link #csvDelimiter} as --csv-delimiter takes it. */
+  public String csvDelimiterName() {
+    return csvDelimiter == '\t' ? "tab" : String.valueOf(csvDelimiter);
   }
 
   /** Every option at its built-in default (not validated: paths are unset). */
@@ -336,6 +364,20 @@ public final class TrainConfig implements Serializable {
           Builder::huberDelta).param("epsilon"),
       TrainOption.of("weight-col", Kind.TEXT, "instance weight column", c -> c.weightCol, Builder::weightCol),
       TrainOption.of("features-col", Kind.TEXT, "features column", c -> c.featuresCol, Builder::featuresCol),
+      // How a file is written, not what the model is: predict takes its own.
+      TrainOption.of("csv-delimiter", Kind.TEXT, "CSV field delimiter: one character, or tab",
+          TrainConfig::csvDelimiterName, Builder::csvDelimiter).notRecorded().param(null),
+      // The estimators read vectors, which have no missing cells.
+      TrainOption.choice("missing", "what a missing feature value becomes", MissingMode.values(),
+          MissingMode::cliName, c -> c.missing, MissingMode::parse, Builder::missing).param(null),
+      TrainOption.of("missing-indicators", Kind.BOOLEAN, "a 0/1 feature per column with missing values",
+          c -> c.missingIndicators, Builder::missingIndicators).param(null),
+      TrainOption.of("categorical-cols", Kind.TEXT, "CSV columns of categories, comma-separated",
+          c -> String.join(",", c.categoricalCols), Builder::categoricalCols).param(null),
+      TrainOption.choice("encoding", "how categorical columns become features", CategoricalEncoding.values(),
+          CategoricalEncoding::cliName, c -> c.encoding, CategoricalEncoding::parse, Builder::encoding).param(null),
+      TrainOption.of("hash-bits", Kind.INT, "--encoding hash: 2^B features, B in 1..28", c -> c.hashBits,
+          Builder::hashBits).param(null),
       TrainOption.of("init-model", Kind.TEXT, "model directory to start from", c -> c.initModel,
           Builder::initModel).notRecorded().param(null),
       TrainOption.of("checkpoint-dir", Kind.TEXT, "checkpoint directory", c -> c.checkpointDir,
@@ -409,6 +451,14 @@ public final class TrainConfig implements Serializable {
     private double huberDelta = 1.35;
     private String weightCol;
     private String featuresCol = "features";
+    private char csvDelimiter = ',';
+    private String csvDelimiterText = ",";
+    private MissingMode missing = MissingMode.FAIL;
+    private boolean missingIndicators = false;
+    private String categoricalColsText = "";
+    private List<String> categoricalCols = List.of();
+    private CategoricalEncoding encoding = CategoricalEncoding.HASH;
+    private int hashBits = 18;
     private String initModel;
     private String checkpointDir;
     private int checkpointInterval = 10;
@@ -465,6 +515,14 @@ public final class TrainConfig implements Serializable {
     /** Null or blank = no weight column. */
     public Builder weightCol(String v) { weightCol = v == null || v.isBlank() ? null : v; return this; }
     public Builder featuresCol(String v) { featuresCol = v; return this; }
+    /** One character, {@code tab} or {@code \t}; checked in {@link #build()}. */
+    public Builder csvDelimiter(String v) { csvDelimiterText = v; return this; }
+    public Builder missing(MissingMode v) { missing = v; return this; }
+    public Builder missingIndicators(boolean v) { missingIndicators = v; return this; }
+    /** Comma-separated column names (blank: none); checked in {@link #build()}. */
+    public Builder categoricalCols(String v) { categoricalColsText = v; return this; }
+    public Builder encoding(CategoricalEncoding v) { encoding = v; return this; }
+    public Builder hashBits(int v) { hashBits = v; return this; }
     /** Null = start from zero; an empty value is refused in {@link #build()}. */
     public Builder initModel(String v) { initModel = v; return this; }
     /** Null = no checkpoints; an empty value is refused in {@link #build()}. */
@@ -588,6 +646,18 @@ public final class TrainConfig implements Serializable {
       requireFinite(huberDelta, "--huber-delta");
       require(huberDelta > 1.0, "--huber-delta must be > 1, as spark.ml's epsilon (got " + huberDelta + ")");
       require(featuresCol != null && !featuresCol.isBlank(), "--features-col must not be empty");
+      csvDelimiter = delimiter(csvDelimiterText);
+      require(missing != null, "--missing is required");
+      categoricalCols = names(categoricalColsText);
+      require(!categoricalCols.contains(labelCol), "--categorical-cols names the label column '" + labelCol + "'");
+      require(weightCol == null || !categoricalCols.contains(weightCol),
+          "--categorical-cols names the weight column '" + weightCol + "'");
+      require(categoricalCols.isEmpty() || format != DataFormat.LIBSVM,
+          "--categorical-cols needs CSV input (LIBSVM has no named columns)");
+      require(encoding != null, "--encoding is required");
+      require(hashBits >= 1 && hashBits <= 28, "--hash-bits must be in 1..28 (got " + hashBits + ")");
+      require(!missingIndicators || missing != MissingMode.FAIL, "--missing-indicators needs --missing "
+          + "mean, median or zero (with --missing fail a missing value stops the run)");
       require(initModel == null || !initModel.isBlank(), "--init-model must not be empty");
       require(weightCol == null || !weightCol.equals(labelCol),
           "--weight-col and --label-col name the same column '" + labelCol + "'");
@@ -614,6 +684,27 @@ public final class TrainConfig implements Serializable {
       boolean fullBatchGradientDescent = miniBatchFraction == 1.0 && optimizer == OptimizerKind.SGD
           && updateMode == UpdateMode.GRADIENT;
       return fullBatchGradientDescent ? LrSchedule.LBFGS : LrSchedule.CONSTANT;
+    }
+
+    private static List<String> names(String text) {
+      List<String> names = new java.util.ArrayList<>();
+      if (text != null && !text.isBlank()) {
+        for (String n : text.split(",", -1)) {
+          String t = n.trim();
+          require(!t.isEmpty(), "--categorical-cols has an empty name (got '" + text + "')");
+          require(!names.contains(t), "--categorical-cols names '" + t + "' twice");
+          names.add(t);
+        }
+      }
+      return List.copyOf(names);
+    }
+
+    private static char delimiter(String text) {
+      String t = text == null ? "" : text;
+      char c = t.equalsIgnoreCase("tab") || t.equals("\\t") ? '\t' : t.length() == 1 ? t.charAt(0) : 0;
+      require(c != 0 && c != '"' && c != '\n' && c != '\r', "--csv-delimiter must be one character other "
+          + "than a quote or a line break, or tab (got '" + t + "')");
+      return c;
     }
 
     private static void require(boolean ok, String message) {

@@ -2,6 +2,7 @@ package dev.sparksgd.data;
 
 import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.DataFormat;
+import dev.sparksgd.config.MissingMode;
 import dev.sparksgd.config.TrainConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,9 +10,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -59,6 +60,17 @@ public final class DataLoader {
    *     by name (a model's), or null for every numeric column but the label and weight
    */
   public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures) {
+    return load(sc, cfg, parquetFeatures, null);
+  }
+
+  /**
+   * @param parquetFeatures for Parquet input without a Vector column: the feature columns to take
+   *     by name (a model's), or null for every numeric column but the label and weight
+   * @param missing how a model fills missing values (evaluating it), or null to follow
+   *     {@code cfg.missing} (training: a statistics pass computes the fill values when needed)
+   */
+  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures,
+      MissingValues missing) {
     Configuration hadoop = sc.hadoopConfiguration();
     List<FileStatus> input = listInputFiles(hadoop, cfg.dataPath);
     List<Path> files = new ArrayList<>();
@@ -71,68 +83,112 @@ public final class DataLoader {
     }
     DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
     int wanted = partitions(cfg.numPartitions, inputBytes, sc.defaultParallelism());
+    boolean fillsMissing = missing != null || cfg.missing != MissingMode.FAIL;
+    if (!cfg.categoricalCols.isEmpty() && format != DataFormat.CSV) {
+      throw new ConfigException("--categorical-cols needs CSV input; " + cfg.dataPath + " is read as "
+          + format.cliName() + " (give --format if it is CSV)");
+    }
     if (format == DataFormat.PARQUET) {
       ParquetInput in = ParquetInput.open(cfg, true, parquetFeatures);
-      return finish(sc, cfg, format, in.blocks(cfg), wanted, in.numFeatures(), in.featureNames(), null, null);
+      if (fillsMissing && in.hasVectorColumn()) {
+        throw new ConfigException("--missing fills numeric feature columns; the features of " + cfg.dataPath
+            + " are the Vector column '" + cfg.featuresCol + "'");
+      }
+      String[] columns = in.featureNames();
+      MissingValues fill = missingValues(sc, cfg, missing, columns,
+          () -> in.blocks(cfg, null, true));
+      Dataset ds = finish(sc, cfg, format, in.blocks(cfg, fill, fillsMissing), wanted,
+          fill == null ? in.numFeatures() : fill.numFeatures(),
+          fill == null ? columns : fill.featureNames(columns), null, null);
+      ds.missing = fill;
+      return ds;
     }
     if (cfg.weightCol != null && format == DataFormat.LIBSVM) {
       throw new ConfigException("--weight-col needs CSV or Parquet input; " + cfg.dataPath
           + " is read as LIBSVM, which has no named columns (give --format if it is CSV)");
     }
+    if (fillsMissing && format == DataFormat.LIBSVM) {
+      throw new ConfigException("--missing needs CSV or Parquet input; " + cfg.dataPath
+          + " is read as LIBSVM, where a feature left out of a line is 0 (give --format if it is CSV)");
+    }
     boolean csv = format == DataFormat.CSV;
-    String[] header = null;
-    int labelIndex = -1;
-    int weightIndex = -1;
+    CsvLayout layout = null;
     int denseCols = 0;
     if (csv) {
-      String first = firstLine(hadoop, files.get(0));
-      if (first == null || first.isBlank()) {
-        throw new ConfigException(files.get(0) + ": the CSV header row is missing (the first line is empty)");
-      }
-      header = CsvParser.splitHeader(first);
-      labelIndex = Arrays.asList(header).indexOf(cfg.labelCol);
-      if (labelIndex < 0) {
-        throw new ConfigException(files.get(0) + ": no label column '" + cfg.labelCol
-            + "' in the header (columns: " + String.join(", ", header) + "); give --label-col");
-      }
-      if (cfg.weightCol != null) {
-        weightIndex = Arrays.asList(header).indexOf(cfg.weightCol);
-        if (weightIndex < 0) {
-          throw new ConfigException(files.get(0) + ": no weight column '" + cfg.weightCol
-              + "' in the header (columns: " + String.join(", ", header) + ")");
-        }
-      }
-      denseCols = new CsvParser(header, labelIndex, weightIndex).numFeatures();
+      layout = CsvLayout.read(hadoop, files.get(0), cfg, true, cfg.categoricalCols);
+      denseCols = layout.parser().numFeatures();
       if (cfg.numFeatures > 0 && cfg.numFeatures != denseCols) {
         throw new ConfigException("--num-features " + cfg.numFeatures + " but the CSV has "
             + denseCols + " feature columns");
       }
     }
+    final CsvLayout fLayout = layout;
+    final int fDenseCols = denseCols;
+    final BadRecordPolicy badRecords = new BadRecordPolicy(cfg.badRecords, cfg.maxBadRecords);
+    String[] columns = csv ? layout.parser().featureNames() : null;
+    // The statistics pass counts no bad records: the loading pass below does.
+    MissingValues fill = missingValues(sc, cfg, missing, columns,
+        () -> textBlocks(sc, cfg, wanted, fLayout, fDenseCols, null, true, null, badRecords, badRecords.newTally(sc)));
+    String[] numeric = fill == null ? columns : fill.featureNames(columns);
+    FeatureHashing hashing = cfg.categoricalCols.isEmpty() ? null
+        : new FeatureHashing(1 << cfg.hashBits, numeric, layout.parser().categoricalNames());
+    BadRecordPolicy.Tally rejected = badRecords.newTally(sc);
+    JavaRDD<Block> blocks = textBlocks(sc, cfg, wanted, layout, denseCols, fill, fillsMissing, hashing,
+        badRecords, rejected);
+    Dataset ds = finish(sc, cfg, format, blocks, wanted,
+        !csv ? -1 : hashing != null ? hashing.numFeatures() : fill == null ? denseCols : fill.numFeatures(),
+        hashing != null ? null : numeric, badRecords, rejected);
+    ds.missing = fill;
+    ds.hashing = hashing;
+    return ds;
+  }
 
+  /**
+   * The fill values: the model's ({@code given}), or none ({@code --missing fail}), or zero for
+   * every column, or computed by a statistics pass over {@code raw} (blocks with NaN for missing).
+   */
+  private static MissingValues missingValues(JavaSparkContext sc, TrainConfig cfg, MissingValues given,
+      String[] columns, Supplier<JavaRDD<Block>> raw) {
+    if (given != null || cfg.missing == MissingMode.FAIL) {
+      return given;
+    }
+    if (cfg.missing == MissingMode.ZERO && !cfg.missingIndicators) {
+      return new MissingValues(new double[columns.length], new boolean[columns.length]);
+    }
+    return MissingValues.compute(sc, raw.get(), cfg.missing, cfg.missingIndicators, columns, cfg.dataPath);
+  }
+
+  /**
+   * LIBSVM or CSV lines into blocks, each record validated.
+   *
+   * @param layout the CSV columns, or null for LIBSVM
+   * @param fill the fill values of missing CSV cells, or null to leave them NaN (when allowed)
+   * @param allowMissing whether an empty CSV feature cell is read (as NaN, then filled) or refused
+   * @param hashing how the filled numbers and the categories of a CSV row become sparse hashed
+   *     features, or null to keep the numbers as dense features
+   */
+  private static JavaRDD<Block> textBlocks(JavaSparkContext sc, TrainConfig cfg, int wanted, CsvLayout layout,
+      int denseCols, MissingValues fill, boolean allowMissing, FeatureHashing hashing, BadRecordPolicy badRecords,
+      BadRecordPolicy.Tally rejected) {
     @SuppressWarnings("unchecked")
     JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
         cfg.dataPath, TextInputFormat.class, LongWritable.class, Text.class, wanted);
-
-    final String[] fHeader = header;
-    final String headerLine = header == null ? null : String.join(",", header);
-    final int fLabelIndex = labelIndex;
-    final int fWeightIndex = weightIndex;
     final boolean classification = cfg.loss.isClassification();
-    final int fDenseCols = denseCols;
+    final int blockCols = hashing != null ? 0 : fill == null ? denseCols : fill.numFeatures();
     final int numFeaturesLimit = cfg.numFeatures;
     final double holdoutFraction = cfg.validationFraction;
     final long seed = cfg.seed;
-    final BadRecordPolicy badRecords = new BadRecordPolicy(cfg.badRecords, cfg.maxBadRecords);
-    final BadRecordPolicy.Tally rejected = badRecords.newTally(sc);
-    JavaRDD<Block> blocks = lines.mapPartitionsWithInputSplit(
+    return lines.mapPartitionsWithInputSplit(
         (InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
           String file = ((FileSplit) split).getPath().toString();
           // The file's name, not its full path: the same files moved elsewhere split the same way.
           long fileHash = ((FileSplit) split).getPath().getName().hashCode();
-          LibsvmParser libsvm = fHeader == null ? new LibsvmParser(numFeaturesLimit) : null;
-          CsvParser csvParser = fHeader == null ? null : new CsvParser(fHeader, fLabelIndex, fWeightIndex);
+          LibsvmParser libsvm = layout == null ? new LibsvmParser(numFeaturesLimit) : null;
+          CsvParser csvParser = layout == null ? null : layout.parser(allowMissing);
+          String[] categories = layout == null ? null : new String[csvParser.categoricalNames().length];
           ParsedRecord rec = new ParsedRecord();
-          return new PartitionBlocks(fHeader == null, fDenseCols, out -> {
+          ParsedRecord hashed = hashing == null ? null : new ParsedRecord();
+          return new PartitionBlocks(layout == null || hashing != null, blockCols, out -> {
             if (!it.hasNext()) {
               return false;
             }
@@ -142,14 +198,14 @@ public final class DataLoader {
             boolean ok;
             try {
               if (csvParser != null && offset == 0) {
-                if (!String.join(",", CsvParser.splitHeader(line)).equals(headerLine)) {
-                  // Never skippable: the rows below it would be read against the wrong columns.
-                  throw new BadRecordException(LineLocator.describe(file, offset),
-                      "this file's header differs from the first file's (" + headerLine + ")");
+                try {
+                  layout.checkHeader(line);
+                } catch (RecordException e) {
+                  throw new BadRecordException(LineLocator.describe(file, offset), e.getMessage());
                 }
                 return true;
               }
-              ok = csvParser != null ? csvParser.parse(line, rec) : libsvm.parse(line, rec);
+              ok = csvParser != null ? csvParser.parse(line, rec, categories) : libsvm.parse(line, rec);
               if (ok && classification) {
                 Labels.checkBinary(rec.label);
               }
@@ -158,13 +214,17 @@ public final class DataLoader {
               return true;
             }
             if (ok) {
-              out.add(rec, isHoldout(holdoutFraction, seed, fileHash, offset));
+              if (fill != null) {
+                fill.apply(rec);
+              }
+              if (hashing != null) {
+                hashing.hash(rec, categories, hashed);
+              }
+              out.add(hashing != null ? hashed : rec, isHoldout(holdoutFraction, seed, fileHash, offset));
             }
             return true;
           });
         }, false);
-    String[] featureNames = csv ? new CsvParser(header, labelIndex, weightIndex).featureNames() : null;
-    return finish(sc, cfg, format, blocks, wanted, csv ? denseCols : -1, featureNames, badRecords, rejected);
   }
 
   /**

@@ -23,6 +23,10 @@ public final class Dataset {
   public final long cachedBytes;
   /** Records left out by --bad-records skip (set by the loader after the load pass). */
   RejectedRecords rejected = RejectedRecords.NONE;
+  /** How missing values were filled (set by the loader), or null when they are refused. */
+  MissingValues missing;
+  /** How CSV rows were hashed (set by the loader), or null when their features are the columns. */
+  FeatureHashing hashing;
   /** {@link Labels#ZERO_ONE} or {@link Labels#PLUS_MINUS_ONE} for a classification loss, else null. */
   public final String labelEncoding;
   /** Which binary label values the training rows hold (see {@link Labels}). */
@@ -45,6 +49,16 @@ public final class Dataset {
     this.trainRows = trainRows;
     this.holdoutRows = holdoutRows;
     this.cachedBytes = cachedBytes;
+  }
+
+  /** How missing values were filled, or null when they are refused (and for LIBSVM). */
+  public MissingValues missing() {
+    return missing;
+  }
+
+  /** How CSV rows were hashed, or null when their features are the columns. */
+  public FeatureHashing hashing() {
+    return hashing;
   }
 
   public RejectedRecords rejected() {

@@ -7,7 +7,9 @@ import java.util.Arrays;
  * Weighted count, mean and spread of each feature over the training rows, computed exactly per
  * block (corrected two-pass over an in-memory block) and merged with Chan et al.'s pairwise
  * update, so a feature with a large mean and a small spread keeps its precision. The standard deviation uses
- * the unbiased denominator spark.ml's Summarizer uses.
+ * the unbiased denominator spark.ml's Summarizer uses. The smallest and largest value of each
+ * feature cover the rows of positive weight (as spark.ml's Summarizer's min and max), the implicit
+ * zeros of sparse rows included.
  */
 public final class FeatureStats implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -17,10 +19,27 @@ public final class FeatureStats implements Serializable {
   private long count;
   private double[] mean;
   private double[] m2;
+  /** Per feature, over the rows of positive weight: the smallest and largest value (±∞ if none). */
+  private double[] min;
+  private double[] max;
 
   public FeatureStats(int numFeatures) {
     mean = new double[numFeatures];
     m2 = new double[numFeatures];
+    min = new double[numFeatures];
+    max = new double[numFeatures];
+    Arrays.fill(min, Double.POSITIVE_INFINITY);
+    Arrays.fill(max, Double.NEGATIVE_INFINITY);
+  }
+
+  /** Widens feature j's range to include {@code v}. */
+  private void cover(int j, double v) {
+    if (v < min[j]) {
+      min[j] = v;
+    }
+    if (v > max[j]) {
+      max[j] = v;
+    }
   }
 
   public static FeatureStats ofBlock(Block b) {
@@ -40,17 +59,27 @@ public final class FeatureStats implements Serializable {
     if (b.isSparse()) {
       // Rows without an entry for feature j hold an implicit 0: they add weight·mean² each.
       double[] nzWeight = new double[d];
+      int[] heldBy = new int[d];
+      int weighedRows = 0;
       for (int i = 0; i < b.numRows; i++) {
         double wi = b.weight(i);
+        weighedRows += wi > 0 ? 1 : 0;
         for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
           int j = b.colIdx[k];
           double dev = b.values[k] - s.mean[j];
           s.m2[j] += wi * dev * dev;
           nzWeight[j] += wi;
+          if (wi > 0) {
+            s.cover(j, b.values[k]);
+            heldBy[j]++;
+          }
         }
       }
       for (int j = 0; j < d; j++) {
         s.m2[j] += (w - nzWeight[j]) * s.mean[j] * s.mean[j];
+        if (heldBy[j] < weighedRows) {
+          s.cover(j, 0.0);
+        }
       }
     } else {
       for (int i = 0; i < b.numRows; i++) {
@@ -59,6 +88,9 @@ public final class FeatureStats implements Serializable {
         for (int j = 0; j < d; j++) {
           double dev = b.values[off + j] - s.mean[j];
           s.m2[j] += wi * dev * dev;
+          if (wi > 0) {
+            s.cover(j, b.values[off + j]);
+          }
         }
       }
     }
@@ -114,10 +146,7 @@ public final class FeatureStats implements Serializable {
 
   /** Merges {@code o} into this one and returns this. */
   public FeatureStats merge(FeatureStats o) {
-    if (o.mean.length > mean.length) {
-      mean = Arrays.copyOf(mean, o.mean.length);
-      m2 = Arrays.copyOf(m2, o.mean.length);
-    }
+    resize(o.mean.length);
     double wa = weightSum;
     double wb = o.weightSum;
     double w = wa + wb;
@@ -128,6 +157,12 @@ public final class FeatureStats implements Serializable {
         double delta = mb - mean[j];
         mean[j] += delta * (wb / w);
         m2[j] += m2b + delta * delta * (wa * wb / w);
+        if (j < o.mean.length) {
+          cover(j, o.min[j]);
+          cover(j, o.max[j]);
+        } else {
+          cover(j, 0.0); // o's rows lack the feature: zeros
+        }
       }
     }
     weightSum = w;
@@ -187,6 +222,8 @@ public final class FeatureStats implements Serializable {
       double[] corr = new double[n];
       double[] m2 = new double[n];
       double[] nzWeight = new double[n];
+      int[] heldBy = new int[n];
+      int weighedRows = 0;
       // What ofBlock computes for these features: Σωx/W, the corrected mean, then M2 with the
       // implicit zeros of the rows that lack the feature.
       for (int i = 0; i < b.numRows; i++) {
@@ -212,10 +249,15 @@ public final class FeatureStats implements Serializable {
       }
       for (int i = 0; i < b.numRows; i++) {
         double wi = b.weight(i);
+        weighedRows += wi > 0 ? 1 : 0;
         for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
           int q = slot[b.colIdx[k]];
           double dev = b.values[k] - mean[q];
           m2[q] += wi * dev * dev;
+          if (wi > 0) {
+            s.cover(b.colIdx[k], b.values[k]);
+            heldBy[q]++;
+          }
         }
       }
       double wa = s.weightSum;
@@ -228,6 +270,9 @@ public final class FeatureStats implements Serializable {
         double delta = mean[q] - s.mean[j];
         s.mean[j] += delta * (wb / w);
         s.m2[j] += m2[q] + delta * delta * (wa * wb / w);
+        if (heldBy[q] < weighedRows) {
+          s.cover(j, 0.0);
+        }
         syncedWeight[j] = w;
         slot[j] = -1;
       }
@@ -241,6 +286,9 @@ public final class FeatureStats implements Serializable {
         double delta = -s.mean[j];
         s.mean[j] += delta * (z / w);
         s.m2[j] += delta * delta * (wa * z / w);
+      }
+      if (z > 0) {
+        s.cover(j, 0.0);
       }
       syncedWeight[j] = w;
     }
@@ -273,9 +321,15 @@ public final class FeatureStats implements Serializable {
 
   /** Stretches (with zero features) to {@code numFeatures} columns. */
   public FeatureStats resize(int numFeatures) {
-    if (numFeatures > mean.length) {
+    int old = mean.length;
+    if (numFeatures > old) {
       mean = Arrays.copyOf(mean, numFeatures);
       m2 = Arrays.copyOf(m2, numFeatures);
+      min = Arrays.copyOf(min, numFeatures);
+      max = Arrays.copyOf(max, numFeatures);
+      // The rows so far lack the new features: zeros, if any row has weight.
+      Arrays.fill(min, old, numFeatures, weightSum > 0 ? 0.0 : Double.POSITIVE_INFINITY);
+      Arrays.fill(max, old, numFeatures, weightSum > 0 ? 0.0 : Double.NEGATIVE_INFINITY);
     }
     return this;
   }
@@ -303,6 +357,18 @@ public final class FeatureStats implements Serializable {
   public double populationStdRatio() {
     double denom = weightSum - (weightSum > 0 ? weightSquareSum / weightSum : 0.0);
     return denom > 0 && weightSum > 0 ? Math.sqrt(denom / weightSum) : 1.0;
+  }
+
+  /**
+   * Per feature, the largest distance of a value from the mean, max(max − μ, μ − min), over the
+   * rows of positive weight; 0 without such rows.
+   */
+  public double[] maxDeviation() {
+    double[] dev = new double[mean.length];
+    for (int j = 0; j < dev.length; j++) {
+      dev[j] = max[j] >= min[j] ? Math.max(max[j] - mean[j], mean[j] - min[j]) : 0.0;
+    }
+    return dev;
   }
 
   /** Unbiased (reliability-weighted) standard deviation per feature; 0 for a single row. */

@@ -47,22 +47,22 @@ public final class LocatedRecords implements Serializable {
   public final boolean hasLabel;
   private final String dataPath;
   private final int numFeatures;
-  private final String[] header;
-  private final int labelIndex;
-  private final int weightIndex;
+  private final CsvLayout csv;
   private final ParquetInput parquet;
+  private final MissingValues missing;
+  private final FeatureHashing hashing;
 
-  private LocatedRecords(DataFormat format, String dataPath, int numFeatures, String[] header,
-      int labelIndex, int weightIndex, ParquetInput parquet) {
+  private LocatedRecords(DataFormat format, String dataPath, int numFeatures, CsvLayout csv,
+      ParquetInput parquet, MissingValues missing, FeatureHashing hashing) {
+    this.missing = missing;
+    this.hashing = hashing;
     this.format = format;
     this.dataPath = dataPath;
     this.numFeatures = numFeatures;
-    this.header = header;
-    this.labelIndex = labelIndex;
-    this.weightIndex = weightIndex;
+    this.csv = csv;
     this.parquet = parquet;
     this.positionName = parquet != null ? "row_index" : "line";
-    this.hasLabel = parquet != null ? parquet.hasLabel() : header == null || labelIndex >= 0;
+    this.hasLabel = parquet != null ? parquet.hasLabel() : csv == null || csv.labelIndex >= 0;
   }
 
   /**
@@ -71,34 +71,60 @@ public final class LocatedRecords implements Serializable {
    */
   public static LocatedRecords open(JavaSparkContext sc, TrainConfig cfg, int numFeatures,
       String[] featureNames) {
+    return open(sc, cfg, numFeatures, featureNames, null);
+  }
+
+  /**
+   * As {@link #open(JavaSparkContext, TrainConfig, int, String[])} for a model that fills missing
+   * values ({@code missing}, or null): the data then holds its {@code missing.numColumns()}
+   * columns, the first of the model's features.
+   */
+  public static LocatedRecords open(JavaSparkContext sc, TrainConfig cfg, int numFeatures,
+      String[] featureNames, MissingValues missing) {
+    return open(sc, cfg, numFeatures, featureNames, missing, new String[0]);
+  }
+
+  /**
+   * As {@link #open(JavaSparkContext, TrainConfig, int, String[], MissingValues)} for a model
+   * whose CSV rows are hashed ({@link FeatureHashing}) into its {@code numFeatures} features:
+   * {@code featureNames} are then its numeric columns, {@code categorical} its categorical ones
+   * (empty: not hashed).
+   */
+  public static LocatedRecords open(JavaSparkContext sc, TrainConfig cfg, int numFeatures,
+      String[] featureNames, MissingValues missing, String[] categorical) {
+    boolean hashed = categorical.length > 0;
+    int numColumns = hashed ? featureNames.length : missing == null ? numFeatures : missing.numColumns();
+    String[] columns = hashed || missing == null || featureNames == null ? featureNames
+        : Arrays.copyOf(featureNames, numColumns);
     List<Path> files = DataLoader.listInput(sc.hadoopConfiguration(), cfg.dataPath);
     List<String> names = new ArrayList<>();
     files.forEach(f -> names.add(f.getName()));
     DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
     switch (format) {
       case PARQUET: {
-        ParquetInput in = ParquetInput.open(cfg, false, featureNames);
-        checkFeatures(in.numFeatures(), in.featureNames(), numFeatures, featureNames, cfg.dataPath);
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, -1, -1, in);
+        if (hashed) {
+          throw new ConfigException("--data " + cfg.dataPath + ": the model hashes the categorical CSV columns "
+              + String.join(",", categorical) + "; give it CSV input");
+        }
+        ParquetInput in = ParquetInput.open(cfg, false, columns);
+        checkFeatures(in.numFeatures(), in.featureNames(), numColumns, columns, cfg.dataPath);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, in, missing, null);
       }
       case CSV: {
-        String first = DataLoader.firstLine(sc.hadoopConfiguration(), files.get(0));
-        if (first == null || first.isBlank()) {
-          throw new ConfigException(files.get(0) + ": the CSV header row is missing (the first line is empty)");
-        }
-        String[] header = CsvParser.splitHeader(first);
-        int label = Arrays.asList(header).indexOf(cfg.labelCol);
-        int weight = cfg.weightCol == null ? -1 : Arrays.asList(header).indexOf(cfg.weightCol);
-        if (cfg.weightCol != null && weight < 0) {
-          throw new ConfigException(files.get(0) + ": no weight column '" + cfg.weightCol
-              + "' in the header (columns: " + String.join(", ", header) + ")");
-        }
-        CsvParser p = new CsvParser(header, label, weight);
-        checkFeatures(p.numFeatures(), p.featureNames(), numFeatures, featureNames, cfg.dataPath);
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, header, label, weight, null);
+        CsvLayout layout = CsvLayout.read(sc.hadoopConfiguration(), files.get(0), cfg, false,
+            Arrays.asList(categorical));
+        CsvParser p = layout.parser();
+        checkFeatures(p.numFeatures(), p.featureNames(), numColumns, columns, cfg.dataPath);
+        FeatureHashing hashing = !hashed ? null : new FeatureHashing(numFeatures,
+            missing == null ? columns : missing.featureNames(columns), p.categoricalNames());
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, layout, null, missing, hashing);
       }
       default:
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, -1, -1, null);
+        if (hashed) {
+          throw new ConfigException("--data " + cfg.dataPath + ": the model hashes the categorical CSV columns "
+              + String.join(",", categorical) + "; give it CSV input");
+        }
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, null, null, null);
     }
   }
 
@@ -118,6 +144,7 @@ public final class LocatedRecords implements Serializable {
   public JavaRDD<Row> map(JavaSparkContext sc, int partitions, Scorer scorer) {
     if (parquet != null) {
       final ParquetInput in = parquet;
+      final MissingValues fill = missing;
       return in.rows().javaRDD().mapPartitions((Iterator<Row> it) -> {
         ParsedRecord rec = new ParsedRecord();
         return new Pull<>(() -> {
@@ -126,7 +153,10 @@ public final class LocatedRecords implements Serializable {
           }
           Row row = it.next();
           try {
-            in.read(row, rec);
+            in.read(row, rec, fill != null);
+            if (fill != null) {
+              fill.apply(rec);
+            }
           } catch (RecordException e) {
             throw new BadRecordException(in.location(row), e.getMessage());
           }
@@ -138,18 +168,19 @@ public final class LocatedRecords implements Serializable {
     JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
         dataPath, TextInputFormat.class, LongWritable.class, Text.class, partitions);
     Map<String, Long> firstLine = firstLineOfSplits(sc, lines);
-    final String[] fHeader = header;
-    final String headerLine = header == null ? null : String.join(",", header);
-    final int fLabel = labelIndex;
-    final int fWeight = weightIndex;
+    final CsvLayout layout = csv;
+    final MissingValues fill = missing;
+    final FeatureHashing hasher = hashing;
     final int d = numFeatures;
     return lines.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
       FileSplit fs = (FileSplit) split;
       String file = fs.getPath().toString();
       long[] nextLine = {firstLine.get(key(fs))};
-      LibsvmParser libsvm = fHeader == null ? new LibsvmParser(0) : null;
-      CsvParser csv = fHeader == null ? null : new CsvParser(fHeader, fLabel, fWeight);
-      ParsedRecord rec = new ParsedRecord();
+      LibsvmParser libsvm = layout == null ? new LibsvmParser(0) : null;
+      CsvParser csvParser = layout == null ? null : layout.parser(fill != null);
+      String[] categories = layout == null ? null : new String[csvParser.categoricalNames().length];
+      ParsedRecord parsed = new ParsedRecord();
+      ParsedRecord hashed = hasher == null ? parsed : new ParsedRecord();
       return new Pull<>(() -> {
         while (it.hasNext()) {
           long line = nextLine[0]++;
@@ -158,13 +189,18 @@ public final class LocatedRecords implements Serializable {
           String text = kv._2().toString();
           boolean ok;
           try {
-            if (csv != null && offset == 0) {
-              if (!String.join(",", CsvParser.splitHeader(text)).equals(headerLine)) {
-                throw new RecordException("this file's header differs from the first file's (" + headerLine + ")");
-              }
+            if (csvParser != null && offset == 0) {
+              layout.checkHeader(text);
               continue;
             }
-            ok = csv != null ? csv.parse(text, rec) : libsvm.parse(text, rec);
+            ok = csvParser != null ? csvParser.parse(text, parsed, categories) : libsvm.parse(text, parsed);
+            if (ok && fill != null) {
+              fill.apply(parsed);
+            }
+            if (ok && hasher != null) {
+              hasher.hash(parsed, categories, hashed);
+            }
+            ParsedRecord rec = hashed;
             if (ok && rec.nnz > 0 && rec.indices[rec.nnz - 1] >= d) {
               throw new RecordException("feature index " + (rec.indices[rec.nnz - 1] + 1)
                   + " is above the model's " + d + " features");
@@ -173,7 +209,7 @@ public final class LocatedRecords implements Serializable {
             throw new BadRecordException(file + ":" + line, e.getMessage());
           }
           if (ok) {
-            return scorer.score(file, line, rec);
+            return scorer.score(file, line, hashed);
           }
         }
         return null;

@@ -194,6 +194,11 @@ public final class ParquetInput implements Serializable {
     return labelPos >= 0;
   }
 
+  /** Whether the features are one Vector column (else numeric columns). */
+  boolean hasVectorColumn() {
+    return vectorPos >= 0;
+  }
+
   /** The selected columns plus {@code file_path}, {@code file_name}, {@code row_index}. */
   public org.apache.spark.sql.Dataset<Row> rows() {
     return rows;
@@ -214,6 +219,14 @@ public final class ParquetInput implements Serializable {
 
   /** Fills {@code out} from a row of {@link #rows()} (features 0-based, sparse or dense). */
   public void read(Row row, ParsedRecord out) {
+    read(row, out, false);
+  }
+
+  /**
+   * As {@link #read(Row, ParsedRecord)}; with {@code allowNulls} a null feature column value is
+   * read as NaN (for {@link MissingValues} to fill) instead of refused.
+   */
+  void read(Row row, ParsedRecord out, boolean allowNulls) {
     out.clear();
     if (labelPos >= 0) {
       out.label = number(row, labelPos);
@@ -236,7 +249,8 @@ public final class ParquetInput implements Serializable {
       readVector(row.get(vectorPos), numFeatures, out);
     } else {
       for (int j = 0; j < numFeatureCols; j++) {
-        out.add(j, number(row, firstFeature + j));
+        boolean missing = allowNulls && row.isNullAt(firstFeature + j);
+        out.add(j, missing ? Double.NaN : number(row, firstFeature + j));
       }
     }
   }
@@ -285,12 +299,17 @@ public final class ParquetInput implements Serializable {
     return v;
   }
 
-  /** Training blocks: every row validated, held out by (seed, file name, row index). */
-  JavaRDD<Block> blocks(TrainConfig cfg) {
+  /**
+   * Training blocks: every row validated, held out by (seed, file name, row index).
+   *
+   * @param fill the fill values of null feature values, or null to leave them NaN (when allowed)
+   * @param allowNulls whether a null feature value is read (as NaN, then filled) or refused
+   */
+  JavaRDD<Block> blocks(TrainConfig cfg, MissingValues fill, boolean allowNulls) {
     final double holdoutFraction = cfg.validationFraction;
     final long seed = cfg.seed;
     final boolean sparse = vectorPos >= 0;
-    final int denseCols = numFeatureCols;
+    final int denseCols = fill == null ? numFeatureCols : fill.numFeatures();
     final ParquetInput self = this;
     return rows.javaRDD().mapPartitions((Iterator<Row> it) -> {
       ParsedRecord rec = new ParsedRecord();
@@ -300,7 +319,10 @@ public final class ParquetInput implements Serializable {
         }
         Row row = it.next();
         try {
-          self.read(row, rec);
+          self.read(row, rec, allowNulls);
+          if (fill != null) {
+            fill.apply(rec);
+          }
         } catch (RecordException e) {
           throw new BadRecordException(self.location(row), e.getMessage());
         }

@@ -35,6 +35,11 @@ public final class LinearModel implements Serializable {
   public final String[] featureNames;
   public final double[] featureMean;
   public final double[] featureStd;
+  /**
+   * The unit of the optimizer's weight of each feature (weight_j·scale_j is the weight the penalty
+   * and the optimizer saw); empty when not recorded.
+   */
+  public final double[] featureScale;
   public final Map<String, Object> options;
   public final int iterations;
   public final String stopReason;
@@ -43,6 +48,10 @@ public final class LinearModel implements Serializable {
   /** Huber only (else NaN): spark.ml's epsilon and the fitted scale σ. */
   public final double epsilon;
   public final double scale;
+  /** How missing values of the input columns are filled, or null when they are refused. */
+  public final MissingFill missing;
+  /** How CSV rows are hashed into the features, or null when the features are the columns. */
+  public final HashedFeatures hashing;
 
   public LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
       double[] featureMean, double[] featureStd, Map<String, Object> options, int iterations,
@@ -54,6 +63,24 @@ public final class LinearModel implements Serializable {
   public LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
       double[] featureMean, double[] featureStd, Map<String, Object> options, int iterations,
       String stopReason, String labelEncoding, double epsilon, double scale) {
+    this(weights, intercept, loss, featureNames, featureMean, featureStd, new double[0], options, iterations,
+        stopReason, labelEncoding, epsilon, scale, null, null);
+  }
+
+  private LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
+      double[] featureMean, double[] featureStd, double[] featureScale, Map<String, Object> options,
+      int iterations, String stopReason, String labelEncoding, double epsilon, double scale, MissingFill missing,
+      HashedFeatures hashing) {
+    if (hashing != null && hashing.numFeatures != weights.length) {
+      throw new IllegalArgumentException("featureHashing.numFeatures is " + hashing.numFeatures + ", but the model has "
+          + weights.length + " weights");
+    }
+    this.hashing = hashing;
+    if (missing != null && hashing == null && missing.numFeatures() != weights.length) {
+      throw new IllegalArgumentException("missingValues makes " + missing.numFeatures() + " features of its "
+          + missing.columns.length + " columns, but the model has " + weights.length);
+    }
+    this.missing = missing;
     if (!Losses.NAMES.contains(loss)) {
       throw new IllegalArgumentException("unknown loss '" + loss + "' (one of " + Losses.NAMES + ")");
     }
@@ -74,9 +101,44 @@ public final class LinearModel implements Serializable {
     this.featureNames = featureNames;
     this.featureMean = featureMean;
     this.featureStd = featureStd;
+    this.featureScale = featureScale;
     this.options = options == null ? Map.of() : new LinkedHashMap<>(options);
     this.iterations = iterations;
     this.stopReason = stopReason;
+  }
+
+  /** This model with the scale of each feature recorded (see {@link #featureScale}). */
+  public LinearModel withFeatureScale(double[] featureScale) {
+    if (featureScale.length != weights.length) {
+      throw new IllegalArgumentException(featureScale.length + " feature scales for " + weights.length + " features");
+    }
+    return new LinearModel(weights, intercept, loss, featureNames, featureMean, featureStd, featureScale, options,
+        iterations, stopReason, labelEncoding, epsilon, scale, missing, hashing);
+  }
+
+  /** This model, filling missing values as {@code fill} says (null: refusing them). */
+  public LinearModel withMissing(MissingFill fill) {
+    return new LinearModel(weights, intercept, loss, featureNames, featureMean, featureStd, featureScale, options,
+        iterations, stopReason, labelEncoding, epsilon, scale, fill, hashing);
+  }
+
+  /** This model, its features hashed from CSV rows as {@code h} says (null: the columns). */
+  public LinearModel withHashing(HashedFeatures h) {
+    return new LinearModel(weights, intercept, loss, featureNames, featureMean, featureStd, featureScale, options,
+        iterations, stopReason, labelEncoding, epsilon, scale, missing, h);
+  }
+
+  /**
+   * The numeric input columns the features come from (their names), or null when unnamed; with
+   * hashing, the numeric columns hashed at their names.
+   */
+  public String[] inputColumns() {
+    return hashing != null ? hashing.numericColumns.clone() : missing != null ? missing.columns.clone() : featureNames;
+  }
+
+  /** The categorical input columns (hashed), or none. */
+  public String[] categoricalColumns() {
+    return hashing == null ? new String[0] : hashing.categoricalColumns.clone();
   }
 
   public int numFeatures() {
@@ -154,12 +216,21 @@ public final class LinearModel implements Serializable {
         names.add(n);
       }
     }
+    if (missing != null) {
+      root.set("missingValues", missing.toJson(JSON));
+    }
+    if (hashing != null) {
+      root.set("featureHashing", hashing.toJson(JSON));
+    }
     root.put("iterations", iterations);
     root.put("stopReason", stopReason);
     root.set("options", JSON.valueToTree(options));
     ObjectNode st = root.putObject("featureStatistics");
     st.set("mean", doubles(featureMean));
     st.set("std", doubles(featureStd));
+    if (featureScale.length > 0) {
+      st.set("scale", doubles(featureScale));
+    }
     try {
       return JSON.writeValueAsString(root) + "\n";
     } catch (IOException e) {
@@ -202,6 +273,12 @@ public final class LinearModel implements Serializable {
     JsonNode st = root.path("featureStatistics");
     double[] mean = st.has("mean") ? readDoubles(st.get("mean"), "featureStatistics.mean") : new double[0];
     double[] std = st.has("std") ? readDoubles(st.get("std"), "featureStatistics.std") : new double[0];
+    double[] featureScale = st.has("scale") ? readDoubles(st.get("scale"), "featureStatistics.scale")
+        : new double[0];
+    if (featureScale.length != 0 && featureScale.length != n) {
+      throw new IllegalArgumentException("numFeatures " + n + " but " + featureScale.length
+          + " entries in featureStatistics.scale");
+    }
     @SuppressWarnings("unchecked")
     Map<String, Object> options = root.has("options")
         ? JSON.convertValue(root.get("options"), LinkedHashMap.class) : Map.of();
@@ -209,10 +286,12 @@ public final class LinearModel implements Serializable {
     if (!Losses.NAMES.contains(loss)) {
       throw new IllegalArgumentException("unknown loss '" + loss + "'");
     }
-    return new LinearModel(w, b.asDouble(), loss, names, mean, std,
+    MissingFill missing = root.has("missingValues") ? MissingFill.fromJson(root.get("missingValues")) : null;
+    HashedFeatures hashing = root.has("featureHashing") ? HashedFeatures.fromJson(root.get("featureHashing")) : null;
+    return new LinearModel(w, b.asDouble(), loss, names, mean, std, featureScale,
         options, root.path("iterations").asInt(0), root.path("stopReason").asText(null),
         root.path("labelEncoding").asText(null), root.path("epsilon").asDouble(Double.NaN),
-        root.path("scale").asDouble(Double.NaN));
+        root.path("scale").asDouble(Double.NaN), missing, hashing);
   }
 
   /** The prediction for raw features x: {@link #predictFromMargin} of weights·x + intercept. */

@@ -5,22 +5,34 @@ import java.io.Serializable;
 
 /**
  * Preconditioning by standardization, without a scaled copy of the data. The optimizer works on
- * z_j = (x_j − μ_j)/σ_j (centred only when there is an intercept to absorb the shift, as spark.ml
- * does); the data stay raw. A margin in z-space equals β·x + c with β_j = w_j/σ_j and
+ * z_j = (x_j − μ_j)/s_j (centred only when there is an intercept to absorb the shift, as spark.ml
+ * does); the data stay raw. A margin in z-space equals β·x + c with β_j = w_j/s_j and
  * c = b − Σ β_j μ_j, and the gradient in z-space is derived from the raw sums Σ r·x_j and Σ r.
  * Whether the penalty acts on the optimizer's weights or on the raw coefficients is a separate
  * matter ({@link #penaltyFactors}), as in spark.ml, which always optimizes standardized features.
+ *
+ * <p>The scale s_j is the standard deviation σ_j, floored so that no standardized value is larger
+ * than {@link #MAX_STANDARDIZED} in absolute value: s_j = max(σ_j, max_i |x_ij − μ_j| / 30). A
+ * feature of ordinary shape keeps σ_j (a Gaussian feature's largest deviation is about 6σ even
+ * over 10^9 rows); a feature present in a handful of rows, whose σ_j is about √(rows holding it /
+ * all rows) times its values, no longer gets standardized values of √(all rows / rows holding it),
+ * which make a mini-batch's curvature far larger than the full batch's. With at most k non-zeros
+ * per row, a batch of B rows then has curvature at most k·30²/B along a row of its own, so the
+ * default step 0.1 is stable for batches of more than about 45·k rows.
  */
 final class Scaling implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The bound on |z_j| that floors the scale of a feature. */
+  static final double MAX_STANDARDIZED = 30.0;
+
   final int numFeatures;
-  /** 1/σ_j, or 0 for a constant feature (its weight stays 0, as in spark.ml); all 1 when off. */
+  /** 1/s_j, or 0 for a constant feature (its weight stays 0, as in spark.ml); all 1 when off. */
   final double[] invStd;
   /** μ_j when centring, else all 0. */
   final double[] shift;
-  /** σ_j of the training rows (0 for a constant feature), whether or not the optimizer uses it. */
-  private final double[] std;
+  /** s_j of the training rows (0 for a constant feature), whether or not the optimizer uses it. */
+  private final double[] scale;
   private final boolean preconditioned;
 
   /**
@@ -31,7 +43,12 @@ final class Scaling implements Serializable {
     this.numFeatures = numFeatures;
     invStd = new double[numFeatures];
     shift = new double[numFeatures];
-    std = stats.std().clone();
+    scale = new double[numFeatures];
+    double[] std = stats.std();
+    double[] deviation = stats.maxDeviation();
+    for (int j = 0; j < numFeatures; j++) {
+      scale[j] = std[j] > 0 ? Math.max(std[j], deviation[j] / MAX_STANDARDIZED) : 0.0;
+    }
     preconditioned = precondition;
     if (!precondition) {
       java.util.Arrays.fill(invStd, 1.0);
@@ -39,14 +56,23 @@ final class Scaling implements Serializable {
     }
     double[] mean = stats.mean();
     for (int j = 0; j < numFeatures; j++) {
-      invStd[j] = std[j] > 0 ? 1.0 / std[j] : 0.0;
+      invStd[j] = scale[j] > 0 ? 1.0 / scale[j] : 0.0;
       shift[j] = fitIntercept ? mean[j] : 0.0;
     }
   }
 
+  /** The scale s_j of each feature (w_j = β_j·s_j), 0 for a constant feature, all 1 when off. */
+  double[] scale() {
+    double[] s = new double[numFeatures];
+    for (int j = 0; j < numFeatures; j++) {
+      s[j] = invStd[j] > 0 ? 1.0 / invStd[j] : 0.0;
+    }
+    return s;
+  }
+
   /**
    * The factors f_j by which the penalty sees the optimizer's weights w_j: it acts on the
-   * standardized weights σ_j·β_j ({@code standardization}, spark.ml's default) or on the raw
+   * standardized weights s_j·β_j ({@code standardization}, spark.ml's default) or on the raw
    * coefficients β_j, where β_j = w_j·invStd_j. Null when every factor is 1 (the penalty then
    * acts on the optimizer's weights as they are). A constant feature's standardized weight is 0
    * (factor 0); preconditioned, its weight stays 0 whatever the factor, so it is given 1.
@@ -58,7 +84,7 @@ final class Scaling implements Serializable {
       if (preconditioned) {
         f[j] = standardization || invStd[j] == 0.0 ? 1.0 : invStd[j];
       } else {
-        f[j] = standardization ? std[j] : 1.0;
+        f[j] = standardization ? scale[j] : 1.0;
       }
       allOne &= f[j] == 1.0;
     }

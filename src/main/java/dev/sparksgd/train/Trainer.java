@@ -103,6 +103,14 @@ public final class Trainer {
   }
 
   /** The first iterate: zero weights and the loss's starting extras, or the warm start. */
+  /**
+   * The scale of each feature in the optimizer's space under {@code cfg} (w_j = β_j·scale_j; see
+   * {@link Scaling}): what model.json records.
+   */
+  public static double[] featureScale(Dataset data, TrainConfig cfg) {
+    return new Scaling(data.stats, data.numFeatures, cfg.standardization, cfg.fitIntercept).scale();
+  }
+
   private double[] initialParams(Scaling scaling, int d) {
     if (start != null) {
       if (start.length != d + 1 + loss.numExtraParams()) {

@@ -100,6 +100,10 @@ class BadInputCatalogueTest {
             "has 2 columns, the header has 3"),
         Arguments.of("csv: too many columns", "bad.csv", header + "4,5,6,7\n", List.of(), 4,
             "has more than the header's 3 columns"),
+        Arguments.of("csv: unbalanced quote", "bad.csv", header + "4,\"5,6\n", List.of(), 4,
+            "unbalanced quote in column 'a' (a quoted field must end on its line"),
+        Arguments.of("csv: too many fields in quotes and out", "bad.csv", header + "4,\"5\",6,\"7\"\n", List.of(), 4,
+            "has more than the header's 3 columns"),
         Arguments.of("csv: NaN label", "bad.csv", header + "NaN,5,6\n", List.of(), 4,
             "column 'label' value is NaN"),
         Arguments.of("csv: +Inf feature", "bad.csv", header + "1,Infinity,6\n", List.of(), 4,
@@ -124,6 +128,52 @@ class BadInputCatalogueTest {
     Files.writeString(dir.resolve("a.csv"), "label,a,b\n1,2,3\n");
     Files.writeString(dir.resolve("b.csv"), "label,b,a\n1,2,3\n");
     rejected(List.of("--data", dir.toString()), "b.csv:1: this file's header differs");
+  }
+
+  @Test
+  void unbalancedQuoteInTheHeader() throws Exception {
+    Path f = file("h.csv", "label,\"a,b\n1,2,3\n");
+    rejected(List.of("--data", f.toString()), "h.csv:1: unbalanced quote in the header's column 2");
+  }
+
+  @Test
+  void csvDelimiterOfTwoCharacters() throws Exception {
+    Path f = file("t.csv", "label,a\n1,2\n");
+    rejected(List.of("--data", f.toString(), "--csv-delimiter", "::"),
+        "--csv-delimiter must be one character other than a quote or a line break, or tab (got '::')");
+  }
+
+  @Test
+  void missingMeanOfAColumnEmptyInEveryRow() throws Exception {
+    Path f = file("e.csv", "label,a,b\n1,2,\n2,3,\"\"\n");
+    rejected(List.of("--data", f.toString(), "--missing", "mean"),
+        "--missing mean: column 'b' is empty in every training row of");
+  }
+
+  @Test
+  void missingOnLibsvmInput() throws Exception {
+    rejected(List.of("--data", goodData().toString(), "--missing", "zero"),
+        "--missing needs CSV or Parquet input", "is read as LIBSVM");
+  }
+
+  @Test
+  void categoricalColumnThatDoesNotExist() throws Exception {
+    Path f = file("c.csv", "label,a,city\n1,2,Oslo\n");
+    rejected(List.of("--data", f.toString(), "--categorical-cols", "town"),
+        "c.csv: no column 'town' (--categorical-cols) in the header (columns: label, a, city)");
+  }
+
+  @Test
+  void hashBitsOutOfRange() throws Exception {
+    Path f = file("c.csv", "label,a,city\n1,2,Oslo\n");
+    rejected(List.of("--data", f.toString(), "--categorical-cols", "city", "--hash-bits", "0"),
+        "--hash-bits must be in 1..28 (got 0)");
+  }
+
+  @Test
+  void categoryInAColumnLeftNumeric() throws Exception {
+    Path f = file("c.csv", "label,a,city\n1,2,3\n2,3,Lyon\n");
+    rejected(List.of("--data", f.toString(), "--categorical-cols", "a"), "c.csv:3: column 'city' value 'Lyon' is not a number");
   }
 
   @Test

@@ -44,8 +44,62 @@ class CsvParserTest {
   }
 
   @Test
-  void splitHeaderLeavesALoneQuoteAlone() {
-    assertArrayEquals(new String[] {"\"", "b"}, CsvParser.splitHeader("\",b"));
+  void splitHeaderRefusesAnUnbalancedQuote() {
+    RecordException e = assertThrows(RecordException.class, () -> CsvParser.splitHeader("\",b"));
+    assertTrue(e.getMessage().contains("unbalanced quote in the header's column 1"), e.getMessage());
+  }
+
+  @Test
+  void splitHeaderDropsAByteOrderMarkAndReadsQuotedDelimiters() {
+    assertArrayEquals(new String[] {"label", "a,b", "c"}, CsvParser.splitHeader("\uFEFFlabel,\"a,b\",c"));
+    assertArrayEquals(new String[] {"label", "x y", "z"}, CsvParser.splitHeader("\uFEFFlabel\t\"x y\"\tz", '\t'));
+  }
+
+  @Test
+  void quotedFieldsMayHoldDelimitersDoubledQuotesAndSpaces() {
+    CsvParser p = new CsvParser(new String[] {"y", "a", "b", "c"}, 0);
+    assertTrue(p.parse("\"1\", \" 2 \" ,\"3\",4", rec));
+    assertEquals(1.0, rec.label);
+    assertArrayEquals(new double[] {2, 3, 4}, values(rec));
+    // a quoted empty field is an empty cell
+    assertRejected(p, "1,\"\",3,4", "missing value in column 'a'");
+    // a delimiter or a doubled quote inside quotes is part of the value, not a column break
+    assertRejected(p, "1,\"2,5\",3,4", "column 'a' value '2,5' is not a number");
+    assertRejected(p, "1,\"say \"\"hi\"\"\",3,4", "column 'a' value 'say \"hi\"' is not a number");
+  }
+
+  @Test
+  void anotherDelimiter() {
+    CsvParser p = new CsvParser(new String[] {"y", "a", "b"}, 0, -1, '\t', false, null);
+    assertRejected(p, "1\t2,5\t3", "column 'a' value '2,5' is not a number");
+    assertTrue(p.parse("1\t 2 \t\"3\"", rec));
+    assertArrayEquals(new double[] {2, 3}, values(rec));
+    assertRejected(p, "1\t\t3", "missing value in column 'a'");
+    assertRejected(p, "1,2,3", "column 'y' value '1,2,3' is not a number");
+    assertRejected(p, "1\t2", "has 2 columns, the header has 3");
+    CsvParser semi = new CsvParser(new String[] {"y", "a", "b"}, 0, -1, ';', false, null);
+    assertTrue(semi.parse("1;2.5;\"-3\"", rec));
+    assertArrayEquals(new double[] {2.5, -3}, values(rec));
+  }
+
+  @Test
+  void aQuoteOpenAtTheEndOfTheLineIsRefused() {
+    CsvParser p = new CsvParser(HEADER, 2);
+    assertRejected(p, "1,\"2,3,4", "unbalanced quote in column 'b'", "records that span lines are not read");
+    assertRejected(p, "1,2,3,\"4\"\"", "unbalanced quote in column 'c'");
+    assertRejected(p, "1,2,3,4,\"", "unbalanced quote in column '#5'");
+  }
+
+  @Test
+  void aHashIsNotAComment() {
+    CsvParser p = new CsvParser(new String[] {"y", "a"}, 0);
+    assertRejected(p, "#1,2", "column 'y' value '#1' is not a number");
+  }
+
+  @Test
+  void farTooManyColumnsAreRefusedAsSuch() {
+    CsvParser p = new CsvParser(HEADER, 2);
+    assertRejected(p, "1,2,3,4,5,6,7,8,9,10", "more than the header's 4 columns");
   }
 
   @Test

@@ -87,6 +87,38 @@ class DataLoaderTest {
     ds.release();
   }
 
+  /**
+   * The same rows as a spreadsheet exports them: a byte-order mark before the header, CRLF line
+   * ends, quoted fields (some with spaces around them), and a tab or semicolon between fields.
+   */
+  @Test
+  void spreadsheetCsvReadsAsPlainCsv() throws Exception {
+    JavaSparkContext sc = SparkTestSession.jsc();
+    Path plain = tmp.resolve("plain.csv");
+    TestData.write(plain, 8, 300, 3, 0.1, 0.5);
+    List<String> lines = Files.readAllLines(plain);
+    for (String delimiter : List.of("tab", ";")) {
+      String d = delimiter.equals("tab") ? "\t" : delimiter;
+      StringBuilder sb = new StringBuilder("\uFEFF");
+      for (int i = 0; i < lines.size(); i++) {
+        String[] f = lines.get(i).split(",");
+        for (int j = 0; j < f.length; j++) {
+          sb.append(j == 0 ? "" : d).append((i + j) % 2 == 0 ? " \"" + f[j] + "\" " : f[j]);
+        }
+        sb.append("\r\n");
+      }
+      Path exported = tmp.resolve("exported-" + (delimiter.equals("tab") ? "tab" : "semi") + ".csv");
+      Files.writeString(exported, sb.toString());
+      Dataset a = DataLoader.load(sc, cfg(plain, 2));
+      Dataset b = DataLoader.load(sc, cfg(exported, 3).toBuilder().csvDelimiter(delimiter).build());
+      assertArrayEquals(a.featureNames, b.featureNames);
+      assertEquals(300, b.trainRows);
+      RddComparisons.assertRddEquals(rows(a), rows(b));
+      a.release();
+      b.release();
+    }
+  }
+
   @Test
   void libsvmFeatureCountIsInferredOrTakenFromTheOption() throws Exception {
     JavaSparkContext sc = SparkTestSession.jsc();

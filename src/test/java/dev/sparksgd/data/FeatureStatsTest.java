@@ -76,6 +76,20 @@ class FeatureStatsTest {
       return s;
     }
 
+    /** max |x_ij − mean_j| over the rows of positive weight. */
+    double[] maxDeviation() {
+      double[] m = mean();
+      double[] dev = new double[m.length];
+      for (int i = 0; i < x.size(); i++) {
+        if (w.get(i) > 0) {
+          for (int j = 0; j < m.length; j++) {
+            dev[j] = Math.max(dev[j], Math.abs(value(i, j) - m[j]));
+          }
+        }
+      }
+      return dev;
+    }
+
     Block dense(boolean weighted) {
       int d = width();
       double[] v = new double[x.size() * d];
@@ -440,6 +454,13 @@ class FeatureStatsTest {
       assertClose(merged.std(), s.std(), 1e-12, what + " std vs merge");
       double[] mean = all.mean();
       double[] std = all.std();
+      double[] dev = all.maxDeviation();
+      for (FeatureStats m : List.of(merged, s)) {
+        for (int j = 0; j < dev.length; j++) {
+          double got = j < m.numFeatures() ? m.maxDeviation()[j] : 0.0;
+          assertEquals(dev[j], got, 1e-12 * Math.max(dev[j], 1e-300), what + " max deviation[" + j + "]");
+        }
+      }
       // The naive reference is as wide as the widest row; the sparse blocks need only up to their
       // last non-zero, so compare the common columns and require zeros beyond.
       for (int j = 0; j < mean.length; j++) {
@@ -449,6 +470,34 @@ class FeatureStatsTest {
         assertEquals(std[j], sd, 1e-12 * Math.max(Math.abs(std[j]), 1e-300), what + " std[" + j + "]");
       }
     }
+  }
+
+  /**
+   * The largest deviation from the mean, over rows of positive weight with the implicit zeros of
+   * sparse rows, in one block (merged blocks and the accumulator: in the test above); a feature
+   * held by one row of many deviates by about its value.
+   */
+  @Test
+  void maxDeviationOfABlockMatchesTheNaiveOne() {
+    Rows one = random(new Random(13), 120, 6, 0.2, true);
+    one.x.get(7)[5] = -3.0;
+    one.w.set(9, 0.0);
+    one.x.get(9)[0] = 1e9; // weight 0: not part of the range
+    for (Block b : List.of(one.sparse(true), one.dense(true))) {
+      FeatureStats s = FeatureStats.ofBlock(b);
+      assertClose(one.maxDeviation(), s.maxDeviation(), 1e-12, (b.isSparse() ? "sparse" : "dense") + " block");
+    }
+    // One row of 10,000 holds feature 1 (value 2): its deviation is 2 − 2/10,000; σ is about 0.02.
+    Rows rare = new Rows();
+    for (int i = 0; i < 10_000; i++) {
+      rare.x.add(i == 4321 ? new double[] {1, 2} : new double[] {1 + i % 2, 0});
+      rare.y.add(0.0);
+      rare.w.add(1.0);
+    }
+    FeatureStats s = FeatureStats.ofBlock(rare.sparse(false));
+    assertEquals(2 - 2e-4, s.maxDeviation()[1], 1e-12);
+    assertEquals(0.5001, s.maxDeviation()[0], 1e-12); // values 1 and 2, mean 1.4999
+    assertEquals(2 * Math.sqrt((1 - 1e-4) / 9999), s.std()[1], 1e-12);
   }
 
   @Test

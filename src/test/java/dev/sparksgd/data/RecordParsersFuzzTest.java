@@ -33,11 +33,11 @@ class RecordParsersFuzzTest {
     ParsedRecord rec = new ParsedRecord();
     if (csv) {
       int nl = text.indexOf('\n');
-      String[] header = CsvParser.splitHeader(nl < 0 ? text : text.substring(0, nl));
       String line = nl < 0 ? "" : text.substring(nl + 1);
-      int label = param % header.length;
-      CsvParser p = new CsvParser(header, label);
       try {
+        String[] header = CsvParser.splitHeader(nl < 0 ? text : text.substring(0, nl));
+        int label = param % header.length;
+        CsvParser p = new CsvParser(header, label);
         if (p.parse(line, rec)) {
           assertFinite(rec);
           assertEquals(header.length - 1, rec.nnz, "one value per feature column");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparksgd.testing.LogCapture;
 import dev.sparksgd.testing.SparkTestSession;
 import dev.sparksgd.testing.TestData;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Sparse mini-batches on the lazy path (sparse sums from the tasks, lazy updates, norms from the
@@ -133,6 +135,44 @@ class SparseLazyTrainTest {
             name + " history row " + i + " column " + c + ": " + hd.get(0));
       }
     }
+  }
+
+  /**
+   * A lazy run resumed from its checkpoint gives the bits of the uninterrupted run with the same
+   * checkpoint interval: the weights, the optimizer's state, the averaging sum and the history,
+   * with the rows drawn ahead or summed by the tasks. The weights are flushed before every
+   * checkpoint, which rounds differently from reading them later, so the run is cut where the
+   * uninterrupted one writes a checkpoint too (as when a driver dies and the run resumes from its
+   * last checkpoint).
+   */
+  @ParameterizedTest(name = "prefetch-mb {0}")
+  @ValueSource(strings = {"0", "64"})
+  void aLazyRunCutShortAndResumedIsBitIdentical(String prefetchMb) throws Exception {
+    SparkTestSession.get();
+    List<String> opts = List.of("--optimizer", "momentum", "--reg-param", "0.02", "--averaging", "true",
+        "--averaging-start", "5", "--step-size", "0.001", "--validation-fraction", "0.2", "--validation-interval", "4");
+    Path whole = tmp.resolve("resume-whole-" + prefetchMb);
+    List<String> uninterrupted = new ArrayList<>(opts);
+    uninterrupted.addAll(List.of("--checkpoint-dir", tmp.resolve("resume-whole-ckpt-" + prefetchMb).toString(),
+        "--checkpoint-interval", "5"));
+    try (LogCapture logs = LogCapture.start()) {
+      assertEquals(0, train(whole, uninterrupted, prefetchMb).exitCode());
+      assertTrue(logs.all().contains("sparse mini-batches: gradients and updates touch only the batch's features"),
+          "the lazy path");
+    }
+    Path ck = tmp.resolve("resume-ckpt-" + prefetchMb);
+    List<String> cut = new ArrayList<>(opts);
+    cut.addAll(List.of("--max-iter", "10", "--checkpoint-dir", ck.toString(), "--checkpoint-interval", "5"));
+    assertEquals(0, train(tmp.resolve("resume-cut-" + prefetchMb), cut, prefetchMb).exitCode());
+    assertEquals(List.of("checkpoint-000000010.json"), TestData.fileNames(ck));
+    Path resumed = tmp.resolve("resume-resumed-" + prefetchMb);
+    List<String> again = new ArrayList<>(opts);
+    again.addAll(List.of("--checkpoint-dir", ck.toString(), "--checkpoint-interval", "5", "--resume"));
+    TestData.Run r = train(resumed, again, prefetchMb);
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("iter 11/40") && !r.out().contains("iter 10/40"), r.out());
+    assertArrayEquals(TestData.modelBits(whole), TestData.modelBits(resumed), "weights and intercept");
+    assertEquals(TestData.historyWithoutMillis(whole), TestData.historyWithoutMillis(resumed), "history");
   }
 
   /**
