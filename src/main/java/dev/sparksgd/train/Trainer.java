@@ -108,7 +108,7 @@ public final class Trainer {
    * {@link Scaling}): what model.json records.
    */
   public static double[] featureScale(Dataset data, TrainConfig cfg) {
-    return new Scaling(data.stats, data.numFeatures, cfg.standardization, cfg.fitIntercept).scale();
+    return new Scaling(data.stats, data.numFeatures, cfg.precondition, cfg.fitIntercept).scale();
   }
 
   private double[] initialParams(Scaling scaling, int d) {
