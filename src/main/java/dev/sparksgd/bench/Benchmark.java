@@ -356,9 +356,10 @@ public final class Benchmark {
   }
 
   private IterRun oursIterations(Dataset ours, double fraction, double step, int k) {
-    // MLlib's update: inverse-sqrt schedule, no intercept, raw features.
+    // MLlib's update: inverse-sqrt schedule, no intercept, optimized on the raw features.
     TrainConfig cfg = oursBase().maxIter(k).miniBatchFraction(fraction).stepSize(step)
-        .lrSchedule(LrSchedule.INVERSE_SQRT).fitIntercept(false).standardization(false).build();
+        .lrSchedule(LrSchedule.INVERSE_SQRT).fitIntercept(false).standardization(false).precondition(false)
+        .build();
     long[] stamps = new long[k + 1];
     int[] count = {1};
     long[] rows = {0};

@@ -106,13 +106,16 @@ public final class TrainCommand implements Callable<Integer> {
           + "and keep the largest whose double still lowers the loss steadily. Default: ${DEFAULT-VALUE}.")
   String stepSize;
 
-  @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "constant",
+  @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "auto",
       description = "constant: η₀; inverse-sqrt: η₀/√t (MLlib's SimpleUpdater); inverse-time: "
           + "η₀/(1+decay·t); exponential: η₀·decay^t; step: η₀·decay^⌊t/decay-steps⌋; adaptive: "
-          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%); bb: "
-          + "Barzilai-Borwein, η_t = s·s/s·y from the last move s and gradient change y (η₀ for the "
-          + "first step; full batch, optimizer sgd, squared or logistic loss). "
-          + "Default: ${DEFAULT-VALUE}.")
+          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%; full "
+          + "batch); bb: Barzilai-Borwein, η_t = s·s/s·y "
+          + "from the last move s and gradient change y (η₀ for the first step; full batch, optimizer "
+          + "sgd), a step above the last 10 accepted objectives rejected and η halved; lbfgs: "
+          + "L-BFGS directions (OWL-QN with L1; 10 pairs; full batch, optimizer sgd), η₀ for the first "
+          + "step, then 1, halved while a step raises the objective; auto: lbfgs where it applies, "
+          + "else constant. Default: ${DEFAULT-VALUE}.")
   String lrSchedule;
 
   @Option(names = "--mini-batch-fraction", paramLabel = "F", defaultValue = "1.0",
@@ -129,9 +132,16 @@ public final class TrainCommand implements Callable<Integer> {
   boolean fitIntercept;
 
   @Option(names = "--standardization", arity = "1", paramLabel = "true|false", defaultValue = "true",
-      description = "Optimize on standardized features (on the fly; the model is reported in "
-          + "original units). Default: ${DEFAULT-VALUE}.")
+      description = "As spark.ml: the penalty acts on the standardized weights (true) or on the raw "
+          + "coefficients (false); the optimizer works on standardized features either way. "
+          + "Default: ${DEFAULT-VALUE}.")
   boolean standardization;
+
+  @Option(names = "--precondition", arity = "1", paramLabel = "true|false", defaultValue = "true",
+      description = "Optimize on standardized features (on the fly; the model is reported in "
+          + "original units); false: on the raw features, as MLlib's GradientDescent. "
+          + "Default: ${DEFAULT-VALUE}.")
+  boolean precondition;
 
   @Option(names = "--tol", paramLabel = "X", defaultValue = "1e-6",
       description = "Stop when ‖w_t − w_t−1‖ < tol·max(‖w_t‖, 1). Default: ${DEFAULT-VALUE}.")
@@ -480,6 +490,9 @@ public final class TrainCommand implements Callable<Integer> {
       options.put("format", data.format.cliName());
       if (cfg.stepSizeAuto) {
         options.put("chosen-step-size", result.chosenStepSize());
+      }
+      if (!Double.isNaN(result.hingeSmoothing())) {
+        options.put("hinge-smoothing", result.hingeSmoothing());
       }
       double scale = WarmStart.huberScale(loss, result.params(), data.numFeatures);
       LinearModel model = new LinearModel(result.coefficients(), result.intercept(), loss.name(),

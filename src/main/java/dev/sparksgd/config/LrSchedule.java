@@ -1,9 +1,13 @@
 package dev.sparksgd.config;
 
-/** Learning-rate schedules the user can name. */
+/**
+ * Learning-rate schedules the user can name. {@link #AUTO} is resolved by {@link TrainConfig} to
+ * one of the others (what ran is what model.json records).
+ */
 public enum LrSchedule {
   CONSTANT("constant"), INVERSE_SQRT("inverse-sqrt"), INVERSE_TIME("inverse-time"),
-  EXPONENTIAL("exponential"), STEP("step"), ADAPTIVE("adaptive"), BB("bb");
+  EXPONENTIAL("exponential"), STEP("step"), ADAPTIVE("adaptive"), BB("bb"), LBFGS("lbfgs"),
+  AUTO("auto");
 
   private final String cliName;
 

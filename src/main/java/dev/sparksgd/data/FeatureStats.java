@@ -351,6 +351,15 @@ public final class FeatureStats implements Serializable {
   }
 
   /**
+   * The population standard deviation over {@link #std()}, the same for every feature:
+   * √((Σω − Σω²/Σω)/Σω), √((n − 1)/n) for unit weights; 1 when there is no spread to measure.
+   */
+  public double populationStdRatio() {
+    double denom = weightSum - (weightSum > 0 ? weightSquareSum / weightSum : 0.0);
+    return denom > 0 && weightSum > 0 ? Math.sqrt(denom / weightSum) : 1.0;
+  }
+
+  /**
    * Per feature, the largest distance of a value from the mean, max(max − μ, μ − min), over the
    * rows of positive weight; 0 without such rows.
    */

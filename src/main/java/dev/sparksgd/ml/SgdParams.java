@@ -223,6 +223,19 @@ public interface SgdParams<E extends SgdParams<E>> extends Params {
   }
 
   @SuppressWarnings("unchecked")
+  default BooleanParam precondition() {
+    return (BooleanParam) sgdParamSet().param("precondition");
+  }
+
+  default boolean getPrecondition() {
+    return (Boolean) getOrDefault(precondition());
+  }
+
+  default E setPrecondition(boolean value) {
+    return sgdSet(precondition(), value);
+  }
+
+  @SuppressWarnings("unchecked")
   default BooleanParam averaging() {
     return (BooleanParam) sgdParamSet().param("averaging");
   }

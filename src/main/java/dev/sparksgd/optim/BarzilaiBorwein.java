@@ -6,20 +6,38 @@ import java.util.Map;
  * The Barzilai–Borwein step (1988), for full-batch gradient descent: with s = w_t − w_{t−1} and
  * y = g_t − g_{t−1} (g the smooth gradient), η_t = s·s / s·y, the step for which a secant of the
  * gradient matches; on a quadratic it is the inverse of a Rayleigh quotient of the Hessian, so it
- * adapts to the curvature without tuning (η₀ serves the first iteration only). Steps are not
- * monotone in the objective, yet converge on strongly convex quadratics; with an L1 penalty the
- * proximal step follows as usual (SpaRSA, Wright et al. 2009). When s·y ≤ 0 or the quotient is not
- * finite (no curvature seen, e.g. no move), η stays what it was.
+ * adapts to the curvature without tuning (η₀ serves the first iteration only). With an L1 penalty
+ * the proximal step follows as usual (SpaRSA, Wright et al. 2009). When s·y ≤ 0 or the quotient is
+ * not finite (no curvature seen, e.g. no move), η stays what it was.
+ *
+ * <p>BB steps need not lower the objective at every step, and on a non-quadratic objective
+ * (huber's scale, the hinge's kinks, logistic loss far from its optimum) nothing bounds them. The
+ * safeguard is the bold driver's, made non-monotone as in Raydan's global BB (1997) and SpaRSA: a
+ * step is kept when its objective does not exceed the largest of the last {@link #WINDOW} accepted
+ * ones; otherwise the trainer puts the last accepted point back and η halves, and the secant
+ * takes over again after the next kept step.
  */
-public final class BarzilaiBorwein implements LearningRate, GradientFeedback {
+public final class BarzilaiBorwein implements LearningRate, GradientFeedback, LossFeedback {
   private static final long serialVersionUID = 1L;
+  /** Accepted objectives a new one is compared against (Raydan's M = 10). */
+  static final int WINDOW = AcceptanceWindow.SIZE;
 
   private double eta;
   private double[] previousParams;
   private double[] previousGradient;
+  private final AcceptanceWindow accepted = new AcceptanceWindow();
 
   public BarzilaiBorwein(double eta0) {
     this.eta = eta0;
+  }
+
+  @Override
+  public boolean feedback(double previousLoss, double newLoss) {
+    if (!accepted.accept(previousLoss, newLoss)) {
+      eta *= BoldDriver.SHRINK;
+      return false;
+    }
+    return true;
   }
 
   @Override
@@ -48,16 +66,22 @@ public final class BarzilaiBorwein implements LearningRate, GradientFeedback {
 
   @Override
   public Map<String, double[]> state() {
-    if (previousParams == null) {
-      return Map.of("eta", new double[] {eta});
+    Map<String, double[]> m = new java.util.LinkedHashMap<>();
+    m.put("eta", new double[] {eta});
+    if (previousParams != null) {
+      m.put("previousParams", previousParams.clone());
+      m.put("previousGradient", previousGradient.clone());
     }
-    return Map.of("eta", new double[] {eta}, "previousParams", previousParams.clone(),
-        "previousGradient", previousGradient.clone());
+    double[] a = accepted.state();
+    if (a.length > 0) {
+      m.put("accepted", a);
+    }
+    return m;
   }
 
   @Override
   public void restoreState(Map<String, double[]> state) {
-    OptimState.checkKeys(state, "bb", "eta", "previousParams", "previousGradient");
+    OptimState.checkKeys(state, "bb", "eta", "previousParams", "previousGradient", "accepted");
     double[] e = state.get("eta");
     if (e == null || e.length != 1 || !(e[0] > 0) || !Double.isFinite(e[0])) {
       throw new IllegalArgumentException("bb schedule state needs eta = [positive finite rate]");
@@ -68,6 +92,7 @@ public final class BarzilaiBorwein implements LearningRate, GradientFeedback {
       throw new IllegalArgumentException("bb schedule state needs previousParams and previousGradient "
           + "of one length, or neither");
     }
+    accepted.restore(state.getOrDefault("accepted", new double[0]), "bb");
     eta = e[0];
     previousParams = p == null ? null : p.clone();
     previousGradient = g == null ? null : g.clone();

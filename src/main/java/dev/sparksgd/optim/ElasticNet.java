@@ -34,6 +34,11 @@ final class ElasticNet implements Regularizer {
   }
 
   @Override
+  public double l1Weight(int i) {
+    return l1;
+  }
+
+  @Override
   public boolean hasProx() {
     return l1 > 0;
   }

@@ -35,6 +35,19 @@ public interface Regularizer extends Serializable {
     System.arraycopy(smoothGradient, 0, out, 0, out.length);
   }
 
+  /** The L1 weight of weight i (i below numWeights): what the proximal step thresholds by; 0 without L1. */
+  default double l1Weight(int i) {
+    return 0.0;
+  }
+
+  /**
+   * The same penalty with every part but L1 smooth (given by {@link #addGradient}): what a
+   * quasi-Newton step needs, whose curvature estimate must see the L2 part ({@link Lbfgs}).
+   */
+  default Regularizer withSmoothL2() {
+    return this;
+  }
+
   /** No penalty. */
   Regularizer NONE = new Regularizer() {
     private static final long serialVersionUID = 1L;
@@ -63,5 +76,16 @@ public interface Regularizer extends Serializable {
       return NONE;
     }
     return new ElasticNet(l1, l2);
+  }
+
+  /**
+   * l1·Σ f_j|w_j| + ½·l2·Σ (f_j·w_j)², both parts proximal ({@link WeightedElasticNet});
+   * {@code factors} null means all 1, which is {@link #elasticNet(double, double)}.
+   */
+  static Regularizer elasticNet(double l1, double l2, double[] factors) {
+    if (factors == null || (l1 == 0.0 && l2 == 0.0)) {
+      return elasticNet(l1, l2);
+    }
+    return new WeightedElasticNet(l1, l2, factors);
   }
 }

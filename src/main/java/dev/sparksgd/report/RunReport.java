@@ -64,6 +64,9 @@ public final class RunReport {
     if (!Double.isNaN(result.chosenStepSize())) {
       m.put("chosenStepSize", result.chosenStepSize());
     }
+    if (!Double.isNaN(result.hingeSmoothing())) {
+      m.put("hingeSmoothing", result.hingeSmoothing());
+    }
     if (!result.history().isEmpty()) {
       m.put("firstBatchLoss", result.history().get(0).loss());
       m.put("lastBatchLoss", result.history().get(result.history().size() - 1).loss());

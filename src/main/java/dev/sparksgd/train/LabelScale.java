@@ -3,6 +3,7 @@ package dev.sparksgd.train;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.Block;
 import dev.sparksgd.data.Dataset;
+import dev.sparksgd.data.FeatureStats;
 import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.loss.Loss;
 import java.util.List;
@@ -43,6 +44,15 @@ final class LabelScale {
     } finally {
       sc.setJobDescription(null);
     }
+  }
+
+  /**
+   * For squared loss, σ_pop/σ: spark.ml's normal-equation solver (which δ follows) standardizes the
+   * features by their population deviation too, so its standardized weights are the optimizer's
+   * times this; 1 for the other losses (spark.ml's L-BFGS paths use the unbiased σ, as the optimizer).
+   */
+  static double standardizedScale(FeatureStats stats, Loss loss) {
+    return "squared".equals(loss.name()) ? stats.populationStdRatio() : 1.0;
   }
 
   static void welford(double[] acc, double w, double y) {

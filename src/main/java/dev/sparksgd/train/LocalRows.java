@@ -81,25 +81,27 @@ final class LocalRows implements Serializable {
   }
 
   /**
-   * The sums GradientTask returns, over these rows at raw coefficients [β, c]:
-   * [Σ ω·ℓ'·x (d) | Σ ω·ℓ' | Σ ω·ℓ | Σ ω | rows].
+   * The sums GradientTask returns, over these rows at raw coefficients [β, c, extra…]:
+   * [Σ ω·ℓ'·x (d) | Σ ω·ℓ' | Σ ω·ℓ | Σ ω | rows | Σ ω·∂ℓ/∂extra_k].
    */
   double[] gradientSums(double[] raw, int d, Loss loss) {
-    double[] acc = new double[d + 4];
+    double[] acc = new double[GradientTask.width(d) + loss.numExtraParams()];
+    Loss bound = loss.bind(raw, d + 1);
     for (int r = 0; r < numRows; r++) {
       double m = raw[d];
       for (int k = rowPtr[r]; k < rowPtr[r + 1]; k++) {
         m += values[k] * raw[colIdx[k]];
       }
       double w = weights[r];
-      double dl = w * loss.derivative(m, labels[r]);
+      double dl = w * bound.derivative(m, labels[r]);
       for (int k = rowPtr[r]; k < rowPtr[r + 1]; k++) {
         acc[colIdx[k]] += dl * values[k];
       }
       acc[d] += dl;
-      acc[d + 1] += w * loss.value(m, labels[r]);
+      acc[d + 1] += w * bound.value(m, labels[r]);
       acc[d + 2] += w;
       acc[d + 3] += 1;
+      bound.addExtraGradient(m, labels[r], w, acc, GradientTask.width(d));
     }
     return acc;
   }

@@ -4,6 +4,7 @@ import dev.sparksgd.data.Block;
 import dev.sparksgd.data.IndexSampler;
 import dev.sparksgd.data.Seeds;
 import dev.sparksgd.loss.Loss;
+import dev.sparksgd.optim.Regularizer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.apache.spark.broadcast.Broadcast;
  * broadcast parameters, then run K per-example SGD steps over the drawn rows (in order, cycling
  * when K exceeds them; K = 0 means one step per row) starting from the broadcast parameters. The
  * steps are taken in the optimizer's space (standardized features, z_j = (x_j − μ_j)·invStd_j) on
- * the objective ω·ℓ + penalty, with the penalty's L1 part as a soft-threshold after each step.
+ * the objective ω·ℓ + penalty, the penalty's smooth part in the step and its proximal part
+ * after it. A loss's own parameters (huber's scale) take their per-example step with the rest.
  * Result: [Σω·w_final (P entries) | Σ ω·ℓ at the start | Σ ω | rows], P = the parameter count.
  */
 final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, Iterator<double[]>> {
@@ -33,12 +35,11 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
   private final int iteration;
   private final int localSteps;
   private final double eta;
-  private final double l1;
-  private final double l2;
+  private final Regularizer penalty;
   private final boolean fitIntercept;
 
   ModelAveragingTask(Broadcast<double[]> params, Scaling scaling, Loss loss, double fraction, long seed,
-      int iteration, int localSteps, double eta, double l1, double l2, boolean fitIntercept) {
+      int iteration, int localSteps, double eta, Regularizer penalty, boolean fitIntercept) {
     this.params = params;
     this.scaling = scaling;
     this.loss = loss;
@@ -47,8 +48,7 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
     this.iteration = iteration;
     this.localSteps = localSteps;
     this.eta = eta;
-    this.l1 = l1;
-    this.l2 = l2;
+    this.penalty = penalty;
     this.fitIntercept = fitIntercept;
   }
 
@@ -87,6 +87,7 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
       return List.of(out).iterator();
     }
     double[] raw = scaling.toRaw(start);
+    Loss bound = loss.bind(raw, d + 1);
     double weightSum = 0;
     double lossSum = 0;
     for (int k = 0; k < n; k++) {
@@ -94,10 +95,10 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
       int i = rowOf[k];
       double w = b.weight(i);
       weightSum += w;
-      lossSum += w * loss.value(b.margin(i, raw, raw[d]), b.labels[i]);
+      lossSum += w * bound.value(b.margin(i, raw, raw[d]), b.labels[i]);
     }
     double[] wz = start.clone();
-    double[] coef = new double[d];
+    Step step = new Step(d, p);
     int steps = localSteps > 0 ? localSteps : n;
     TaskContext tc = TaskContext.get();
     for (int s = 0; s < steps; s++) {
@@ -105,7 +106,7 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
         tc.killTaskIfInterrupted(); // a cancelled job (a stop): --local-steps may run for long
       }
       int k = s % n;
-      step(kept.get(blockOf[k]), rowOf[k], wz, coef, d);
+      step.apply(kept.get(blockOf[k]), rowOf[k], wz);
     }
     for (int j = 0; j < p; j++) {
       out[j] = weightSum * wz[j];
@@ -116,40 +117,69 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
     return List.of(out).iterator();
   }
 
-  /** One SGD step on row i in z-space: w ← w − η·(ω·ℓ'·z + l2·w), b ← b − η·ω·ℓ', then L1 prox. */
-  private void step(Block b, int i, double[] w, double[] coef, int d) {
-    double[] invStd = scaling.invStd;
-    double[] shift = scaling.shift;
-    double offset = w[d];
-    for (int j = 0; j < d; j++) {
-      coef[j] = w[j] * invStd[j];
-      offset -= coef[j] * shift[j];
+  /** The buffers of one task's per-example steps (allocated once per task). */
+  private final class Step {
+    private final int d;
+    private final double[] coef;
+    private final double[] smooth;
+    private final double[] proxSteps;
+    private final double[] extraGradient;
+
+    Step(int d, int p) {
+      this.d = d;
+      coef = new double[d];
+      smooth = new double[p];
+      proxSteps = new double[p];
+      java.util.Arrays.fill(proxSteps, eta);
+      extraGradient = new double[p - d - 1];
     }
-    double m = b.margin(i, coef, offset);
-    double g = b.weight(i) * loss.derivative(m, b.labels[i]);
-    double a = eta * g;
-    // z_j = (x_j − μ_j)·invStd_j: the −μ_j part touches every weight, the x_j part the row's entries.
-    for (int j = 0; j < d; j++) {
-      w[j] -= eta * l2 * w[j] - a * shift[j] * invStd[j];
-    }
-    if (b.isSparse()) {
-      for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
-        int j = b.colIdx[k];
-        w[j] -= a * b.values[k] * invStd[j];
-      }
-    } else {
-      int off = i * b.numCols;
-      for (int j = 0; j < b.numCols; j++) {
-        w[j] -= a * b.values[off + j] * invStd[j];
-      }
-    }
-    if (fitIntercept) {
-      w[d] -= a;
-    }
-    if (l1 > 0) {
-      double t = eta * l1;
+
+    /**
+     * One SGD step on row i in z-space: w ← w − η·(ω·ℓ'·z + ∇penalty), b ← b − η·ω·ℓ',
+     * extra ← extra − η·ω·∂ℓ/∂extra, then the penalty's proximal step.
+     */
+    void apply(Block b, int i, double[] w) {
+      double[] invStd = scaling.invStd;
+      double[] shift = scaling.shift;
+      double offset = w[d];
       for (int j = 0; j < d; j++) {
-        w[j] = w[j] > t ? w[j] - t : w[j] < -t ? w[j] + t : 0.0;
+        coef[j] = w[j] * invStd[j];
+        offset -= coef[j] * shift[j];
+      }
+      double m = b.margin(i, coef, offset);
+      // A loss with parameters of its own is bound at their current values, step by step.
+      Loss at = extraGradient.length == 0 ? loss : loss.bind(w, d + 1);
+      double g = b.weight(i) * at.derivative(m, b.labels[i]);
+      if (extraGradient.length > 0) {
+        java.util.Arrays.fill(extraGradient, 0.0);
+        at.addExtraGradient(m, b.labels[i], b.weight(i), extraGradient, 0);
+      }
+      double a = eta * g;
+      java.util.Arrays.fill(smooth, 0, d, 0.0);
+      penalty.addGradient(w, d, smooth);
+      // z_j = (x_j − μ_j)·invStd_j: the −μ_j part touches every weight, the x_j part the row's entries.
+      for (int j = 0; j < d; j++) {
+        w[j] -= eta * smooth[j] - a * shift[j] * invStd[j];
+      }
+      if (b.isSparse()) {
+        for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
+          int j = b.colIdx[k];
+          w[j] -= a * b.values[k] * invStd[j];
+        }
+      } else {
+        int off = i * b.numCols;
+        for (int j = 0; j < b.numCols; j++) {
+          w[j] -= a * b.values[off + j] * invStd[j];
+        }
+      }
+      if (fitIntercept) {
+        w[d] -= a;
+      }
+      for (int k = 0; k < extraGradient.length; k++) {
+        w[d + 1 + k] -= eta * extraGradient[k];
+      }
+      if (penalty.hasProx()) {
+        penalty.prox(w, d, proxSteps);
       }
     }
   }

@@ -6,6 +6,7 @@ import dev.sparksgd.optim.Adam;
 import dev.sparksgd.optim.Averaged;
 import dev.sparksgd.optim.BarzilaiBorwein;
 import dev.sparksgd.optim.BoldDriver;
+import dev.sparksgd.optim.Lbfgs;
 import dev.sparksgd.optim.LearningRate;
 import dev.sparksgd.optim.Momentum;
 import dev.sparksgd.optim.Nesterov;
@@ -42,21 +43,30 @@ final class OptimSetup {
       case STEP -> LearningRate.step(eta0, cfg.decay, cfg.decaySteps);
       case ADAPTIVE -> new BoldDriver(eta0);
       case BB -> new BarzilaiBorwein(eta0);
+      case LBFGS -> new Lbfgs(eta0);
+      case AUTO -> throw new IllegalStateException("--lr-schedule auto is resolved when the config is built");
     };
   }
 
   /**
-   * spark.ml's elastic net in the optimizer's space: λ·(α‖w‖₁ + (1 − α)/2·‖w‖²/δ), where δ is
-   * {@code labelScale} (the label's standard deviation for squared loss, see {@link LabelScale}).
+   * spark.ml's elastic net in the optimizer's space: λ·(α·Σ f_j|w_j| + (1 − α)/(2δ)·Σ (f_j·w_j)²),
+   * where δ is {@code labelScale} (the label's standard deviation for squared loss, see
+   * {@link LabelScale}) and f_j the factors of {@link Scaling#penaltyFactors} (null: all 1).
    */
-  record Penalty(double l1, double l2) {
+  record Penalty(double l1, double l2, double[] factors) {
     Regularizer regularizer() {
-      return Regularizer.elasticNet(l1, l2);
+      return Regularizer.elasticNet(l1, l2, factors);
     }
   }
 
-  static Penalty penalty(TrainConfig cfg, double labelScale) {
-    return new Penalty(cfg.elasticNetParam * cfg.regParam,
-        (1.0 - cfg.elasticNetParam) * cfg.regParam / labelScale);
+  /**
+   * @param standardizedScale with --standardization, what the penalty's standardized weights are
+   *     in units of the optimizer's: 1, or for squared loss σ_pop/σ (spark.ml's normal-equation
+   *     solver standardizes by the population deviation, as it scales the label)
+   */
+  static Penalty penalty(TrainConfig cfg, double labelScale, double[] factors, double standardizedScale) {
+    double r = cfg.standardization ? standardizedScale : 1.0;
+    return new Penalty(cfg.elasticNetParam * cfg.regParam * r,
+        (1.0 - cfg.elasticNetParam) * cfg.regParam / labelScale * r * r, factors);
   }
 }

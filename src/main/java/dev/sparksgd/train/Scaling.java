@@ -4,10 +4,12 @@ import dev.sparksgd.data.FeatureStats;
 import java.io.Serializable;
 
 /**
- * Standardization without a scaled copy of the data. The optimizer works on z_j = (x_j − μ_j)/s_j
- * (centred only when there is an intercept to absorb the shift, as spark.ml does); the data stay
- * raw. A margin in z-space equals β·x + c with β_j = w_j/s_j and c = b − Σ β_j μ_j, and the
- * gradient in z-space is derived from the raw sums Σ r·x_j and Σ r.
+ * Preconditioning by standardization, without a scaled copy of the data. The optimizer works on
+ * z_j = (x_j − μ_j)/s_j (centred only when there is an intercept to absorb the shift, as spark.ml
+ * does); the data stay raw. A margin in z-space equals β·x + c with β_j = w_j/s_j and
+ * c = b − Σ β_j μ_j, and the gradient in z-space is derived from the raw sums Σ r·x_j and Σ r.
+ * Whether the penalty acts on the optimizer's weights or on the raw coefficients is a separate
+ * matter ({@link #penaltyFactors}), as in spark.ml, which always optimizes standardized features.
  *
  * <p>The scale s_j is the standard deviation σ_j, floored so that no standardized value is larger
  * than {@link #MAX_STANDARDIZED} in absolute value: s_j = max(σ_j, max_i |x_ij − μ_j| / 30). A
@@ -29,20 +31,32 @@ final class Scaling implements Serializable {
   final double[] invStd;
   /** μ_j when centring, else all 0. */
   final double[] shift;
+  /** s_j of the training rows (0 for a constant feature), whether or not the optimizer uses it. */
+  private final double[] scale;
+  private final boolean preconditioned;
 
-  Scaling(FeatureStats stats, int numFeatures, boolean standardization, boolean fitIntercept) {
+  /**
+   * @param precondition optimize standardized features (false: raw features, as MLlib's
+   *     GradientDescent)
+   */
+  Scaling(FeatureStats stats, int numFeatures, boolean precondition, boolean fitIntercept) {
     this.numFeatures = numFeatures;
     invStd = new double[numFeatures];
     shift = new double[numFeatures];
-    if (!standardization) {
+    scale = new double[numFeatures];
+    double[] std = stats.std();
+    double[] deviation = stats.maxDeviation();
+    for (int j = 0; j < numFeatures; j++) {
+      scale[j] = std[j] > 0 ? Math.max(std[j], deviation[j] / MAX_STANDARDIZED) : 0.0;
+    }
+    preconditioned = precondition;
+    if (!precondition) {
       java.util.Arrays.fill(invStd, 1.0);
       return;
     }
-    double[] std = stats.std();
     double[] mean = stats.mean();
-    double[] deviation = stats.maxDeviation();
     for (int j = 0; j < numFeatures; j++) {
-      invStd[j] = std[j] > 0 ? 1.0 / Math.max(std[j], deviation[j] / MAX_STANDARDIZED) : 0.0;
+      invStd[j] = scale[j] > 0 ? 1.0 / scale[j] : 0.0;
       shift[j] = fitIntercept ? mean[j] : 0.0;
     }
   }
@@ -54,6 +68,27 @@ final class Scaling implements Serializable {
       s[j] = invStd[j] > 0 ? 1.0 / invStd[j] : 0.0;
     }
     return s;
+  }
+
+  /**
+   * The factors f_j by which the penalty sees the optimizer's weights w_j: it acts on the
+   * standardized weights s_j·β_j ({@code standardization}, spark.ml's default) or on the raw
+   * coefficients β_j, where β_j = w_j·invStd_j. Null when every factor is 1 (the penalty then
+   * acts on the optimizer's weights as they are). A constant feature's standardized weight is 0
+   * (factor 0); preconditioned, its weight stays 0 whatever the factor, so it is given 1.
+   */
+  double[] penaltyFactors(boolean standardization) {
+    double[] f = new double[numFeatures];
+    boolean allOne = true;
+    for (int j = 0; j < numFeatures; j++) {
+      if (preconditioned) {
+        f[j] = standardization || invStd[j] == 0.0 ? 1.0 : invStd[j];
+      } else {
+        f[j] = standardization ? scale[j] : 1.0;
+      }
+      allOne &= f[j] == 1.0;
+    }
+    return allOne ? null : f;
   }
 
   /**

@@ -161,7 +161,9 @@ final class StepSizeSearch {
       Regularizer reg, int d, double eta) {
     Optimizer opt = OptimSetup.optimizer(cfg);
     LearningRate rate = LearningRate.constant(eta);
-    double[] params = new double[d + 1];
+    double[] params = new double[d + 1 + loss.numExtraParams()];
+    double[] extra = loss.initialExtraParams();
+    System.arraycopy(extra, 0, params, d + 1, extra.length);
     double first = Double.NaN;
     double prev = Double.NaN;
     for (int k = 0; k <= PROBE_ITERATIONS; k++) {
@@ -177,7 +179,8 @@ final class StepSizeSearch {
       if (k == PROBE_ITERATIONS) {
         break;
       }
-      double[] g = scaling.gradient(java.util.Arrays.copyOf(acc, d), acc[d], acc[d + 2], cfg.fitIntercept);
+      double[] g = Trainer.withExtraGradient(scaling.gradient(java.util.Arrays.copyOf(acc, d), acc[d],
+          acc[d + 2], cfg.fitIntercept), acc, d, acc[d + 2]);
       UpdateStep.apply(opt, reg, d, params, g, rate.rate(k + 1));
       if (!StoppingRules.allFinite(params)) {
         return false;

@@ -22,4 +22,9 @@ public enum StopReason {
   public String label() {
     return label;
   }
+
+  /** Whether the run stopped because it converged (step, objective or gradient stopped moving). */
+  public boolean converged() {
+    return this == MIN_STEP_SIZE || this == TOL || this == LOSS_TOL || this == GRAD_TOL;
+  }
 }

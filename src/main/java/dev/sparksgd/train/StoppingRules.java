@@ -92,6 +92,23 @@ final class StoppingRules {
     return null;
   }
 
+  /**
+   * Whether the objective moved by less than {@code change} (absolute) over the last
+   * {@code patience} iterations.
+   */
+  boolean settled(double change) {
+    if (seen <= patience) {
+      return false;
+    }
+    double old = window[(seen - 1 - patience) % window.length];
+    return Math.abs(old - window[(seen - 1) % window.length]) < change;
+  }
+
+  /** Forgets the objectives seen (not the first one): the objective changed, as in a new stage. */
+  void restartConvergence() {
+    seen = 0;
+  }
+
   boolean validationOn() {
     return validationInterval > 0;
   }

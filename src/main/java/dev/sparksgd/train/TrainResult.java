@@ -5,10 +5,17 @@ import java.util.List;
 /**
  * The outcome of a run: weights in original feature units ({@code coefficients}, {@code intercept}),
  * the optimizer-space parameters they came from, and the history. {@code chosenStepSize} is the
- * rate --step-size auto picked (NaN when the step size was given).
+ * rate --step-size auto picked (NaN when the step size was given). {@code hingeSmoothing} is the
+ * width of the smoothed hinge the last iterations minimized (NaN when the loss ran as it is).
  */
 public record TrainResult(double[] coefficients, double intercept, double[] params, int iterations,
-    StopReason stopReason, List<IterationRecord> history, long millis, double chosenStepSize) {
+    StopReason stopReason, List<IterationRecord> history, long millis, double chosenStepSize,
+    double hingeSmoothing) {
+
+  public TrainResult(double[] coefficients, double intercept, double[] params, int iterations,
+      StopReason stopReason, List<IterationRecord> history, long millis, double chosenStepSize) {
+    this(coefficients, intercept, params, iterations, stopReason, history, millis, chosenStepSize, Double.NaN);
+  }
 
   public TrainResult(double[] coefficients, double intercept, double[] params, int iterations,
       StopReason stopReason, List<IterationRecord> history, long millis) {

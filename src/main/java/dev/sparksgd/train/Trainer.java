@@ -6,9 +6,12 @@ import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.data.SharedArray;
+import dev.sparksgd.loss.HingeLoss;
 import dev.sparksgd.loss.Loss;
+import dev.sparksgd.loss.SmoothedHingeLoss;
 import dev.sparksgd.optim.GradientFeedback;
 import dev.sparksgd.optim.LazyUpdate;
+import dev.sparksgd.optim.Lbfgs;
 import dev.sparksgd.optim.LearningRate;
 import dev.sparksgd.optim.LossFeedback;
 import dev.sparksgd.optim.Optimizer;
@@ -51,9 +54,20 @@ public final class Trainer {
   private static final String BASE_BATCH = BASE + "batch.";
   private static final String CHOSEN_STEP_SIZE = "chosenStepSize";
   private static final String ELAPSED_MILLIS = "elapsedMillis";
+  private static final String HINGE_SMOOTHING = "hingeSmoothing";
+  /** The hinge's first smoothing width under lbfgs (the margin's own scale). */
+  static final double FIRST_SMOOTHING = 1.0;
+  /** Each stage's width over the previous one's. */
+  static final double SMOOTHING_FACTOR = 0.01;
+  /** A stage (but the last) ends when its objective moves less than this multiple of μ in --patience iterations. */
+  static final double STAGE_TOL = 1e-3;
+  /** The last stage's width: its hinge objective is within half of it of the minimum. */
+  static final double LAST_SMOOTHING = 1e-8;
 
   private final TrainConfig cfg;
   private final Loss loss;
+  /** The loss the tasks differentiate: {@link #loss}, or the hinge's smoothed stand-in. */
+  private Loss taskLoss;
   /** Warm start in original units [β, c, extra…], or null to start from zero. */
   private double[] start;
 
@@ -94,7 +108,7 @@ public final class Trainer {
    * {@link Scaling}): what model.json records.
    */
   public static double[] featureScale(Dataset data, TrainConfig cfg) {
-    return new Scaling(data.stats, data.numFeatures, cfg.standardization, cfg.fitIntercept).scale();
+    return new Scaling(data.stats, data.numFeatures, cfg.precondition, cfg.fitIntercept).scale();
   }
 
   private double[] initialParams(Scaling scaling, int d) {
@@ -123,20 +137,16 @@ public final class Trainer {
   public TrainResult train(JavaSparkContext sc, Dataset data, TrainingListener listener) {
     long start = System.nanoTime();
     int d = data.numFeatures;
-    if (loss.numExtraParams() > 0 && (cfg.stepSizeAuto || cfg.updateMode == UpdateMode.MODEL_AVERAGING)) {
-      throw new ConfigException("--loss " + loss.name() + " optimizes its own scale, which "
-          + (cfg.stepSizeAuto ? "--step-size auto" : "--update-mode model-averaging")
-          + " does not handle yet; give a number to --step-size and use --update-mode gradient");
-    }
     if (loss.isClassification() && !data.hasBothClasses()) {
       throw new ConfigException("--data " + cfg.dataPath + ": the training rows hold only one class; "
           + "--loss " + loss.name() + " needs both (labels 0/1 or -1/+1)");
     }
-    Scaling scaling = new Scaling(data.stats, d, cfg.standardization, cfg.fitIntercept);
+    Scaling scaling = new Scaling(data.stats, d, cfg.precondition, cfg.fitIntercept);
     Checkpoints checkpoints = Checkpoints.open(sc.hadoopConfiguration(), cfg, data);
     Checkpoint from = checkpoints.resumed();
     double labelScale = LabelScale.of(sc, data, cfg, loss);
-    OptimSetup.Penalty penalty = OptimSetup.penalty(cfg, labelScale);
+    OptimSetup.Penalty penalty = OptimSetup.penalty(cfg, labelScale, scaling.penaltyFactors(cfg.standardization),
+        LabelScale.standardizedScale(data.stats, loss));
     Regularizer reg = penalty.regularizer();
     double chosen = Double.NaN;
     if (cfg.stepSizeAuto && from != null) {
@@ -148,6 +158,21 @@ public final class Trainer {
       chosen = StepSizeSearch.choose(sc, data, cfg, loss, scaling, reg, listener::onMessage).chosen();
     }
     LearningRate rate = OptimSetup.schedule(cfg, cfg.stepSizeAuto ? chosen : cfg.stepSize);
+    // A quasi-Newton step takes the whole smooth part (L2 included) into its curvature estimate.
+    Lbfgs quasiNewton = rate instanceof Lbfgs q ? q : null;
+    if (quasiNewton != null) {
+      reg = reg.withSmoothL2();
+    }
+    // The hinge under lbfgs: its kinks stall a quasi-Newton step, so it minimizes the smoothed
+    // hinge for widths FIRST_SMOOTHING … LAST_SMOOTHING, each stage from the last one's answer.
+    double smoothing = quasiNewton != null && loss instanceof HingeLoss ? FIRST_SMOOTHING : Double.NaN;
+    if (!Double.isNaN(smoothing) && from != null) {
+      smoothing = LoopState.single(from, HINGE_SMOOTHING);
+    }
+    taskLoss = Double.isNaN(smoothing) ? loss : new SmoothedHingeLoss(smoothing);
+    if (!Double.isNaN(smoothing)) {
+      quasiNewton.growSteps();
+    }
     LossFeedback feedback = rate instanceof LossFeedback f ? f : null;
     Optimizer optimizer = OptimSetup.optimizer(cfg);
     StoppingRules rules = new StoppingRules(cfg, data.holdoutRows > 0);
@@ -192,7 +217,7 @@ public final class Trainer {
           lazy.flush(params);
         }
         checkpoints.afterIteration(t, params, optimizer, rate.state(),
-            loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
+            loopState(rules, base, chosen, smoothing, carriedMillis + millisSince(start)), history);
       }
       if (listener.stopRequested()) {
         reason = StopReason.INTERRUPTED;
@@ -205,7 +230,7 @@ public final class Trainer {
       Batch batch;
       try {
         if (lazy != null) {
-          sparse = lazy.sums(sc, data, cfg, loss, params, t, failAt, prefetch);
+          sparse = lazy.sums(sc, data, cfg, taskLoss, params, t, failAt, prefetch);
           double w = sparse.weightSum();
           batch = new Batch(w > 0 ? sparse.lossSum() / w : Double.NaN, w, sparse.rows(), null, null);
         } else {
@@ -243,7 +268,7 @@ public final class Trainer {
         continue;
       }
       double objective = batch.meanLoss + reg.value(params, d);
-      // An adaptive schedule judges the previous step by the objective it reached.
+      // An adaptive schedule judges the previous step by the objective it reached (full batches).
       if (feedback != null && base != null && !feedback.feedback(base.objective, objective)) {
         LOG.info("iteration {}: objective rose from {} to {}; step rejected, step size now {}", t,
             base.objective, objective, rate.rate(t));
@@ -262,7 +287,7 @@ public final class Trainer {
         // The gradient at the restored point is known: step again from there with the smaller η.
         batch = new Batch(base.batch.meanLoss, base.batch.weightSum, base.batch.rows,
             base.batch.gradient.clone(), null);
-        objective = base.objective;
+        objective = batch.meanLoss + reg.value(params, d);
       }
       // 2. the step size
       if (rate instanceof GradientFeedback watcher) {
@@ -284,7 +309,14 @@ public final class Trainer {
         optimizer.afterStep(params);
       } else {
         gradNorm = stationarityNorm(reg, params, d, batch.gradient);
-        UpdateStep.apply(optimizer, reg, d, params, batch.gradient, eta);
+        if (quasiNewton != null) {
+          double[] smooth = batch.gradient.clone();
+          reg.addGradient(params, d, smooth);
+          quasiNewton.step(params, smooth, reg, d, eta);
+          optimizer.afterStep(params);
+        } else {
+          UpdateStep.apply(optimizer, reg, d, params, batch.gradient, eta);
+        }
       }
       double stepNorm = distance(before, params);
       record(history, listener, new IterationRecord(t, batch.meanLoss, objective, eta, stepNorm, gradNorm,
@@ -298,6 +330,23 @@ public final class Trainer {
       if (r == null && rules.outOfTime(carriedMillis + millisSince(start))) {
         r = StopReason.MAX_TIME;
       }
+      if (smoothing > LAST_SMOOTHING && (r == null ? quasiNewton.fullStep() && rules.settled(STAGE_TOL * smoothing) : r.converged())) {
+        // The stage converged (to a fraction of its own smoothing error μ/2: more is wasted): the
+        // next, narrower one starts from here with fresh curvature pairs and acceptance window
+        // (the objective itself changed).
+        smoothing = Math.max(LAST_SMOOTHING, smoothing * SMOOTHING_FACTOR);
+        taskLoss = new SmoothedHingeLoss(smoothing);
+        quasiNewton.restart();
+        // This iteration's step, which no objective has judged, is dropped: the new stage starts
+        // from the point whose objective settled.
+        params = base.params.clone();
+        optimizer.restoreState(base.optimizerState);
+        base = null;
+        rules.restartConvergence();
+        LOG.info("iteration {}: the hinge's smoothing stage converged ({}); width now {}", t,
+            r == null ? "objective settled" : r.label(), smoothing);
+        r = null;
+      }
       if (r != null) {
         reason = r;
         break;
@@ -308,7 +357,7 @@ public final class Trainer {
     }
     if (reason == StopReason.MAX_ITER || reason == StopReason.MAX_TIME || reason == StopReason.INTERRUPTED) {
       checkpoints.atEnd(t, params, optimizer, rate.state(),
-          loopState(rules, base, chosen, carriedMillis + millisSince(start)), history);
+          loopState(rules, base, chosen, smoothing, carriedMillis + millisSince(start)), history);
     }
     double[] model = optimizer.modelParams(params);
     if (reason != StopReason.DIVERGED && reason != StopReason.INTERRUPTED && rules.validationOn()) {
@@ -323,7 +372,7 @@ public final class Trainer {
     }
     double[] raw = scaling.toRaw(model);
     return new TrainResult(Arrays.copyOf(raw, d), raw[d], model, t, reason, history,
-        millisSince(start), chosen);
+        millisSince(start), chosen, smoothing);
   }
 
   /**
@@ -357,7 +406,7 @@ public final class Trainer {
    * the training time so far.
    */
   private static Map<String, double[]> loopState(StoppingRules rules, Accepted base, double chosen,
-      long elapsedMillis) {
+      double smoothing, long elapsedMillis) {
     Map<String, double[]> m = new LinkedHashMap<>();
     LoopState.putPrefixed(m, RULES, rules.state());
     if (base != null) {
@@ -373,6 +422,9 @@ public final class Trainer {
     }
     if (!Double.isNaN(chosen)) {
       m.put(CHOSEN_STEP_SIZE, new double[] {chosen});
+    }
+    if (!Double.isNaN(smoothing)) {
+      m.put(HINGE_SMOOTHING, new double[] {smoothing});
     }
     m.put(ELAPSED_MILLIS, new double[] {elapsedMillis});
     return m;
@@ -407,13 +459,13 @@ public final class Trainer {
     int d = data.numFeatures;
     double[] acc;
     if (prefetch != null) {
-      acc = prefetch.sums(t, cfg.maxIter, scaling.toRaw(params), d, loss);
+      acc = prefetch.sums(t, cfg.maxIter, scaling.toRaw(params), d, taskLoss);
     } else {
       SharedArray coef = SharedArray.of(sc, scaling.toRaw(params));
       sc.setJobDescription("iteration " + t + ": gradient");
       try {
         JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(
-            new GradientTask(coef, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
+            new GradientTask(coef, d, taskLoss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
         acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
       } finally {
         sc.setJobDescription(null);
@@ -441,7 +493,7 @@ public final class Trainer {
     sc.setJobDescription("iteration " + t + ": model averaging");
     try {
       JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(new ModelAveragingTask(bc, scaling,
-          loss, cfg.miniBatchFraction, cfg.seed, t, cfg.localSteps, eta, penalty.l1(), penalty.l2(),
+          taskLoss, cfg.miniBatchFraction, cfg.seed, t, cfg.localSteps, eta, penalty.regularizer(),
           cfg.fitIntercept), false);
       acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
     } finally {

@@ -39,7 +39,7 @@ class ChildJvmConsoleTest {
     Path out = tmp.resolve("m");
     ChildJvm.Result r = ChildJvm.run(tmp, List.of("-Dspark.hadoop.fs.s3a.secret.key=" + SecurityTest.SECRET,
         "-Dspark.logConf=true"), "train", "--verbose", "--data", data.toString(), "--output", out.toString(),
-        "--max-iter", "5");
+        "--max-iter", "5", "--lr-schedule", "constant");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.err().contains("INFO SparkContext: Running Spark version"), "Spark's INFO lines: " + r.err());
     assertTrue(r.err().contains("spark.hadoop.fs.s3a.secret.key"), "the conf was logged (redacted)");

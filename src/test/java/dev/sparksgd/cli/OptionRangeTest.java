@@ -41,6 +41,7 @@ class OptionRangeTest {
         Arguments.of("--reg-param", "-0.5", "--reg-param must be >= 0"),
         Arguments.of("--fit-intercept", "yes", "--fit-intercept"),
         Arguments.of("--standardization", "2", "--standardization"),
+        Arguments.of("--precondition", "2", "--precondition"),
         Arguments.of("--tol", "-1", "--tol must be >= 0"),
         Arguments.of("--min-step-size", "-0.001", "--min-step-size must be >= 0"),
         Arguments.of("--seed", "1.5", "--seed"),

@@ -44,7 +44,8 @@ class QualityGateCliTest {
     assertEquals(0, TestData.cli("train", "--data", data.toString(), "--output", base.toString(),
         "--step-size", "0.5").exitCode());
 
-    String[] undertrained = {"--data", data.toString(), "--max-iter", "2", "--step-size", "0.5"};
+    String[] undertrained = {"--data", data.toString(), "--max-iter", "2", "--lr-schedule", "constant",
+        "--step-size", "0.5"};
     Path out = tmp.resolve("new");
     TestData.Run run = TestData.cli(concat(new String[] {"train", "--output", out.toString(),
         "--baseline-model", base.toString(), "--max-regression", "0.05"}, undertrained));

@@ -87,7 +87,7 @@ class TrainCommandTest {
     TestData.write(data, 2, 300, 3, 0.1, 0.0);
     Path out = tmp.resolve("model");
     TestData.Run run = TestData.cli("train", "--data", data.toString(), "--output", out.toString(),
-        "--step-size", "50", "--standardization", "false", "--max-iter", "200");
+        "--lr-schedule", "constant", "--step-size", "50", "--standardization", "false", "--max-iter", "200");
     assertEquals(4, run.exitCode(), run.out());
     assertTrue(run.err().contains("diverged at iteration"), run.err());
     assertTrue(run.err().contains("--step-size"), run.err());

@@ -93,12 +93,33 @@ class OptimOptionsTest {
         b -> b.lrSchedule(LrSchedule.BB).optimizer(OptimizerKind.ADAM));
     assertInvalid("--lr-schedule bb needs --update-mode gradient",
         b -> b.lrSchedule(LrSchedule.BB).updateMode(UpdateMode.MODEL_AVERAGING));
-    assertInvalid("--lr-schedule bb needs a smooth loss (squared or logistic), not --loss huber",
-        b -> b.lrSchedule(LrSchedule.BB).loss(LossType.HUBER));
-    assertInvalid("--lr-schedule bb needs a smooth loss (squared or logistic), not --loss hinge",
-        b -> b.lrSchedule(LrSchedule.BB).loss(LossType.HINGE));
+    assertInvalid("--lr-schedule adaptive compares the objectives of successive iterations and needs "
+        + "--mini-batch-fraction 1 (got 0.3): mini-batch objectives are over different rows",
+        b -> b.lrSchedule(LrSchedule.ADAPTIVE).miniBatchFraction(0.3));
+    // Safeguarded by its rejections, bb serves every loss.
+    assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).loss(LossType.HUBER).build().lrSchedule);
+    assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).loss(LossType.HINGE).build().lrSchedule);
     assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).loss(LossType.LOGISTIC).build().lrSchedule);
     assertSame(LrSchedule.BB, valid().lrSchedule(LrSchedule.BB).stepSize("auto").build().lrSchedule);
+    assertInvalid("--lr-schedule lbfgs takes its step from the change of the full-batch gradient and needs "
+        + "--mini-batch-fraction 1 (got 0.5)", b -> b.lrSchedule(LrSchedule.LBFGS).miniBatchFraction(0.5));
+    assertInvalid("--lr-schedule lbfgs sets the step of plain gradient descent; --optimizer must be sgd (got "
+        + "momentum)", b -> b.lrSchedule(LrSchedule.LBFGS).optimizer(OptimizerKind.MOMENTUM));
+    assertInvalid("--lr-schedule lbfgs needs --update-mode gradient",
+        b -> b.lrSchedule(LrSchedule.LBFGS).updateMode(UpdateMode.MODEL_AVERAGING));
+    assertSame(LrSchedule.LBFGS, valid().lrSchedule(LrSchedule.LBFGS).loss(LossType.HINGE).build().lrSchedule);
+  }
+
+  /** auto: lbfgs for full-batch gradient descent, else a constant rate; the config holds what runs. */
+  @Test
+  void autoSchedule() {
+    assertSame(LrSchedule.LBFGS, valid().build().lrSchedule);
+    assertSame(LrSchedule.LBFGS, valid().lrSchedule(LrSchedule.AUTO).loss(LossType.HINGE).build().lrSchedule);
+    assertSame(LrSchedule.CONSTANT, valid().miniBatchFraction(0.5).build().lrSchedule);
+    assertSame(LrSchedule.CONSTANT, valid().optimizer(OptimizerKind.ADAM).build().lrSchedule);
+    assertSame(LrSchedule.CONSTANT, valid().updateMode(UpdateMode.MODEL_AVERAGING).build().lrSchedule);
+    assertEquals("lbfgs", valid().build().toOptionMap().get("lr-schedule"));
+    assertSame(LrSchedule.LBFGS, valid().build().toBuilder().build().lrSchedule);
   }
 
   @Test

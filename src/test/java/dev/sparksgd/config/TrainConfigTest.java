@@ -35,11 +35,12 @@ class TrainConfigTest {
     assertEquals(0, c.numFeatures);
     assertEquals(1000, c.maxIter);
     assertEquals(0.1, c.stepSize);
-    assertSame(LrSchedule.CONSTANT, c.lrSchedule);
+    assertSame(LrSchedule.LBFGS, c.lrSchedule, "auto: full-batch gradient descent takes L-BFGS steps");
     assertEquals(1.0, c.miniBatchFraction);
     assertEquals(0.0, c.regParam);
     assertTrue(c.fitIntercept);
     assertTrue(c.standardization);
+    assertTrue(c.precondition);
     assertEquals(1e-6, c.tol);
     assertEquals(0.001, c.minStepSize);
     assertEquals(42L, c.seed);

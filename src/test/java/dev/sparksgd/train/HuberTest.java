@@ -94,6 +94,34 @@ class HuberTest {
         "--fit-intercept", String.valueOf(intercept)), reg, standardization, intercept);
   }
 
+  /** --step-size auto probes with huber's own scale among the parameters, then trains to spark.ml's model. */
+  @Test
+  void stepSizeAutoMatchesSparkMl() throws Exception {
+    Path out = train("huber-auto", "--loss", "huber", "--step-size", "auto", "--lr-schedule", "constant");
+    assertTrue(TestData.json(out.resolve("model.json")).get("options").get("chosen-step-size").asDouble() > 0);
+    compareWithSparkMl(out, 0.0, true, true);
+  }
+
+  /**
+   * Model averaging moves huber's scale with the weights in every per-example step: with a
+   * decaying rate it ends near spark.ml's model (averaging is not exact: 1e-2 relative).
+   */
+  @Test
+  void modelAveragingApproachesSparkMl() throws Exception {
+    Path out = train("huber-ma", "--loss", "huber", "--update-mode", "model-averaging", "--step-size", "0.05",
+        "--lr-schedule", "inverse-time", "--decay", "1", "--max-iter", "60");
+    JsonNode model = TestData.json(out.resolve("model.json"));
+    double[] w = TestData.weights(out);
+    LinearRegressionModel spark = new LinearRegression().setLoss("huber").setEpsilon(1.35).setMaxIter(2000)
+        .setTol(1e-12).fit(rows.vectorFrame(SparkTestSession.get()));
+    double[] sw = spark.coefficients().toArray();
+    double rel = distance(w, sw) / norm(sw);
+    double scale = model.get("scale").asDouble();
+    System.out.printf("model averaging: rel coef diff %.3g, scale %.6f vs %.6f%n", rel, scale, spark.scale());
+    assertTrue(rel < 1e-2, "coefficients differ by " + rel + " relative");
+    assertEquals(spark.scale(), scale, 1e-2 * spark.scale(), "scale");
+  }
+
   /** Same objective as spark.ml (σ + H(r/σ)σ, 1/Σω, ½λ‖w‖² on standardized weights): same model. */
   static void compareWithSparkMl(Path out, double reg, boolean standardization, boolean intercept)
       throws Exception {

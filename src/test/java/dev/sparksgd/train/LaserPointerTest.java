@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seeds' laser-pointer example (shared/seeds/002): one record x = 10, y = 47, no intercept,
- * no standardization, constant step 0.005, full batch. Each step is a = a − 0.005 · 10 · (10a − 47).
+ * no standardization nor preconditioning (one row: its feature is constant), constant step 0.005, full batch. Each step is a = a − 0.005 · 10 · (10a − 47).
  */
 class LaserPointerTest {
   @TempDir
@@ -24,7 +24,7 @@ class LaserPointerTest {
     for (int iters = 1; iters <= 4; iters++) {
       Path out = tmp.resolve("model-" + iters);
       TestData.Run run = TestData.cli("train", "--data", data.toString(), "--output", out.toString(),
-          "--fit-intercept", "false", "--standardization", "false", "--step-size", "0.005",
+          "--fit-intercept", "false", "--standardization", "false", "--precondition", "false", "--step-size", "0.005",
           "--lr-schedule", "constant", "--mini-batch-fraction", "1.0", "--max-iter", String.valueOf(iters),
           "--min-step-size", "0", "--tol", "0");
       assertEquals(0, run.exitCode(), run.err());
@@ -42,8 +42,8 @@ class LaserPointerTest {
     Files.writeString(data, "47 1:10\n");
     Path out = tmp.resolve("model");
     TestData.Run run = TestData.cli("train", "--data", data.toString(), "--output", out.toString(),
-        "--fit-intercept", "false", "--standardization", "false", "--step-size", "0.005",
-        "--max-iter", "4", "--min-step-size", "0", "--tol", "0");
+        "--fit-intercept", "false", "--standardization", "false", "--precondition", "false", "--step-size", "0.005",
+        "--lr-schedule", "constant", "--max-iter", "4", "--min-step-size", "0", "--tol", "0");
     assertEquals(0, run.exitCode(), run.err());
     var lines = Files.readAllLines(out.resolve("history.csv"));
     assertEquals(5, lines.size());

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import scala.Tuple2;
 
 /**
- * With inverse-sqrt, no intercept, no standardization and fraction 1.0, our update is exactly
- * MLlib's GradientDescent with LeastSquaresGradient and SimpleUpdater.
+ * With inverse-sqrt, no intercept, the optimizer on the raw features (no preconditioning) and
+ * fraction 1.0, our update is exactly MLlib's GradientDescent with LeastSquaresGradient and
+ * SimpleUpdater.
  */
 class MllibEquivalenceTest {
   @TempDir
@@ -38,7 +39,7 @@ class MllibEquivalenceTest {
     Path out = tmp.resolve("model");
     TestData.Run run = TestData.cli("train", "--data", data.toString(), "--output", out.toString(),
         "--lr-schedule", "inverse-sqrt", "--step-size", String.valueOf(step), "--fit-intercept", "false",
-        "--standardization", "false", "--mini-batch-fraction", "1.0", "--max-iter", String.valueOf(iters),
+        "--standardization", "false", "--precondition", "false", "--mini-batch-fraction", "1.0", "--max-iter", String.valueOf(iters),
         "--tol", "0", "--min-step-size", "0", "--num-partitions", "2");
     assertEquals(0, run.exitCode(), run.err());
     double[] ours = TestData.weights(out);

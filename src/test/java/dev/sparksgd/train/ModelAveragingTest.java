@@ -77,8 +77,8 @@ class ModelAveragingTest {
   void reachesTheSameAccuracyInFewerJobs() {
     // Gradient mode at its best constant rate (≈ 1/L on standardized data) and at the rate
     // --step-size auto picks.
-    int gradient = jobsToTarget(b -> b.stepSize(0.5));
-    int gradientAuto = jobsToTarget(b -> b.stepSize("auto"));
+    int gradient = jobsToTarget(b -> b.stepSize(0.5).lrSchedule(LrSchedule.CONSTANT));
+    int gradientAuto = jobsToTarget(b -> b.stepSize("auto").lrSchedule(LrSchedule.CONSTANT));
     // One pass of per-example SGD per task and iteration, a rate that decays between iterations.
     int averaging = jobsToTarget(b -> b.updateMode(UpdateMode.MODEL_AVERAGING).stepSize(0.02)
         .lrSchedule(LrSchedule.INVERSE_TIME).decay(1.0));

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The first three updates of each optimizer through the real train command, on the seeds'
- * laser-pointer record (x = 10, y = 47, no intercept, no standardization). The expected weights
+ * laser-pointer record (x = 10, y = 47, no intercept, no standardization, no preconditioning). The expected weights
  * are the hand-computed ones of optim/OptimizersTest; history.csv's step norms give a₁, a₂ − a₁,
  * a₃ − a₂ and model.json gives a₃.
  */
@@ -33,8 +33,8 @@ class OptimizerLaserPointerTest {
     Files.writeString(data, "47 1:10\n");
     Path out = tmp.resolve("model");
     TestData.Run run = TestData.cli("train", "--data", data.toString(), "--output", out.toString(),
-        "--fit-intercept", "false", "--standardization", "false", "--optimizer", optimizer,
-        "--step-size", String.valueOf(eta), "--momentum", "0.9", "--rho", "0.9", "--max-iter", "3",
+        "--fit-intercept", "false", "--standardization", "false", "--precondition", "false", "--optimizer", optimizer,
+        "--step-size", String.valueOf(eta), "--lr-schedule", "constant", "--momentum", "0.9", "--rho", "0.9", "--max-iter", "3",
         "--min-step-size", "0", "--tol", "0");
     assertEquals(0, run.exitCode(), run.err());
     assertEquals(a3, TestData.weights(out)[0], 1e-12);

@@ -106,8 +106,6 @@ class PrefetchTest {
         Arguments.of("dense", List.of("--mini-batch-fraction", "0.05", "--validation-fraction", "0.2")),
         Arguments.of("dense-adam", List.of("--mini-batch-fraction", "0.1", "--optimizer", "adam",
             "--step-size", "0.05")),
-        Arguments.of("dense-adaptive", List.of("--mini-batch-fraction", "0.2", "--lr-schedule", "adaptive",
-            "--step-size", "3")),
         Arguments.of("dense-70-partitions", List.of("--mini-batch-fraction", "0.3", "--num-partitions", "70")),
         Arguments.of("sparse", List.of("--mini-batch-fraction", "0.08", "--standardization", "false",
             "--step-size", "0.02")),

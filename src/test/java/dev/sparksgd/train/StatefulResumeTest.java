@@ -149,6 +149,18 @@ class StatefulResumeTest {
     assertNotEquals(rates[10], rates[11], "the rate still moves after the cut: " + Arrays.toString(rates));
   }
 
+  /** L-BFGS: a resumed run needs the pairs, the last point and gradient and the line search's η. */
+  @Test
+  void lbfgsSchedule() throws Exception {
+    Pair p = wholeAndResumed("lbfgs", 12, 5, "--lr-schedule", "lbfgs", "--step-size", "0.2",
+        "--mini-batch-fraction", "1.0", "--reg-param", "0.05", "--elastic-net-param", "0.5",
+        "--min-step-size", "0", "--tol", "0", "--grad-tol", "0");
+    JsonNode s = state(p, "scheduleState");
+    assertEquals(6, s.get("previousParams").size(), "5 weights and the intercept");
+    assertTrue(s.get("s").size() >= 6 && s.get("s").size() % 6 == 0, "pairs kept before the cut: " + s);
+    assertEquals(s.get("s").size(), s.get("y").size());
+  }
+
   @Test
   void averaging() throws Exception {
     Pair p = wholeAndResumed("averaging", 24, 10, "--averaging", "true", "--averaging-start", "4",

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * --step-size auto on the same problem with its features scaled by 1e-3, 1 and 1e3 (standardization
- * off, so the right rate differs by 1e12 between the ends): each run converges to the
+ * --step-size auto on the same problem with its features scaled by 1e-3, 1 and 1e3, optimized on the
+ * raw features (--precondition false, so the right rate differs by 1e12 between the ends): each run converges to the
  * least-squares solution. No intercept: with one, unstandardized features of scale 1e3 make the
  * problem's condition number about 1e6 whatever the rate (that is what standardization is for).
  */
@@ -51,7 +51,8 @@ class StepSizeAutoTest {
       }
       Files.write(file, lines);
       double[] exact = ClosedFormTest.leastSquares(x, y, false);
-      try (TrainHarness h = new TrainHarness(file, 2, b -> b.standardization(false).fitIntercept(false))) {
+      try (TrainHarness h = new TrainHarness(file, 2, b -> b.standardization(false).fitIntercept(false)
+          .precondition(false).lrSchedule(dev.sparksgd.config.LrSchedule.CONSTANT))) {
         // The gradient scales with the features (Hx ~ scale²·w, w ~ 1/scale): so does its tolerance.
         TrainResult res = h.train(b -> b.stepSize("auto").minStepSize(0).tol(0).gradTol(1e-7 * scale)
             .maxIter(300));

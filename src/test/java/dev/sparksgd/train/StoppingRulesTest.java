@@ -109,7 +109,7 @@ class StoppingRulesTest {
   /** Bold driver: from a step 100× too large (50 vs a good 0.5), it rejects, halves and converges. */
   @Test
   void adaptiveScheduleRecoversFromAStepSizeHundredTimesTooLarge() {
-    TrainResult constant = h.train(b -> b.stepSize(50).maxIter(200));
+    TrainResult constant = h.train(b -> b.stepSize(50).lrSchedule(LrSchedule.CONSTANT).maxIter(200));
     assertEquals(StopReason.DIVERGED, constant.stopReason());
     TrainResult r = h.train(b -> b.stepSize(50).lrSchedule(LrSchedule.ADAPTIVE).gradTol(1e-7).maxIter(500));
     assertEquals(StopReason.GRAD_TOL, r.stopReason());
