@@ -270,8 +270,8 @@ class PrefetchTest {
         assertArrayEquals(a.weights, b.weights, 0.0);
         assertArrayEquals(a.rowPtr, b.rowPtr);
         assertArrayEquals(a.colIdx, b.colIdx);
-        long[] av = Arrays.stream(a.values).mapToLong(Double::doubleToRawLongBits).toArray();
-        long[] bv = Arrays.stream(b.values).mapToLong(Double::doubleToRawLongBits).toArray();
+        long[] av = Arrays.stream(a.values.toDoubles()).mapToLong(Double::doubleToRawLongBits).toArray();
+        long[] bv = Arrays.stream(b.values.toDoubles()).mapToLong(Double::doubleToRawLongBits).toArray();
         assertArrayEquals(av, bv);
       }
     }
