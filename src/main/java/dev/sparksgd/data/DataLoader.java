@@ -289,6 +289,7 @@ public final class DataLoader {
     Dataset ds = new Dataset(blocks, format, numFeatures, featureNames, summary.stats, summary.trainRows,
         summary.holdoutRows, summary.bytes, encoding, summary.trainLabelKinds);
     ds.rejected = skipped;
+    ds.float64Bytes = summary.float64Bytes;
     return ds;
   }
 
@@ -361,7 +362,9 @@ public final class DataLoader {
     blocks.setName("spark-sgd blocks of generated rows");
     Summary summary = summarize(sc, blocks, "generate " + rows + " rows x " + d + " features");
     summary.stats.resize(d);
-    return new Dataset(blocks, null, d, null, summary.stats, summary.trainRows, 0, summary.bytes);
+    Dataset ds = new Dataset(blocks, null, d, null, summary.stats, summary.trainRows, 0, summary.bytes);
+    ds.float64Bytes = summary.float64Bytes;
+    return ds;
   }
 
   private static String mb(long bytes) {
@@ -458,6 +461,8 @@ public final class DataLoader {
     long trainRows;
     long holdoutRows;
     long bytes;
+    /** {@link #bytes} as 8-byte feature values would take (see {@link Dataset#float64Bytes}). */
+    long float64Bytes;
     int requiredFeatures;
     /** {@link Labels#kinds} of every row, and of the training rows. */
     int labelKinds;
@@ -465,6 +470,7 @@ public final class DataLoader {
 
     void add(Block b) {
       bytes += b.sizeInBytes();
+      float64Bytes += b.sizeInBytes() - b.values.sizeInBytes() + 8L * b.values.length();
       requiredFeatures = Math.max(requiredFeatures, b.requiredFeatures());
       int kinds = Labels.kinds(b.labels);
       labelKinds |= kinds;
@@ -493,6 +499,7 @@ public final class DataLoader {
       trainRows += o.trainRows;
       holdoutRows += o.holdoutRows;
       bytes += o.bytes;
+      float64Bytes += o.float64Bytes;
       requiredFeatures = Math.max(requiredFeatures, o.requiredFeatures);
       labelKinds |= o.labelKinds;
       trainLabelKinds |= o.trainLabelKinds;
