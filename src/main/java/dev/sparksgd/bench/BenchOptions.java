@@ -14,8 +14,12 @@ public record BenchOptions(List<Long> rows, List<Integer> features, int sparseNn
   public static final String TIME_TO_ACCURACY = "time-to-accuracy";
   public static final String ROOFLINE = "roofline";
   public static final String MEMORY = "memory";
+  /** Full-batch iteration time of float32 and float64 blocks (and MLlib's, for dense rows). */
+  public static final String PRECISION = "precision";
+  /** Cached bytes of float32 and float64 blocks (measured with {@link #PRECISION}). */
+  public static final String PRECISION_BYTES = "precision-bytes";
   public static final List<String> ALL_FIGURES = List.of(FULL_BATCH, MINI_BATCH, TIME_TO_ACCURACY,
-      ROOFLINE, MEMORY);
+      ROOFLINE, MEMORY, PRECISION);
   /** Noise of the generated labels (standard deviation), as the targets fix it. */
   public static final double NOISE = 0.1;
   /** Relative distance to the optimal training loss that counts as "accurate". */

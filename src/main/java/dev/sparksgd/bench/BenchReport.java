@@ -70,6 +70,26 @@ public final class BenchReport {
               w <= 1.2, "the non-zero values and labels only; any sparse format adds indices"));
         }
       }
+      Figure p64 = r.find(BenchOptions.PRECISION, Benchmark.OURS);
+      Figure p32 = r.find(BenchOptions.PRECISION, Benchmark.OURS_FLOAT32);
+      Figure pMl = r.find(BenchOptions.PRECISION, Benchmark.MLLIB);
+      // Speed targets are set for dense rows (where a pass streams the values); bytes for both.
+      if (p64 != null && p32 != null && r.sparseNnz == 0) {
+        if (pMl != null) {
+          out.add(atLeast("float32 full-batch iteration >= 3x faster than MLlib's (MLlib time / float32)", size,
+              pMl.median() / p32.median(), 3));
+        }
+        out.add(atLeast("float32 full-batch iteration >= 1.6x faster than float64 (float64 time / float32)", size,
+            p64.median() / p32.median(), 1.6));
+      }
+      Figure b32 = r.find(BenchOptions.PRECISION_BYTES, Benchmark.OURS_FLOAT32);
+      Figure bRaw = r.find(BenchOptions.PRECISION_BYTES, r.sparseNnz > 0 ? "raw 8*N*(K+1)" : "raw 8*N*(D+1)");
+      if (b32 != null && bRaw != null) {
+        double v = b32.median() / bRaw.median();
+        double max = r.sparseNnz > 0 ? 1.1 : 0.55;
+        out.add(new Target("float32 cached bytes <= " + fmt(max) + " x " + bRaw.contender + " (float32 / raw)",
+            size, v, "<= " + fmt(max), v <= max, null));
+      }
       Figure mOurs = r.find(MINI_BATCH, Benchmark.OURS);
       Figure mMllib = r.find(MINI_BATCH, Benchmark.MLLIB);
       if (mOurs != null && mMllib != null) {

@@ -3,9 +3,12 @@ package dev.sparksgd.bench;
 import static dev.sparksgd.bench.BenchOptions.FULL_BATCH;
 import static dev.sparksgd.bench.BenchOptions.MEMORY;
 import static dev.sparksgd.bench.BenchOptions.MINI_BATCH;
+import static dev.sparksgd.bench.BenchOptions.PRECISION;
+import static dev.sparksgd.bench.BenchOptions.PRECISION_BYTES;
 import static dev.sparksgd.bench.BenchOptions.ROOFLINE;
 import static dev.sparksgd.bench.BenchOptions.TIME_TO_ACCURACY;
 
+import dev.sparksgd.config.FeaturePrecision;
 import dev.sparksgd.config.LrSchedule;
 import dev.sparksgd.config.OptimizerKind;
 import dev.sparksgd.config.TrainConfig;
@@ -54,6 +57,8 @@ public final class Benchmark {
   public static final String OURS = "spark-sgd";
   public static final String MLLIB = "mllib-sgd";
   public static final String SPARK_ML = "spark.ml-lbfgs";
+  /** Ours on blocks of 4-byte feature values (--feature-precision float32); OURS is float64. */
+  public static final String OURS_FLOAT32 = "spark-sgd-float32";
   public static final String ROOFLINE_PER_CORE = "roofline/cores";
   public static final String ROOFLINE_ONE = "roofline-1-thread";
   public static final String ROOFLINE_ALL = "roofline-all-cores";
@@ -119,7 +124,8 @@ public final class Benchmark {
     int d = gen.numFeatures();
     SizeRun run = new SizeRun(n, d, gen.isDense() ? 0 : gen.nnzPerRow(), parts, sc.defaultParallelism());
     say("%s, %d partitions, master %s", run.label(), parts, sc.master());
-    boolean needMllib = o.wants(FULL_BATCH) || o.wants(MINI_BATCH) || o.wants(TIME_TO_ACCURACY) || o.wants(MEMORY);
+    boolean needMllib = o.wants(FULL_BATCH) || o.wants(MINI_BATCH) || o.wants(TIME_TO_ACCURACY) || o.wants(MEMORY)
+        || (o.wants(PRECISION) && gen.isDense());
     boolean needFrame = o.wants(TIME_TO_ACCURACY) || o.wants(MEMORY);
 
     long t = System.nanoTime();
@@ -164,6 +170,9 @@ public final class Benchmark {
         double fraction = Math.min(1.0, (double) o.batchRows() / n);
         run.info.put("miniBatchFraction", fraction);
         iterations(run, MINI_BATCH, ours, pairs, fraction, mllibStep);
+      }
+      if (o.wants(PRECISION)) {
+        precision(run, ours, pairs, mllibStep, gen, n, parts);
       }
       if (o.wants(ROOFLINE)) {
         roofline(run, gen, n);
@@ -381,6 +390,84 @@ public final class Benchmark {
     describe(null);
     long[] s = u.stamps();
     return new IterRun(Samples.intervalsMillis(s, s.length), r._1().toArray(), 0);
+  }
+
+  // ---- precision ----------------------------------------------------------------------------
+
+  /**
+   * The same rows cached again with 4-byte feature values: the cached bytes of both, then
+   * full-batch iterations of float64, float32 (and MLlib where cached) alternating, as in
+   * {@link #iterations}. The float32 blocks are dropped afterwards.
+   */
+  private void precision(SizeRun run, Dataset ours, JavaRDD<Tuple2<Object, Vector>> pairs, double step,
+      Generator gen, long n, int parts) {
+    long t = System.nanoTime();
+    Dataset ours32 = DataLoader.fromGenerator(sc, gen, n, parts, FeaturePrecision.FLOAT32);
+    run.info.put("oursFloat32CacheMillis", millisSince(t));
+    try {
+      long rawDense = 8L * n * (gen.numFeatures() + 1);
+      long rawValues = 8L * n * (gen.nnzPerRow() + 1);
+      long b64 = storedBytes(Set.of(ours.blocks.id()));
+      long b32 = storedBytes(Set.of(ours32.blocks.id()));
+      for (Object[] c : new Object[][] {{OURS, b64, ours}, {OURS_FLOAT32, b32, ours32}}) {
+        long b = (Long) c[1];
+        Figure f = new Figure(PRECISION_BYTES, (String) c[0], "bytes", new double[] {b})
+            .with("vsRawDense", (double) b / rawDense).with("blockArrayBytes", ((Dataset) c[2]).cachedBytes);
+        if (!gen.isDense()) {
+          f.with("vsRawValues", (double) b / rawValues);
+        }
+        run.figures.add(f);
+      }
+      run.figures.add(new Figure(PRECISION_BYTES, "raw 8*N*(D+1)", "bytes", new double[] {rawDense}));
+      if (!gen.isDense()) {
+        run.figures.add(new Figure(PRECISION_BYTES, "raw 8*N*(K+1)", "bytes", new double[] {rawValues}));
+      }
+      say("precision: cached float64 %s, float32 %s (%.3f x)", human(b64), human(b32), (double) b32 / b64);
+
+      int perRound = (o.iterations() + o.rounds() - 1) / o.rounds();
+      int warmUp = Math.max(3, perRound);
+      List<String> names = new ArrayList<>(List.of(OURS, OURS_FLOAT32));
+      List<IntFunction<IterRun>> calls = new ArrayList<>(List.of(k -> oursIterations(ours, 1.0, step, k),
+          k -> oursIterations(ours32, 1.0, step, k)));
+      if (pairs != null) {
+        names.add(MLLIB);
+        calls.add(k -> mllibIterations(pairs, ours.numFeatures, 1.0, step, k));
+      }
+      for (int w = 0; w < o.warmUpRounds(); w++) {
+        for (IntFunction<IterRun> c : calls) {
+          c.apply(warmUp);
+        }
+      }
+      double[][] samples = new double[calls.size()][0];
+      IterRun[] last = new IterRun[calls.size()];
+      for (int r = 0; r < o.rounds(); r++) {
+        for (int c = 0; c < calls.size(); c++) {
+          last[c] = calls.get(c).apply(perRound);
+          double[] ms = last[c].millis;
+          // Ours: the gaps between iterations (the first, from the call's start, times the set-up).
+          samples[c] = Samples.concat(samples[c], names.get(c).equals(MLLIB) ? ms
+              : Arrays.copyOfRange(ms, Math.min(1, ms.length), ms.length));
+        }
+      }
+      double diff = 0;
+      double scale = 0;
+      for (int j = 0; j < last[0].weights.length; j++) {
+        diff = Math.max(diff, Math.abs(last[0].weights[j] - last[1].weights[j]));
+        scale = Math.max(scale, Math.abs(last[0].weights[j]));
+      }
+      for (int c = 0; c < calls.size(); c++) {
+        Figure f = new Figure(PRECISION, names.get(c), "ms", samples[c]);
+        if (names.get(c).equals(OURS_FLOAT32)) {
+          f.with("maxWeightDifferenceVsFloat64", diff).with("maxAbsWeightFloat64", scale);
+        }
+        run.figures.add(f);
+      }
+      say("precision: full-batch median float64 %.1f ms, float32 %.1f ms%s", Samples.median(samples[0]),
+          Samples.median(samples[1]), pairs == null ? ""
+              : String.format(Locale.ROOT, ", MLlib %.1f ms", Samples.median(samples[2])));
+    } finally {
+      ours32.release();
+    }
   }
 
   // ---- roofline -----------------------------------------------------------------------------

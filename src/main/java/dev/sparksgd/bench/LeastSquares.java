@@ -254,12 +254,12 @@ public final class LeastSquares {
   private static void rowSquares(Block b, int i, double w, double[] sq) {
     if (b.isSparse()) {
       for (int q = b.rowPtr[i]; q < b.rowPtr[i + 1]; q++) {
-        sq[b.colIdx[q]] += w * b.values[q] * b.values[q];
+        sq[b.colIdx[q]] += w * b.values.get(q) * b.values.get(q);
       }
     } else {
       int off = i * b.numCols;
       for (int j = 0; j < b.numCols; j++) {
-        sq[j] += w * b.values[off + j] * b.values[off + j];
+        sq[j] += w * b.values.get(off + j) * b.values.get(off + j);
       }
     }
   }

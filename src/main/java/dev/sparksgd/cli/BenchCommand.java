@@ -68,7 +68,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--figures", paramLabel = "FIGURE", split = ",",
       defaultValue = "full-batch,mini-batch,time-to-accuracy,roofline,memory",
-      description = "Which figures to measure. Default: ${DEFAULT-VALUE}.")
+      description = "Which figures to measure: full-batch, mini-batch, time-to-accuracy, roofline, "
+          + "memory, and precision (full-batch iterations and cached bytes of --feature-precision "
+          + "float32 against float64, and MLlib for dense rows). Default: ${DEFAULT-VALUE}.")
   List<String> figures;
 
   @Option(names = "--num-partitions", paramLabel = "N", defaultValue = "0",

@@ -169,6 +169,13 @@ public final class TrainCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   String storageLevel;
 
+  @Option(names = "--feature-precision", paramLabel = "float64|float32", defaultValue = "float64",
+      description = "How the cached blocks store feature values: float64 (the values as read), or "
+          + "float32 (each value rounded once to the nearest float: half the bytes per pass, and "
+          + "the model is the one of the rounded features; labels, weights and every sum stay "
+          + "double). Default: ${DEFAULT-VALUE}.")
+  String featurePrecision;
+
   @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.0",
       description = "Fraction of rows held out (seeded) to report RMSE/MAE/R² on; 0 = report on "
           + "the training rows. Also used for early stopping (see validation-interval). "
@@ -520,6 +527,7 @@ public final class TrainCommand implements Callable<Integer> {
       Map<String, Object> metrics = RunReport.metricsMap(info, model, result, eval, mlMetrics);
       ReportFiles.addBadRecords(metrics, cfg.badRecords.cliName(), cfg.maxBadRecords, data.rejected());
       metrics.put("storageLevel", cfg.storageLevel.cliName());
+      metrics.put("featurePrecision", cfg.featurePrecision.cliName());
       long[] cacheUse = data.cacheUse();
       // At the end of the run: what stayed in memory and what went to (or was read from) disk.
       Map<String, Object> cache = new java.util.LinkedHashMap<>();

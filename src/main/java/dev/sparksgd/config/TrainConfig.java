@@ -45,6 +45,8 @@ public final class TrainConfig implements Serializable {
   public final int numPartitions;
   /** How the cached blocks are kept; never changes the model. */
   public final StorageLevelName storageLevel;
+  /** How the cached blocks store feature values (float32 rounds each value once, when cached). */
+  public final FeaturePrecision featurePrecision;
   public final double validationFraction;
   public final boolean overwrite;
   /** --step-size auto: {@link #stepSize} is then NaN and the trainer picks the rate. */
@@ -129,6 +131,7 @@ public final class TrainConfig implements Serializable {
     seed = b.seed;
     numPartitions = b.numPartitions;
     storageLevel = b.storageLevel;
+    featurePrecision = b.featurePrecision;
     validationFraction = b.validationFraction;
     overwrite = b.overwrite;
     stepSizeAuto = b.stepSizeAuto;
@@ -196,6 +199,7 @@ public final class TrainConfig implements Serializable {
     b.seed = seed;
     b.numPartitions = numPartitions;
     b.storageLevel = storageLevel;
+    b.featurePrecision = featurePrecision;
     b.validationFraction = validationFraction;
     b.overwrite = overwrite;
     b.stepSizeAuto = stepSizeAuto;
@@ -310,6 +314,10 @@ public final class TrainConfig implements Serializable {
       TrainOption.choice("storage-level", "how the cached blocks are kept (the model is the same at every "
           + "level)", StorageLevelName.values(), StorageLevelName::cliName, c -> c.storageLevel,
           StorageLevelName::parse, Builder::storageLevel).param(null),
+      TrainOption.choice("feature-precision", "how the cached blocks store feature values: float64, or "
+          + "float32 (half the bytes; the model is that of the features rounded to float)",
+          FeaturePrecision.values(), FeaturePrecision::cliName, c -> c.featurePrecision, FeaturePrecision::parse,
+          Builder::featurePrecision),
       TrainOption.of("validation-fraction", Kind.DOUBLE, "fraction of rows held out (seeded) for early "
           + "stopping and metrics, in [0, 1)", c -> c.validationFraction, Builder::validationFraction),
       TrainOption.choice("optimizer", "update rule", OptimizerKind.values(), OptimizerKind::cliName,
@@ -419,6 +427,7 @@ public final class TrainConfig implements Serializable {
     private long seed = 42L;
     private int numPartitions = 0;
     private StorageLevelName storageLevel = StorageLevelName.MEMORY_AND_DISK;
+    private FeaturePrecision featurePrecision = FeaturePrecision.FLOAT64;
     private double validationFraction = 0.0;
     private boolean overwrite = false;
     private boolean stepSizeAuto = false;
@@ -484,6 +493,7 @@ public final class TrainConfig implements Serializable {
     public Builder seed(long v) { seed = v; return this; }
     public Builder numPartitions(int v) { numPartitions = v; return this; }
     public Builder storageLevel(StorageLevelName v) { storageLevel = v; return this; }
+    public Builder featurePrecision(FeaturePrecision v) { featurePrecision = v; return this; }
     public Builder validationFraction(double v) { validationFraction = v; return this; }
     public Builder overwrite(boolean v) { overwrite = v; return this; }
     public Builder optimizer(OptimizerKind v) { optimizer = v; return this; }
@@ -577,6 +587,7 @@ public final class TrainConfig implements Serializable {
       require(numPartitions >= 0, "--num-partitions must be >= 1, or 0 to choose from the input's size (got "
           + numPartitions + ")");
       require(storageLevel != null, "--storage-level is required");
+      require(featurePrecision != null, "--feature-precision is required");
       requireFinite(validationFraction, "--validation-fraction");
       require(validationFraction >= 0 && validationFraction < 1,
           "--validation-fraction must be in [0, 1) (got " + validationFraction + ")");

@@ -7,7 +7,8 @@ import java.io.Serializable;
  * {@code values}, {@code numCols} per row) or sparse CSR ({@code rowPtr}, {@code colIdx},
  * {@code values}; column indices 0-based and strictly increasing within a row). A block holds
  * either training or holdout rows, never both. A dense block may have fewer columns than the data
- * set (LIBSVM rows whose last features are absent): the missing columns are zeros.
+ * set (LIBSVM rows whose last features are absent): the missing columns are zeros. The values are
+ * doubles or floats ({@link FeatureValues}); labels and weights are always doubles.
  */
 public final class Block implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -16,7 +17,7 @@ public final class Block implements Serializable {
   public final double[] labels;
   /** Instance weights, or null when every row weighs 1. */
   public final double[] weights;
-  public final double[] values;
+  public final FeatureValues values;
   /** Dense only: columns per row. 0 for sparse blocks. */
   public final int numCols;
   /** Sparse only (null for dense): row i spans values[rowPtr[i] .. rowPtr[i+1]). */
@@ -24,7 +25,7 @@ public final class Block implements Serializable {
   public final int[] colIdx;
   public final boolean holdout;
 
-  private Block(int numRows, double[] labels, double[] weights, double[] values, int numCols,
+  private Block(int numRows, double[] labels, double[] weights, FeatureValues values, int numCols,
       int[] rowPtr, int[] colIdx, boolean holdout) {
     this.numRows = numRows;
     this.labels = labels;
@@ -36,14 +37,26 @@ public final class Block implements Serializable {
     this.holdout = holdout;
   }
 
-  public static Block dense(int numRows, int numCols, double[] values, double[] labels,
+  public static Block dense(int numRows, int numCols, FeatureValues values, double[] labels,
       double[] weights, boolean holdout) {
     return new Block(numRows, labels, weights, values, numCols, null, null, holdout);
   }
 
-  public static Block sparse(int numRows, int[] rowPtr, int[] colIdx, double[] values,
+  public static Block sparse(int numRows, int[] rowPtr, int[] colIdx, FeatureValues values,
       double[] labels, double[] weights, boolean holdout) {
     return new Block(numRows, labels, weights, values, 0, rowPtr, colIdx, holdout);
+  }
+
+  /** A dense block of double values. */
+  public static Block dense(int numRows, int numCols, double[] values, double[] labels,
+      double[] weights, boolean holdout) {
+    return dense(numRows, numCols, FeatureValues.of(values), labels, weights, holdout);
+  }
+
+  /** A sparse block of double values. */
+  public static Block sparse(int numRows, int[] rowPtr, int[] colIdx, double[] values,
+      double[] labels, double[] weights, boolean holdout) {
+    return sparse(numRows, rowPtr, colIdx, FeatureValues.of(values), labels, weights, holdout);
   }
 
   public boolean isSparse() {
@@ -72,23 +85,23 @@ public final class Block implements Serializable {
   /** w·x_row + b, in {@link Kernels}' fixed order so every JVM gets the same bits. */
   public double margin(int row, double[] coef, double intercept) {
     if (isSparse()) {
-      return Kernels.sparseDot(values, colIdx, rowPtr[row], rowPtr[row + 1], coef) + intercept;
+      return values.sparseDot(colIdx, rowPtr[row], rowPtr[row + 1], coef) + intercept;
     }
-    return Kernels.dot(values, row * numCols, coef, numCols) + intercept;
+    return values.dot(row * numCols, coef, numCols) + intercept;
   }
 
   /** acc += a · x_row. */
   public void addScaledRow(int row, double a, double[] acc) {
     if (isSparse()) {
-      Kernels.sparseAxpy(a, values, colIdx, rowPtr[row], rowPtr[row + 1], acc);
+      values.sparseAxpy(a, colIdx, rowPtr[row], rowPtr[row + 1], acc);
       return;
     }
-    Kernels.axpy(a, values, row * numCols, acc, numCols);
+    values.axpy(a, row * numCols, acc, numCols);
   }
 
   /** Bytes of the primitive arrays, for logs. */
   public long sizeInBytes() {
-    long b = 8L * labels.length + 8L * values.length;
+    long b = 8L * labels.length + values.sizeInBytes();
     if (weights != null) {
       b += 8L * weights.length;
     }

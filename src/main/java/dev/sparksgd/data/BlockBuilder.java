@@ -1,5 +1,6 @@
 package dev.sparksgd.data;
 
+import dev.sparksgd.config.FeaturePrecision;
 import java.util.Arrays;
 
 /** Packs parsed records into a {@link Block}; reusable after {@link #build()}. */
@@ -10,6 +11,7 @@ final class BlockBuilder {
   private final boolean sparse;
   private final int numCols;
   private final boolean holdout;
+  private final FeaturePrecision precision;
   private final int maxRows;
   private int rows;
   private double[] labels = new double[64];
@@ -20,10 +22,12 @@ final class BlockBuilder {
   private int[] rowPtr;
   private int nnz;
 
-  BlockBuilder(boolean sparse, int numCols, boolean holdout) {
+  /** Blocks whose values are stored at the given precision (rounded once, when a block is built). */
+  BlockBuilder(boolean sparse, int numCols, boolean holdout, FeaturePrecision precision) {
     this.sparse = sparse;
     this.numCols = numCols;
     this.holdout = holdout;
+    this.precision = precision;
     this.maxRows = sparse ? 1 << 14 : Math.max(64, TARGET_VALUES / Math.max(1, numCols));
     if (sparse) {
       colIdx = new int[256];
@@ -74,7 +78,7 @@ final class BlockBuilder {
     int width = sparse ? maxColumn() + 1 : numCols;
     if (sparse && 2L * nnz < (long) rows * width) {
       b = Block.sparse(rows, Arrays.copyOf(rowPtr, rows + 1), Arrays.copyOf(colIdx, nnz),
-          Arrays.copyOf(values, nnz), l, w, holdout);
+          FeatureValues.of(precision, values, nnz), l, w, holdout);
     } else if (sparse) {
       // At least half the entries present: dense rows are smaller (no indices) and faster.
       double[] dense = new double[rows * width];
@@ -83,9 +87,10 @@ final class BlockBuilder {
           dense[i * width + colIdx[k]] = values[k];
         }
       }
-      b = Block.dense(rows, width, dense, l, w, holdout);
+      b = Block.dense(rows, width, precision == FeaturePrecision.FLOAT64 ? FeatureValues.of(dense)
+          : FeatureValues.of(precision, dense, dense.length), l, w, holdout);
     } else {
-      b = Block.dense(rows, numCols, Arrays.copyOf(values, nnz), l, w, holdout);
+      b = Block.dense(rows, numCols, FeatureValues.of(precision, values, nnz), l, w, holdout);
     }
     rows = 0;
     nnz = 0;

@@ -2,6 +2,7 @@ package dev.sparksgd.data;
 
 import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.DataFormat;
+import dev.sparksgd.config.FeaturePrecision;
 import dev.sparksgd.config.MissingMode;
 import dev.sparksgd.config.TrainConfig;
 import java.io.BufferedReader;
@@ -178,6 +179,7 @@ public final class DataLoader {
     final int numFeaturesLimit = cfg.numFeatures;
     final double holdoutFraction = cfg.validationFraction;
     final long seed = cfg.seed;
+    final FeaturePrecision precision = cfg.featurePrecision;
     return lines.mapPartitionsWithInputSplit(
         (InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
           String file = ((FileSplit) split).getPath().toString();
@@ -188,7 +190,7 @@ public final class DataLoader {
           String[] categories = layout == null ? null : new String[csvParser.categoricalNames().length];
           ParsedRecord rec = new ParsedRecord();
           ParsedRecord hashed = hashing == null ? null : new ParsedRecord();
-          return new PartitionBlocks(layout == null || hashing != null, blockCols, out -> {
+          return new PartitionBlocks(layout == null || hashing != null, blockCols, precision, out -> {
             if (!it.hasNext()) {
               return false;
             }
@@ -287,6 +289,7 @@ public final class DataLoader {
     Dataset ds = new Dataset(blocks, format, numFeatures, featureNames, summary.stats, summary.trainRows,
         summary.holdoutRows, summary.bytes, encoding, summary.trainLabelKinds);
     ds.rejected = skipped;
+    ds.float64Bytes = summary.float64Bytes;
     return ds;
   }
 
@@ -330,13 +333,19 @@ public final class DataLoader {
    * For benchmarks. The format of the returned data set is null.
    */
   public static Dataset fromGenerator(JavaSparkContext sc, Generator gen, long rows, int numPartitions) {
+    return fromGenerator(sc, gen, rows, numPartitions, FeaturePrecision.FLOAT64);
+  }
+
+  /** {@link #fromGenerator(JavaSparkContext, Generator, long, int)} with the values stored at {@code precision}. */
+  public static Dataset fromGenerator(JavaSparkContext sc, Generator gen, long rows, int numPartitions,
+      FeaturePrecision precision) {
     int parts = numPartitions > 0 ? numPartitions : sc.defaultParallelism();
     int d = gen.numFeatures();
     boolean sparse = !gen.isDense();
     JavaRDD<Block> blocks = sc.parallelize(partitionIds(parts), parts).mapPartitions(it -> {
       ParsedRecord rec = new ParsedRecord();
       long[] next = {0, 0}; // the next row to make and the end of the current range
-      return new PartitionBlocks(sparse, d, out -> {
+      return new PartitionBlocks(sparse, d, precision, out -> {
         while (next[0] == next[1]) {
           if (!it.hasNext()) {
             return false;
@@ -353,7 +362,9 @@ public final class DataLoader {
     blocks.setName("spark-sgd blocks of generated rows");
     Summary summary = summarize(sc, blocks, "generate " + rows + " rows x " + d + " features");
     summary.stats.resize(d);
-    return new Dataset(blocks, null, d, null, summary.stats, summary.trainRows, 0, summary.bytes);
+    Dataset ds = new Dataset(blocks, null, d, null, summary.stats, summary.trainRows, 0, summary.bytes);
+    ds.float64Bytes = summary.float64Bytes;
+    return ds;
   }
 
   private static String mb(long bytes) {
@@ -450,6 +461,8 @@ public final class DataLoader {
     long trainRows;
     long holdoutRows;
     long bytes;
+    /** {@link #bytes} as 8-byte feature values would take (see {@link Dataset#float64Bytes}). */
+    long float64Bytes;
     int requiredFeatures;
     /** {@link Labels#kinds} of every row, and of the training rows. */
     int labelKinds;
@@ -457,6 +470,7 @@ public final class DataLoader {
 
     void add(Block b) {
       bytes += b.sizeInBytes();
+      float64Bytes += b.sizeInBytes() - b.values.sizeInBytes() + 8L * b.values.length();
       requiredFeatures = Math.max(requiredFeatures, b.requiredFeatures());
       int kinds = Labels.kinds(b.labels);
       labelKinds |= kinds;
@@ -485,6 +499,7 @@ public final class DataLoader {
       trainRows += o.trainRows;
       holdoutRows += o.holdoutRows;
       bytes += o.bytes;
+      float64Bytes += o.float64Bytes;
       requiredFeatures = Math.max(requiredFeatures, o.requiredFeatures);
       labelKinds |= o.labelKinds;
       trainLabelKinds |= o.trainLabelKinds;

@@ -82,7 +82,19 @@ public final class Dataset {
     Dataset wide = new Dataset(blocks, format, n, null, wider, trainRows, holdoutRows, cachedBytes,
         labelEncoding, trainLabelKinds);
     wide.rejected = rejected;
+    wide.float64Bytes = float64Bytes;
     return wide;
+  }
+
+  /**
+   * {@link #cachedBytes} as the same blocks would take with 8-byte feature values: estimates made
+   * from the data's size that choose a path (lazy sparse updates) read this, so the path, and the
+   * model bits, do not depend on --feature-precision. Negative when unknown (then cachedBytes).
+   */
+  long float64Bytes = -1;
+
+  public long float64Bytes() {
+    return float64Bytes >= 0 ? float64Bytes : cachedBytes;
   }
 
   public int numPartitions() {

@@ -66,11 +66,11 @@ public final class FeatureStats implements Serializable {
         weighedRows += wi > 0 ? 1 : 0;
         for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
           int j = b.colIdx[k];
-          double dev = b.values[k] - s.mean[j];
+          double dev = b.values.get(k) - s.mean[j];
           s.m2[j] += wi * dev * dev;
           nzWeight[j] += wi;
           if (wi > 0) {
-            s.cover(j, b.values[k]);
+            s.cover(j, b.values.get(k));
             heldBy[j]++;
           }
         }
@@ -86,10 +86,10 @@ public final class FeatureStats implements Serializable {
         double wi = b.weight(i);
         int off = i * b.numCols;
         for (int j = 0; j < d; j++) {
-          double dev = b.values[off + j] - s.mean[j];
+          double dev = b.values.get(off + j) - s.mean[j];
           s.m2[j] += wi * dev * dev;
           if (wi > 0) {
-            s.cover(j, b.values[off + j]);
+            s.cover(j, b.values.get(off + j));
           }
         }
       }
@@ -123,7 +123,7 @@ public final class FeatureStats implements Serializable {
         double wi = b.weight(i);
         for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
           int j = b.colIdx[k];
-          corr[j] += wi * (b.values[k] - mean[j]);
+          corr[j] += wi * (b.values.get(k) - mean[j]);
           nzWeight[j] += wi;
         }
       }
@@ -135,7 +135,7 @@ public final class FeatureStats implements Serializable {
         double wi = b.weight(i);
         int off = i * b.numCols;
         for (int j = 0; j < d; j++) {
-          corr[j] += wi * (b.values[off + j] - mean[j]);
+          corr[j] += wi * (b.values.get(off + j) - mean[j]);
         }
       }
     }
@@ -229,7 +229,7 @@ public final class FeatureStats implements Serializable {
       for (int i = 0; i < b.numRows; i++) {
         double wi = b.weight(i);
         for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
-          mean[slot[b.colIdx[k]]] += wi * b.values[k];
+          mean[slot[b.colIdx[k]]] += wi * b.values.get(k);
         }
       }
       for (int q = 0; q < n; q++) {
@@ -239,7 +239,7 @@ public final class FeatureStats implements Serializable {
         double wi = b.weight(i);
         for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
           int q = slot[b.colIdx[k]];
-          corr[q] += wi * (b.values[k] - mean[q]);
+          corr[q] += wi * (b.values.get(k) - mean[q]);
           nzWeight[q] += wi;
         }
       }
@@ -252,10 +252,10 @@ public final class FeatureStats implements Serializable {
         weighedRows += wi > 0 ? 1 : 0;
         for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
           int q = slot[b.colIdx[k]];
-          double dev = b.values[k] - mean[q];
+          double dev = b.values.get(k) - mean[q];
           m2[q] += wi * dev * dev;
           if (wi > 0) {
-            s.cover(b.colIdx[k], b.values[k]);
+            s.cover(b.colIdx[k], b.values.get(k));
             heldBy[q]++;
           }
         }

@@ -1,5 +1,6 @@
 package dev.sparksgd.data;
 
+import dev.sparksgd.config.FeaturePrecision;
 import dev.sparksgd.config.TrainConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,10 +72,11 @@ public final class FrameInput {
     final boolean classification = cfg.loss.isClassification();
     final double fraction = cfg.validationFraction;
     final long seed = cfg.seed;
+    final FeaturePrecision precision = cfg.featurePrecision;
     JavaRDD<Block> blocks = rows.javaRDD().mapPartitionsWithIndex((Integer part, Iterator<Row> it) -> {
       ParsedRecord rec = new ParsedRecord();
       long[] nextPosition = {0}; // of the next row in the partition
-      return new PartitionBlocks(true, 0, out -> {
+      return new PartitionBlocks(true, 0, precision, out -> {
         if (!it.hasNext()) {
           return false;
         }

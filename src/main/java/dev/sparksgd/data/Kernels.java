@@ -41,11 +41,44 @@ public final class Kernels {
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
-  /** {@link #dot} and {@link #axpy} with the same bits as their scalar forms. */
+  /**
+   * {@link #dot} on float values: each x[off+j] widened to double (exact), then the double form's
+   * arithmetic in its order, so the bits are those of {@link #dot} on the widened values.
+   */
+  public static double dot(float[] x, int off, double[] w, int n) {
+    VectorForm v = VECTOR;
+    return v != null ? v.dot(x, off, w, n) : dotScalar(x, off, w, n);
+  }
+
+  /** The plain-Java form of {@link #dot(float[], int, double[], int)}. */
+  static double dotScalar(float[] x, int off, double[] w, int n) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    int j = 0;
+    for (; j + 7 < n; j += 8) {
+      s0 += (double) x[off + j] * w[j];
+      s1 += (double) x[off + j + 1] * w[j + 1];
+      s2 += (double) x[off + j + 2] * w[j + 2];
+      s3 += (double) x[off + j + 3] * w[j + 3];
+      s4 += (double) x[off + j + 4] * w[j + 4];
+      s5 += (double) x[off + j + 5] * w[j + 5];
+      s6 += (double) x[off + j + 6] * w[j + 6];
+      s7 += (double) x[off + j + 7] * w[j + 7];
+    }
+    for (; j < n; j++) {
+      s0 += (double) x[off + j] * w[j];
+    }
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+  }
+
+  /** {@link #dot} and {@link #axpy}, for double and float values, with the same bits as their scalar forms. */
   interface VectorForm {
     double dot(double[] x, int off, double[] w, int n);
 
     void axpy(double a, double[] x, int off, double[] acc, int n);
+
+    double dot(float[] x, int off, double[] w, int n);
+
+    void axpy(double a, float[] x, int off, double[] acc, int n);
   }
 
   /** The Vector API form, or null where this JVM lacks the module or 256-bit vectors. */
@@ -78,6 +111,22 @@ public final class Kernels {
     }
   }
 
+  /** {@link #axpy} on float values, each widened to double (exact) first. */
+  public static void axpy(double a, float[] x, int off, double[] acc, int n) {
+    VectorForm v = VECTOR;
+    if (v != null) {
+      v.axpy(a, x, off, acc, n);
+    } else {
+      axpyScalar(a, x, off, acc, n);
+    }
+  }
+
+  static void axpyScalar(double a, float[] x, int off, double[] acc, int n) {
+    for (int j = 0; j < n; j++) {
+      acc[j] += a * (double) x[off + j];
+    }
+  }
+
   /** Σ_k v[k]·w[idx[k]] for from ≤ k < to, in index order. */
   public static double sparseDot(double[] v, int[] idx, int from, int to, double[] w) {
     double s = 0.0;
@@ -91,6 +140,22 @@ public final class Kernels {
   public static void sparseAxpy(double a, double[] v, int[] idx, int from, int to, double[] acc) {
     for (int k = from; k < to; k++) {
       acc[idx[k]] += a * v[k];
+    }
+  }
+
+  /** {@link #sparseDot} on float values, each widened to double (exact) first. */
+  public static double sparseDot(float[] v, int[] idx, int from, int to, double[] w) {
+    double s = 0.0;
+    for (int k = from; k < to; k++) {
+      s += (double) v[k] * w[idx[k]];
+    }
+    return s;
+  }
+
+  /** {@link #sparseAxpy} on float values, each widened to double (exact) first. */
+  public static void sparseAxpy(double a, float[] v, int[] idx, int from, int to, double[] acc) {
+    for (int k = from; k < to; k++) {
+      acc[idx[k]] += a * (double) v[k];
     }
   }
 }

@@ -172,7 +172,7 @@ public final class MissingValues implements Serializable {
       int d = count.length;
       for (int i = 0; i < b.numRows; i++) {
         for (int j = 0; j < d; j++) {
-          double v = b.values[i * b.numCols + j];
+          double v = b.values.get(i * b.numCols + j);
           if (Double.isNaN(v)) {
             missing[j]++;
           } else if (!b.holdout) {

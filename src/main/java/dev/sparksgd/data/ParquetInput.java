@@ -1,6 +1,7 @@
 package dev.sparksgd.data;
 
 import dev.sparksgd.config.ConfigException;
+import dev.sparksgd.config.FeaturePrecision;
 import dev.sparksgd.config.TrainConfig;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -311,9 +312,10 @@ public final class ParquetInput implements Serializable {
     final boolean sparse = vectorPos >= 0;
     final int denseCols = fill == null ? numFeatureCols : fill.numFeatures();
     final ParquetInput self = this;
+    final FeaturePrecision precision = cfg.featurePrecision;
     return rows.javaRDD().mapPartitions((Iterator<Row> it) -> {
       ParsedRecord rec = new ParsedRecord();
-      return new PartitionBlocks(sparse, denseCols, out -> {
+      return new PartitionBlocks(sparse, denseCols, precision, out -> {
         if (!it.hasNext()) {
           return false;
         }

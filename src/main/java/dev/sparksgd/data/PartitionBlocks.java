@@ -1,5 +1,6 @@
 package dev.sparksgd.data;
 
+import dev.sparksgd.config.FeaturePrecision;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -30,9 +31,9 @@ final class PartitionBlocks implements Iterator<Block> {
   private final ArrayDeque<Block> ready = new ArrayDeque<>(2);
   private boolean exhausted;
 
-  PartitionBlocks(boolean sparse, int denseCols, Feed feed) {
-    train = new BlockBuilder(sparse, denseCols, false);
-    hold = new BlockBuilder(sparse, denseCols, true);
+  PartitionBlocks(boolean sparse, int denseCols, FeaturePrecision precision, Feed feed) {
+    train = new BlockBuilder(sparse, denseCols, false, precision);
+    hold = new BlockBuilder(sparse, denseCols, true, precision);
     this.feed = feed;
   }
 

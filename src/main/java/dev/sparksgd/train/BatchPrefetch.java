@@ -2,6 +2,7 @@ package dev.sparksgd.train;
 
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.Block;
+import dev.sparksgd.data.FeatureValues;
 import dev.sparksgd.data.BlockResults;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.data.IndexSampler;
@@ -254,7 +255,8 @@ final class BatchPrefetch {
   }
 
   private static boolean sameKind(Block a, Block b) {
-    return a.isSparse() == b.isSparse() && a.numCols == b.numCols && (a.weights == null) == (b.weights == null);
+    return a.isSparse() == b.isSparse() && a.numCols == b.numCols && (a.weights == null) == (b.weights == null)
+        && a.values.precision() == b.values.precision();
   }
 
   /** The segments' rows (all of one kind) copied, in order, into one block. */
@@ -270,7 +272,7 @@ final class BatchPrefetch {
     }
     double[] labels = new double[n];
     double[] weights = first.weights == null ? null : new double[n];
-    double[] vals = new double[values];
+    FeatureValues vals = FeatureValues.zeros(first.values.precision(), values);
     int[] rowPtr = first.isSparse() ? new int[n + 1] : null;
     int[] colIdx = first.isSparse() ? new int[values] : null;
     int out = 0;
@@ -284,7 +286,7 @@ final class BatchPrefetch {
         }
         int from = b.isSparse() ? b.rowPtr[r] : r * b.numCols;
         int len = b.isSparse() ? b.rowPtr[r + 1] - from : b.numCols;
-        System.arraycopy(b.values, from, vals, v, len);
+        b.values.copyTo(from, vals, v, len);
         if (colIdx != null) {
           System.arraycopy(b.colIdx, from, colIdx, v, len);
           rowPtr[out + 1] = v + len;

@@ -1,13 +1,15 @@
 package dev.sparksgd.train;
 
 import dev.sparksgd.data.Block;
-import dev.sparksgd.data.Kernels;
+import dev.sparksgd.data.FeatureValues;
 import dev.sparksgd.loss.Loss;
 
 /**
  * The full-batch gradient sums of one block in one loop: what {@code GradientTask} adds row by
  * row, with the same arithmetic in the same order (so the same bits), but shaped so the JIT
- * compiles the row loop, the dot product and the axpy as one piece.
+ * compiles the row loop, the dot product and the axpy as one piece. The values' form (double or
+ * float) is chosen once per row call; each form's loops are its own, so the inner loops stay
+ * monomorphic.
  */
 final class BlockKernel {
   private BlockKernel() {
@@ -18,7 +20,7 @@ final class BlockKernel {
    * acc[d] += ω·ℓ'(m, y), acc[d+1] += ω·ℓ(m, y), acc[d+2] += ω, acc[d+3] += 1.
    */
   static void addGradientSums(Block b, Loss loss, double[] coef, double intercept, double[] acc, int d) {
-    double[] values = b.values;
+    FeatureValues values = b.values;
     double[] labels = b.labels;
     double[] weights = b.weights;
     int[] rowPtr = b.rowPtr;
@@ -26,15 +28,15 @@ final class BlockKernel {
     int cols = b.numCols;
     for (int i = 0; i < b.numRows; i++) {
       double m = rowPtr != null
-          ? Kernels.sparseDot(values, colIdx, rowPtr[i], rowPtr[i + 1], coef) + intercept
-          : Kernels.dot(values, i * cols, coef, cols) + intercept;
+          ? values.sparseDot(colIdx, rowPtr[i], rowPtr[i + 1], coef) + intercept
+          : values.dot(i * cols, coef, cols) + intercept;
       double y = labels[i];
       double w = weights == null ? 1.0 : weights[i];
       double dl = w * loss.derivative(m, y);
       if (rowPtr != null) {
-        Kernels.sparseAxpy(dl, values, colIdx, rowPtr[i], rowPtr[i + 1], acc);
+        values.sparseAxpy(dl, colIdx, rowPtr[i], rowPtr[i + 1], acc);
       } else {
-        Kernels.axpy(dl, values, i * cols, acc, cols);
+        values.axpy(dl, i * cols, acc, cols);
       }
       acc[d] += dl;
       acc[d + 1] += w * loss.value(m, y);

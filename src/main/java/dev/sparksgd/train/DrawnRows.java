@@ -1,6 +1,7 @@
 package dev.sparksgd.train;
 
 import dev.sparksgd.data.Block;
+import dev.sparksgd.data.FeatureValues;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -9,13 +10,14 @@ import java.nio.ByteOrder;
  * The rows one draw task sends to the driver, packed into one byte array: Java serialization
  * writes a byte array in bulk but a graph of small blocks object by object, which made a draw of
  * 200,000 rows × 20 features cost 200–270 ms. Layout (little-endian): the number of iterations;
- * per iteration the number of blocks; per block sparse (int 0/1), rows n, columns c, weighted
- * (int 0/1), labels[n], weights[n] if weighted, then values[n·c] (dense) or rowPtr[n+1],
- * colIdx[nnz], values[nnz] (sparse). Written and read through byte-array views (plain 8- and 4-byte
+ * per iteration the number of blocks; per block sparse (int 0/1), float values (int 0/1), rows n,
+ * columns c, weighted (int 0/1), labels[n], weights[n] if weighted, then values[n·c] (dense) or
+ * rowPtr[n+1], colIdx[nnz], values[nnz] (sparse), the values as 8-byte doubles or 4-byte floats. Written and read through byte-array views (plain 8- and 4-byte
  * moves once compiled).
  */
 final class DrawnRows {
   private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private DrawnRows() {
@@ -26,8 +28,8 @@ final class DrawnRows {
     for (Block[] blocks : byIteration) {
       size += 4;
       for (Block b : blocks) {
-        size += 16 + 8L * b.numRows * (b.weights == null ? 1 : 2);
-        size += b.isSparse() ? 4L * (b.numRows + 1) + 12L * b.colIdx.length : 8L * b.values.length;
+        size += 20 + 8L * b.numRows * (b.weights == null ? 1 : 2) + b.values.sizeInBytes();
+        size += b.isSparse() ? 4L * (b.numRows + 1) + 4L * b.colIdx.length : 0;
       }
     }
     if (size > Integer.MAX_VALUE - 16) {
@@ -39,6 +41,7 @@ final class DrawnRows {
       at = putInt(out, at, blocks.length);
       for (Block b : blocks) {
         at = putInt(out, at, b.isSparse() ? 1 : 0);
+        at = putInt(out, at, b.values instanceof FeatureValues.Floats ? 1 : 0);
         at = putInt(out, at, b.numRows);
         at = putInt(out, at, b.numCols);
         at = putInt(out, at, b.weights == null ? 0 : 1);
@@ -50,7 +53,7 @@ final class DrawnRows {
           at = putInts(out, at, b.rowPtr);
           at = putInts(out, at, b.colIdx);
         }
-        at = putDoubles(out, at, b.values);
+        at = putValues(out, at, b.values);
       }
     }
     if (at != out.length) {
@@ -66,6 +69,7 @@ final class DrawnRows {
       Block[] blocks = new Block[getInt(in, at)];
       for (int j = 0; j < blocks.length; j++) {
         boolean sparse = getInt(in, at) == 1;
+        boolean floats = getInt(in, at) == 1;
         int n = getInt(in, at);
         int c = getInt(in, at);
         boolean weighted = getInt(in, at) == 1;
@@ -74,9 +78,9 @@ final class DrawnRows {
         if (sparse) {
           int[] rowPtr = getInts(in, at, n + 1);
           int[] colIdx = getInts(in, at, rowPtr[n]);
-          blocks[j] = Block.sparse(n, rowPtr, colIdx, getDoubles(in, at, rowPtr[n]), labels, weights, false);
+          blocks[j] = Block.sparse(n, rowPtr, colIdx, getValues(in, at, rowPtr[n], floats), labels, weights, false);
         } else {
-          blocks[j] = Block.dense(n, c, getDoubles(in, at, n * c), labels, weights, false);
+          blocks[j] = Block.dense(n, c, getValues(in, at, n * c, floats), labels, weights, false);
         }
       }
       out[i] = blocks;
@@ -106,6 +110,30 @@ final class DrawnRows {
       at += 8;
     }
     return at;
+  }
+
+  private static int putValues(byte[] out, int at, FeatureValues v) {
+    if (v instanceof FeatureValues.Doubles d) {
+      return putDoubles(out, at, d.array);
+    }
+    for (float f : ((FeatureValues.Floats) v).array) {
+      FLOAT.set(out, at, f);
+      at += 4;
+    }
+    return at;
+  }
+
+  private static FeatureValues getValues(byte[] in, int[] at, int n, boolean floats) {
+    if (!floats) {
+      return FeatureValues.of(getDoubles(in, at, n));
+    }
+    float[] a = new float[n];
+    int p = at[0];
+    for (int i = 0; i < n; i++, p += 4) {
+      a[i] = (float) FLOAT.get(in, p);
+    }
+    at[0] = p;
+    return FeatureValues.of(a);
   }
 
   private static int getInt(byte[] in, int[] at) {

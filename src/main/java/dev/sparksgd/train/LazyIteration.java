@@ -38,7 +38,7 @@ final class LazyIteration {
   public static final String CONF_ENABLED = "spark.sgd.lazyUpdates";
   /** Taken when a mini-batch is expected to touch at most this share of the features. */
   static final double MAX_TOUCHED_SHARE = 0.25;
-  /** Cached bytes per stored non-zero of a sparse block (a double and an int). */
+  /** Cached bytes per stored non-zero of a sparse block of 8-byte values (a double and an int). */
   private static final double BYTES_PER_NONZERO = 12.0;
 
   private final LazyUpdate lazy;
@@ -71,7 +71,7 @@ final class LazyIteration {
       return null;
     }
     long allRows = Math.max(1, data.trainRows + data.holdoutRows);
-    double touched = cfg.miniBatchFraction * data.trainRows * (data.cachedBytes / (double) allRows)
+    double touched = cfg.miniBatchFraction * data.trainRows * (data.float64Bytes() / (double) allRows)
         / BYTES_PER_NONZERO;
     if (touched > MAX_TOUCHED_SHARE * data.numFeatures) {
       return null;

@@ -25,13 +25,13 @@ final class LocalRows implements Serializable {
     int nnz = start;
     if (b.isSparse()) {
       for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
-        nnz = put(nnz, b.colIdx[k], b.values[k]);
+        nnz = put(nnz, b.colIdx[k], b.values.get(k));
       }
     } else {
       int off = i * b.numCols;
       for (int j = 0; j < b.numCols; j++) {
-        if (b.values[off + j] != 0.0) {
-          nnz = put(nnz, j, b.values[off + j]);
+        if (b.values.get(off + j) != 0.0) {
+          nnz = put(nnz, j, b.values.get(off + j));
         }
       }
     }

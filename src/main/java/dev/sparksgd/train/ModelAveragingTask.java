@@ -164,12 +164,12 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
       if (b.isSparse()) {
         for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
           int j = b.colIdx[k];
-          w[j] -= a * b.values[k] * invStd[j];
+          w[j] -= a * b.values.get(k) * invStd[j];
         }
       } else {
         int off = i * b.numCols;
         for (int j = 0; j < b.numCols; j++) {
-          w[j] -= a * b.values[off + j] * invStd[j];
+          w[j] -= a * b.values.get(off + j) * invStd[j];
         }
       }
       if (fitIntercept) {

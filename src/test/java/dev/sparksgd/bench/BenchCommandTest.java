@@ -103,6 +103,46 @@ class BenchCommandTest {
   }
 
   @Test
+  void precisionFigureComparesFloat32WithFloat64() throws Exception {
+    for (boolean sparse : new boolean[] {false, true}) {
+      JsonNode root = sparse ? bench("--features", "300", "--sparse-nnz", "4", "--figures", "precision")
+          : bench("--features", "30", "--figures", "precision");
+      Set<String> expected = new HashSet<>(Set.of("precision/spark-sgd", "precision/spark-sgd-float32",
+          "precision-bytes/spark-sgd", "precision-bytes/spark-sgd-float32", "precision-bytes/raw 8*N*(D+1)"));
+      if (sparse) {
+        expected.add("precision-bytes/raw 8*N*(K+1)");
+      } else {
+        expected.add("precision/mllib-sgd");
+      }
+      JsonNode size = root.get("sizes").get(0);
+      Set<String> seen = new HashSet<>();
+      double[] bytes = new double[2];
+      for (JsonNode f : size.get("figures")) {
+        String key = f.get("figure").asText() + "/" + f.get("contender").asText();
+        seen.add(key);
+        assertTrue(f.get("median").asDouble() > 0, key);
+        if (key.equals("precision-bytes/spark-sgd")) {
+          bytes[0] = f.get("median").asDouble();
+        } else if (key.equals("precision-bytes/spark-sgd-float32")) {
+          bytes[1] = f.get("median").asDouble();
+          assertEquals(bytes[1] / bytes[0], f.get("ratio").asDouble(), 1e-12);
+        } else if (key.equals("precision/spark-sgd-float32")) {
+          // The same iterations on the rounded features: close to the float64 weights, not equal.
+          double diff = f.get("maxWeightDifferenceVsFloat64").asDouble();
+          assertTrue(diff > 0 && diff < 1e-5 * f.get("maxAbsWeightFloat64").asDouble(), f.toString());
+        }
+      }
+      assertEquals(expected, seen);
+      assertTrue(bytes[1] < (sparse ? 0.8 : 0.6) * bytes[0], bytes[1] + " vs " + bytes[0]);
+      boolean target = false;
+      for (JsonNode t : root.get("targets")) {
+        target |= t.get("target").asText().startsWith("float32 cached bytes");
+      }
+      assertTrue(target, root.get("targets").toString());
+    }
+  }
+
+  @Test
   void sparseSmokeRunUsesConjugateGradients() throws Exception {
     JsonNode root = bench("--features", "300", "--sparse-nnz", "4");
     assertComplete(root, figures(true));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparksgd.config.FeaturePrecision;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -131,5 +132,62 @@ class BlockTest {
     assertEquals(0.5, s.weight(2));
     assertEquals(8L * 2 + 8L * 10, d.sizeInBytes());
     assertEquals(8L * 3 + 8L * 9 + 8L * 3 + 4L * 4 + 4L * 9, s.sizeInBytes());
+  }
+
+  private static FeatureValues rounded(double[] v) {
+    return FeatureValues.of(FeaturePrecision.FLOAT32, v, v.length);
+  }
+
+  @Test
+  void floatBlocksHoldHalfTheValueBytesAndComputeOnTheRoundedValues() {
+    Random r = new Random(12);
+    int n = 6;
+    int d = 11;
+    double[] v = new double[n * d];
+    double[] coef = new double[d];
+    for (int k = 0; k < v.length; k++) {
+      v[k] = r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4);
+    }
+    for (int j = 0; j < d; j++) {
+      coef[j] = r.nextGaussian();
+    }
+    double[] roundedV = rounded(v).toDoubles();
+    for (int k = 0; k < v.length; k++) {
+      assertEquals((double) (float) v[k], roundedV[k]);
+    }
+    Block f = Block.dense(n, d, rounded(v), new double[n], null, false);
+    Block ref = Block.dense(n, d, roundedV, new double[n], null, false);
+    assertEquals(FeaturePrecision.FLOAT32, f.values.precision());
+    assertEquals(8L * n + 4L * n * d, f.sizeInBytes());
+    assertEquals(8L * n + 8L * n * d, ref.sizeInBytes());
+    // Sparse: every other value of each row.
+    int[] rowPtr = new int[n + 1];
+    int[] col = new int[n * d];
+    double[] sv = new double[n * d];
+    int nnz = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = i % 2; j < d; j += 2) {
+        col[nnz] = j;
+        sv[nnz++] = v[i * d + j];
+      }
+      rowPtr[i + 1] = nnz;
+    }
+    double[] svTrim = java.util.Arrays.copyOf(sv, nnz);
+    int[] colTrim = java.util.Arrays.copyOf(col, nnz);
+    Block fs = Block.sparse(n, rowPtr, colTrim, rounded(svTrim), new double[n], null, false);
+    Block refS = Block.sparse(n, rowPtr, colTrim, rounded(svTrim).toDoubles(), new double[n], null, false);
+    for (int i = 0; i < n; i++) {
+      assertEquals(Double.doubleToRawLongBits(ref.margin(i, coef, 0.25)),
+          Double.doubleToRawLongBits(f.margin(i, coef, 0.25)));
+      assertEquals(Double.doubleToRawLongBits(refS.margin(i, coef, 0.25)),
+          Double.doubleToRawLongBits(fs.margin(i, coef, 0.25)));
+      double[] a = coef.clone();
+      double[] b = coef.clone();
+      ref.addScaledRow(i, -0.7, a);
+      f.addScaledRow(i, -0.7, b);
+      refS.addScaledRow(i, 1.3, a);
+      fs.addScaledRow(i, 1.3, b);
+      assertArrayEquals(a, b);
+    }
   }
 }

@@ -31,7 +31,7 @@ class GeneratedDataTest {
       for (int k = 0; k < a.size(); k++) {
         assertEquals(a.get(k).numCols, b.get(k).numCols);
         assertArrayEquals(a.get(k).labels, b.get(k).labels);
-        assertArrayEquals(a.get(k).values, b.get(k).values);
+        assertArrayEquals(a.get(k).values.toDoubles(), b.get(k).values.toDoubles());
       }
       assertEquals(read.trainRows, made.trainRows);
       assertEquals(read.cachedBytes, made.cachedBytes);
@@ -62,7 +62,7 @@ class GeneratedDataTest {
       assertEquals(r.label, first.labels[0]);
       assertEquals(true, first.isSparse());
       assertEquals(r.indices[0], first.colIdx[0]);
-      assertEquals(r.values[2], first.values[2]);
+      assertEquals(r.values[2], first.values.get(2));
     } finally {
       made.release();
     }

@@ -78,7 +78,7 @@ class MissingValuesTest {
       for (int i = 0; i < b.numRows; i++) {
         double[] x = new double[d + 1];
         x[0] = b.labels[i];
-        System.arraycopy(b.values, i * b.numCols, x, 1, d);
+        System.arraycopy(b.values.toDoubles(), i * b.numCols, x, 1, d);
         out.add(x);
       }
       return out.iterator();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparksgd.data.Block;
+import dev.sparksgd.data.FeatureValues;
 import dev.sparksgd.data.IndexSampler;
 import dev.sparksgd.data.Seeds;
 import dev.sparksgd.loss.SquaredLoss;
@@ -253,7 +254,12 @@ class PrefetchTest {
         new double[] {7, 8}, null, false);
     Block sparse = Block.sparse(3, new int[] {0, 2, 2, 3}, new int[] {1, 262143, 5}, new double[] {0.5, -1, 2},
         new double[] {1, 2, 3}, new double[] {0.25, 1, 4}, false);
-    Block[][] in = {{dense, sparse}, {}, {sparse}};
+    // Float values (--feature-precision float32) travel as 4-byte floats and come back as floats.
+    Block floatDense = Block.dense(2, 3, FeatureValues.of(new float[] {1, -0.0f, Float.MIN_VALUE, 4, 3e38f, -6}),
+        new double[] {7, 8}, new double[] {0.5, 2}, false);
+    Block floatSparse = Block.sparse(3, new int[] {0, 2, 2, 3}, new int[] {1, 262143, 5},
+        FeatureValues.of(new float[] {0.1f, -1, 2}), new double[] {1, 2, 3}, null, false);
+    Block[][] in = {{dense, sparse}, {}, {sparse, floatDense, floatSparse}};
     Block[][] out = DrawnRows.unpack(DrawnRows.pack(in));
     assertEquals(3, out.length);
     assertEquals(0, out[1].length);
@@ -264,12 +270,13 @@ class PrefetchTest {
         assertEquals(a.numRows, b.numRows);
         assertEquals(a.numCols, b.numCols);
         assertEquals(a.isSparse(), b.isSparse());
+        assertEquals(a.values.precision(), b.values.precision());
         assertArrayEquals(a.labels, b.labels, 0.0);
         assertArrayEquals(a.weights, b.weights, 0.0);
         assertArrayEquals(a.rowPtr, b.rowPtr);
         assertArrayEquals(a.colIdx, b.colIdx);
-        long[] av = Arrays.stream(a.values).mapToLong(Double::doubleToRawLongBits).toArray();
-        long[] bv = Arrays.stream(b.values).mapToLong(Double::doubleToRawLongBits).toArray();
+        long[] av = Arrays.stream(a.values.toDoubles()).mapToLong(Double::doubleToRawLongBits).toArray();
+        long[] bv = Arrays.stream(b.values.toDoubles()).mapToLong(Double::doubleToRawLongBits).toArray();
         assertArrayEquals(av, bv);
       }
     }

@@ -49,7 +49,7 @@ class ScalingTest {
   /** z = (x − μ)/σ (centred only with an intercept), 0 for a constant column. */
   private static double z(Block b, int i, int j, double[] mean, double[] std, boolean standardize,
       boolean fitIntercept) {
-    double x = b.values[i * D + j];
+    double x = b.values.get(i * D + j);
     if (!standardize) {
       return x;
     }
