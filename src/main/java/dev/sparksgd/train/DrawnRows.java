@@ -9,14 +9,17 @@ import java.nio.ByteOrder;
  * The rows one draw task sends to the driver, packed into one byte array: Java serialization
  * writes a byte array in bulk but a graph of small blocks object by object, which made a draw of
  * 200,000 rows × 20 features cost 200–270 ms. Layout (little-endian): the number of iterations;
- * per iteration the number of blocks; per block sparse (int 0/1), rows n, columns c, weighted
- * (int 0/1), labels[n], weights[n] if weighted, then values[n·c] (dense) or rowPtr[n+1],
+ * per iteration the number of blocks; per block sparse (int 0/1), rows n, columns c, flags (int:
+ * 1 weighted, 2 holdout), labels[n], weights[n] if weighted, then values[n·c] (dense) or rowPtr[n+1],
  * colIdx[nnz], values[nnz] (sparse). Written and read through byte-array views (plain 8- and 4-byte
  * moves once compiled).
  */
 final class DrawnRows {
   private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final int WEIGHTED = 1;
+  private static final int HOLDOUT = 2;
 
   private DrawnRows() {
   }
@@ -41,7 +44,7 @@ final class DrawnRows {
         at = putInt(out, at, b.isSparse() ? 1 : 0);
         at = putInt(out, at, b.numRows);
         at = putInt(out, at, b.numCols);
-        at = putInt(out, at, b.weights == null ? 0 : 1);
+        at = putInt(out, at, (b.weights == null ? 0 : WEIGHTED) | (b.holdout ? HOLDOUT : 0));
         at = putDoubles(out, at, b.labels);
         if (b.weights != null) {
           at = putDoubles(out, at, b.weights);
@@ -68,15 +71,17 @@ final class DrawnRows {
         boolean sparse = getInt(in, at) == 1;
         int n = getInt(in, at);
         int c = getInt(in, at);
-        boolean weighted = getInt(in, at) == 1;
+        int flags = getInt(in, at);
+        boolean weighted = (flags & WEIGHTED) != 0;
+        boolean holdout = (flags & HOLDOUT) != 0;
         double[] labels = getDoubles(in, at, n);
         double[] weights = weighted ? getDoubles(in, at, n) : null;
         if (sparse) {
           int[] rowPtr = getInts(in, at, n + 1);
           int[] colIdx = getInts(in, at, rowPtr[n]);
-          blocks[j] = Block.sparse(n, rowPtr, colIdx, getDoubles(in, at, rowPtr[n]), labels, weights, false);
+          blocks[j] = Block.sparse(n, rowPtr, colIdx, getDoubles(in, at, rowPtr[n]), labels, weights, holdout);
         } else {
-          blocks[j] = Block.dense(n, c, getDoubles(in, at, n * c), labels, weights, false);
+          blocks[j] = Block.dense(n, c, getDoubles(in, at, n * c), labels, weights, holdout);
         }
       }
       out[i] = blocks;

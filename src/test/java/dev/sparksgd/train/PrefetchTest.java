@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * --prefetch-mb: mini-batches drawn ahead give the model, history and stopping of the
  * one-job-per-iteration path bit for bit (dense, sparse with mixed block kinds, weights, a loss with
  * its own parameter, more than 64 partitions, optimizers with state, a rejecting schedule, a holdout),
- * while running one Spark job per K iterations.
+ * while running one Spark job per K iterations. (Iterations on the driver, which the budget would
+ * choose for these small data sets, are switched off here: see {@code DriverIterationsTest}.)
  */
 class PrefetchTest {
   @TempDir
@@ -157,7 +158,8 @@ class PrefetchTest {
   @MethodSource("cases")
   void drawnAheadGivesTheSameBitsAsAJobPerIteration(String name, List<String> extra) throws Exception {
     // At most 7 iterations per job: 30 iterations take several draws, not one.
-    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7"));
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
+        Partitions.CONF_ENABLED, "false"));
     Path data = dataFor(name);
     Path off = tmp.resolve(name + "-off");
     Path on = tmp.resolve(name + "-on");
@@ -185,11 +187,12 @@ class PrefetchTest {
    */
   @Test
   void packedDrawnRowsGiveTheSameBits() throws Exception {
-    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7"));
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
+        Partitions.CONF_ENABLED, "false"));
     Path plain = tmp.resolve("packed-plain");
     assertEquals(0, train(sparse, plain, List.of("--mini-batch-fraction", "0.2"), "0").exitCode());
     SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
-        dev.sparksgd.data.BlockResults.CONF_ENABLED, "false"));
+        Partitions.CONF_ENABLED, "false", dev.sparksgd.data.BlockResults.CONF_ENABLED, "false"));
     Path packed = tmp.resolve("packed-on");
     TestData.Run run = train(sparse, packed, List.of("--mini-batch-fraction", "0.2"), "64");
     assertEquals(0, run.exitCode(), run.err());
@@ -199,11 +202,12 @@ class PrefetchTest {
 
   @Test
   void aRetriedDrawTaskGivesTheSameBits() throws Exception {
-    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7"));
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
+        Partitions.CONF_ENABLED, "false"));
     Path plain = tmp.resolve("retry-plain");
     assertEquals(0, train(dense, plain, List.of("--mini-batch-fraction", "0.1"), "64").exitCode());
     SparkTestSession.get("local[2,2]", Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
-        Trainer.FAIL_TASK_AT_ITERATION, "10"));
+        Partitions.CONF_ENABLED, "false", Trainer.FAIL_TASK_AT_ITERATION, "10"));
     Path retried = tmp.resolve("retry-failed");
     TestData.Run run = train(dense, retried, List.of("--mini-batch-fraction", "0.1"), "64");
     assertEquals(0, run.exitCode(), run.err());
