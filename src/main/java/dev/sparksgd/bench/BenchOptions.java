@@ -14,8 +14,10 @@ public record BenchOptions(List<Long> rows, int features, int sparseNnz, int bat
   public static final String TIME_TO_ACCURACY = "time-to-accuracy";
   public static final String ROOFLINE = "roofline";
   public static final String MEMORY = "memory";
+  /** Full-batch iterations of ours on the driver's threads against a Spark job per iteration. */
+  public static final String SMALL_DATA = "small-data";
   public static final List<String> ALL_FIGURES = List.of(FULL_BATCH, MINI_BATCH, TIME_TO_ACCURACY,
-      ROOFLINE, MEMORY);
+      ROOFLINE, MEMORY, SMALL_DATA);
   /** Noise of the generated labels (standard deviation), as the targets fix it. */
   public static final double NOISE = 0.1;
   /** Relative distance to the optimal training loss that counts as "accurate". */

@@ -3,6 +3,7 @@ package dev.sparksgd.bench;
 import static dev.sparksgd.bench.BenchOptions.FULL_BATCH;
 import static dev.sparksgd.bench.BenchOptions.MEMORY;
 import static dev.sparksgd.bench.BenchOptions.MINI_BATCH;
+import static dev.sparksgd.bench.BenchOptions.SMALL_DATA;
 import static dev.sparksgd.bench.BenchOptions.TIME_TO_ACCURACY;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,8 @@ public final class BenchReport {
 
   /** The rows at which the mini-batch speed target is set. */
   static final long TEN_MILLION = 10_000_000L;
+  /** The rows at which the driver iteration's time target is set (dense, 20 features). */
+  static final long SMALL_DATA_TARGET_ROWS = 100_000L;
 
   public static List<Target> targets(List<SizeRun> runs) {
     List<Target> out = new ArrayList<>();
@@ -75,6 +78,19 @@ public final class BenchReport {
           t = t.withNote("the target is set at 10M rows");
         }
         out.add(t);
+      }
+    }
+    for (SizeRun r : runs) {
+      Figure driver = r.find(SMALL_DATA, Benchmark.OURS);
+      Figure jobs = r.find(SMALL_DATA, Benchmark.OURS_JOBS);
+      if (driver != null && jobs != null) {
+        out.add(atLeast("full-batch iteration on the driver no slower than a job per iteration (jobs / driver)",
+            r.label(), ratio(jobs), 1));
+        if (r.rows == SMALL_DATA_TARGET_ROWS && r.sparseNnz == 0) {
+          double v = driver.median();
+          out.add(new Target("full-batch iteration on the driver under 2 ms (ms)", r.label(), v, "< 2", v < 2,
+              r.features > 20 ? "the target is set at 20 features" : null));
+        }
       }
     }
     List<SizeRun> mini = runs.stream().filter(r -> r.find(MINI_BATCH, Benchmark.OURS) != null).toList();

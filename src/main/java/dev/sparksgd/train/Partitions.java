@@ -48,6 +48,8 @@ final class Partitions implements AutoCloseable {
   public static final String CONF_ENABLED = "spark.sgd.driverIterations";
   /** How often a caller waiting for the driver's threads looks whether a stop was requested. */
   private static final long STOP_POLL_MILLIS = 20;
+  /** The driver threads' names start with this. */
+  static final String THREAD_NAME = "spark-sgd-partition-";
 
   private final JavaSparkContext sc;
   private final Dataset data;
@@ -179,10 +181,18 @@ final class Partitions implements AutoCloseable {
     }
   }
 
+  /** Ends the threads, waiting for work a stop interrupted to reach its next check. */
   @Override
   public void close() {
     if (pool != null) {
       pool.shutdownNow();
+      try {
+        if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+          LOG.warn("a partition thread did not end within a minute of the training's end");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -244,7 +254,7 @@ final class Partitions implements AutoCloseable {
   private static java.util.concurrent.ThreadFactory daemonThreads() {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, "spark-sgd-partition-" + n.incrementAndGet());
+      Thread t = new Thread(r, THREAD_NAME + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };

@@ -209,4 +209,35 @@ class DriverIterationsTest {
     assertEquals(0, iterationJobs(under), under.toString());
     assertArrayEquals(TestData.modelBits(tmp.resolve("big-1")), TestData.modelBits(tmp.resolve("big-2")));
   }
+
+  /**
+   * A stop requested while an iteration runs on the driver ends it as a stop cancels its job: the
+   * threads are interrupted, the iteration is dropped and the run ends INTERRUPTED at the last
+   * finished one (here none: the first iteration's local steps would take minutes).
+   */
+  @Test
+  void aStopEndsAnIterationRunningOnTheDriver() throws Exception {
+    try (TrainHarness h = new TrainHarness(dense.resolve("part-0.libsvm"), 2, b -> b)) {
+      java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+      TrainingListener stopOnceRunning = new TrainingListener() {
+        @Override
+        public void onIteration(IterationRecord r, int maxIter) {
+        }
+
+        @Override
+        public boolean stopRequested() {
+          return asked.incrementAndGet() > 1; // the loop asks once before the iteration starts
+        }
+      };
+      TrainResult r = h.train(b -> b.updateMode(dev.sparksgd.config.UpdateMode.MODEL_AVERAGING)
+          .localSteps(Integer.MAX_VALUE).stepSize("0.001").lrSchedule(dev.sparksgd.config.LrSchedule.CONSTANT)
+          .maxIter(3), stopOnceRunning);
+      assertEquals(StopReason.INTERRUPTED, r.stopReason());
+      assertEquals(0, r.iterations());
+      assertTrue(asked.get() > 1, "the waiting loop asked again while the iteration ran");
+      // The interrupted work ended (the trainer waits for its threads before it returns).
+      assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().startsWith(Partitions.THREAD_NAME) && t.isAlive()).map(Thread::getName).toList());
+    }
+  }
 }
