@@ -125,14 +125,20 @@ class RareFeatureScaleTest {
       assertEquals(scale[j], recorded.get(j).asDouble(), 1e-12 * scale[j], "recorded scale " + j);
     }
 
-    // spark.ml, standardization off, on z_j = x_j/s_j: its penalty ½λ‖v‖² is ours, ½λ Σ (β_j s_j)²,
-    // with v_j = β_j s_j; the intercept (unpenalized) absorbs the centring.
+    // spark.ml, standardization off, on z_j = x_j/p_j: its penalty ½(λ/δ)‖v‖² is ours,
+    // ½(λ/δ) Σ (β_j p_j)², with v_j = β_j p_j; the intercept (unpenalized) absorbs the centring.
+    // For squared loss the standardized weights are spark.ml's normal solver's, which divides by the
+    // population deviation: p_j = s_j·√((n−1)/n). δ (the label's deviation) is the same on both sides.
+    double[] penaltyScale = new double[D];
+    for (int j = 0; j < D; j++) {
+      penaltyScale[j] = scale[j] * Math.sqrt((N - 1.0) / N);
+    }
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < N; i++) {
       sb.append(y[i]);
       for (int j = 0; j < D; j++) {
         if (x[i][j] != 0) {
-          sb.append(' ').append(j + 1).append(':').append(x[i][j] / scale[j]);
+          sb.append(' ').append(j + 1).append(':').append(x[i][j] / penaltyScale[j]);
         }
       }
       sb.append('\n');
@@ -146,9 +152,9 @@ class RareFeatureScaleTest {
     double[] v = theirs.coefficients().toArray();
     double[] w = TestData.weights(out);
     String msg = "ours " + Arrays.toString(w) + " b=" + TestData.intercept(out) + "\n spark.ml "
-        + Arrays.toString(v) + " (divided by the scale) b=" + theirs.intercept();
+        + Arrays.toString(v) + " (to be divided by p_j) b=" + theirs.intercept();
     for (int j = 0; j < D; j++) {
-      double expected = v[j] / scale[j];
+      double expected = v[j] / penaltyScale[j];
       assertEquals(expected, w[j], 1e-6 * Math.max(1, Math.abs(expected)), msg + "\n weight " + j);
     }
     assertEquals(theirs.intercept(), TestData.intercept(out), 1e-6, msg);

@@ -207,10 +207,13 @@ class SparkMlAgreementTest {
         // The hinge has no gradient that vanishes: its run ends when the objective stops moving.
         .lossTol(lossType == LossType.HINGE ? 1e-12 : 0).patience(20).build();
     Dataset data = DATA.computeIfAbsent(f, file -> DataLoader.load(SparkTestSession.jsc(), cfg));
+    long t0 = System.nanoTime();
     TrainResult ours = new Trainer(cfg, Losses.byName(lossType.cliName(), cfg.huberDelta))
         .train(SparkTestSession.jsc(), data, TrainingListener.NONE);
+    long t1 = System.nanoTime();
     int d = ours.coefficients().length;
     double[] theirs = sparkMl(f, d, lossType, reg, alpha, std);
+    long t2 = System.nanoTime();
     double polished = 0;
     if (lossType == LossType.LOGISTIC) {
       double[] exact = newtonPolished(f, theirs, reg, alpha, std);
@@ -228,8 +231,8 @@ class SparkMlAgreementTest {
     double rel = Math.sqrt(err / ref);
     double bound = lossType == LossType.SQUARED ? 1e-6 : 1e-4;
     String line = String.format(Locale.ROOT, "%-6s %-8s reg %-5s alpha %-3s std %-5s: %4d iterations (%s), "
-        + "relative difference %.2e (bound %.0e)", set, lossType.cliName(), reg, alpha, std, ours.iterations(),
-        ours.stopReason().label(), rel, bound);
+        + "relative difference %.2e (bound %.0e) [%.1f s ours, %.1f s spark.ml]", set, lossType.cliName(), reg,
+        alpha, std, ours.iterations(), ours.stopReason().label(), rel, bound, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
     if (lossType == LossType.LOGISTIC) {
       line += String.format(Locale.ROOT, "; objective %.12f vs spark.ml %.12f (Newton moved spark.ml's by %.1e)",
           objective(f, mine, lossType, reg, alpha, std), objective(f, theirs, lossType, reg, alpha, std), polished);
