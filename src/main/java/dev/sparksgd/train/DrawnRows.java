@@ -6,7 +6,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The rows one draw task sends to the driver, packed into one byte array: Java serialization
+ * The rows one draw task sends to the driver (or one partition's cached blocks, {@link Partitions}),
+ * packed into one byte array: Java serialization
  * writes a byte array in bulk but a graph of small blocks object by object, which made a draw of
  * 200,000 rows × 20 features cost 200–270 ms. Layout (little-endian): the number of iterations;
  * per iteration the number of blocks; per block sparse (int 0/1), rows n, columns c, flags (int:
