@@ -240,4 +240,25 @@ class DriverIterationsTest {
           .filter(t -> t.getName().startsWith(Partitions.THREAD_NAME) && t.isAlive()).map(Thread::getName).toList());
     }
   }
+
+  /**
+   * Without block results (as from executors in other JVMs) the blocks come to the driver packed,
+   * in one job, holdout blocks marked as such: the same bits again.
+   */
+  @Test
+  void blocksFetchedPackedByAJobGiveTheSameBits() throws Exception {
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER,
+        java.util.Map.of(dev.sparksgd.data.BlockResults.CONF_ENABLED, "false"));
+    List<String> run = List.of("--validation-fraction", "0.2", "--validation-interval", "2", "--patience", "3");
+    Path jobs = tmp.resolve("packed-jobs");
+    Path driver = tmp.resolve("packed-driver");
+    assertEquals(0, train("dense", jobs, run, "0").exitCode());
+    List<String> seen = PrefetchTest.jobs(() -> {
+      TestData.Run r = train("dense", driver, run, "64");
+      assertEquals(0, r.exitCode(), r.err());
+    });
+    assertSameRun(jobs, driver);
+    assertEquals(1, seen.stream().filter(j -> j.equals("training rows to the driver")).count(), seen.toString());
+    assertEquals(0, iterationJobs(seen), seen.toString());
+  }
 }

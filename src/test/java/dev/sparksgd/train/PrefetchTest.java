@@ -257,7 +257,8 @@ class PrefetchTest {
         new double[] {7, 8}, null, false);
     Block sparse = Block.sparse(3, new int[] {0, 2, 2, 3}, new int[] {1, 262143, 5}, new double[] {0.5, -1, 2},
         new double[] {1, 2, 3}, new double[] {0.25, 1, 4}, false);
-    Block[][] in = {{dense, sparse}, {}, {sparse}};
+    Block holdout = Block.dense(1, 2, new double[] {3, 4}, new double[] {5}, null, true);
+    Block[][] in = {{dense, sparse}, {}, {sparse, holdout}};
     Block[][] out = DrawnRows.unpack(DrawnRows.pack(in));
     assertEquals(3, out.length);
     assertEquals(0, out[1].length);
@@ -268,6 +269,7 @@ class PrefetchTest {
         assertEquals(a.numRows, b.numRows);
         assertEquals(a.numCols, b.numCols);
         assertEquals(a.isSparse(), b.isSparse());
+        assertEquals(a.holdout, b.holdout);
         assertArrayEquals(a.labels, b.labels, 0.0);
         assertArrayEquals(a.weights, b.weights, 0.0);
         assertArrayEquals(a.rowPtr, b.rowPtr);
