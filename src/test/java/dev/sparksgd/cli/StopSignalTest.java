@@ -44,8 +44,11 @@ class StopSignalTest {
   static long[] uninterrupted;
   static List<String> uninterruptedHistory;
 
-  /** Mini-batches drawn per iteration (no prefetch: the stalled task is an iteration's), a holdout. */
-  private static final String[] BASE = {"--mini-batch-fraction", "0.25", "--step-size", "0.2",
+  /**
+   * Full batches (the bold driver of --lr-schedule adaptive judges whole objectives; its state is
+   * part of the checkpoint), a job per iteration (the stalled task is an iteration's), a holdout.
+   */
+  private static final String[] BASE = {"--mini-batch-fraction", "1", "--step-size", "2",
       "--min-step-size", "0", "--tol", "0", "--seed", "17", "--num-partitions", "4",
       "--validation-fraction", "0.2", "--validation-interval", "5", "--lr-schedule", "adaptive",
       "--optimizer", "momentum", "--max-iter", "25", "--prefetch-mb", "0"};

@@ -29,7 +29,10 @@ class StopRequestTest {
   static Path tmp;
   static TrainHarness harness;
 
-  static final UnaryOperator<TrainConfig.Builder> RUN = b -> b.miniBatchFraction(0.25).stepSize("0.2")
+  // Full batches: the bold driver judges steps on the objective of the whole training set (it
+  // refuses mini-batches, whose objectives are over different rows). The step is large enough that
+  // it rejects some.
+  static final UnaryOperator<TrainConfig.Builder> RUN = b -> b.miniBatchFraction(1.0).stepSize("2")
       .minStepSize(0).tol(0).seed(17).validationFraction(0.2).validationInterval(5)
       .lrSchedule(LrSchedule.parse("adaptive")).optimizer(OptimizerKind.parse("momentum")).maxIter(25);
 
