@@ -18,8 +18,10 @@ public record BenchOptions(List<Long> rows, List<Integer> features, int sparseNn
   public static final String PRECISION = "precision";
   /** Cached bytes of float32 and float64 blocks (measured with {@link #PRECISION}). */
   public static final String PRECISION_BYTES = "precision-bytes";
+  /** Full-batch iterations of ours on the driver's threads against a Spark job per iteration. */
+  public static final String SMALL_DATA = "small-data";
   public static final List<String> ALL_FIGURES = List.of(FULL_BATCH, MINI_BATCH, TIME_TO_ACCURACY,
-      ROOFLINE, MEMORY, PRECISION);
+      ROOFLINE, MEMORY, SMALL_DATA, PRECISION);
   /** Noise of the generated labels (standard deviation), as the targets fix it. */
   public static final double NOISE = 0.1;
   /** Relative distance to the optimal training loss that counts as "accurate". */

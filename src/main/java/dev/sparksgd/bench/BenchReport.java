@@ -3,6 +3,7 @@ package dev.sparksgd.bench;
 import static dev.sparksgd.bench.BenchOptions.FULL_BATCH;
 import static dev.sparksgd.bench.BenchOptions.MEMORY;
 import static dev.sparksgd.bench.BenchOptions.MINI_BATCH;
+import static dev.sparksgd.bench.BenchOptions.SMALL_DATA;
 import static dev.sparksgd.bench.BenchOptions.TIME_TO_ACCURACY;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,8 @@ public final class BenchReport {
 
   /** The rows at which the mini-batch speed target is set. */
   static final long TEN_MILLION = 10_000_000L;
+  /** The rows at which the driver iteration's time target is set (dense, 20 features). */
+  static final long SMALL_DATA_TARGET_ROWS = 100_000L;
   /** The dimension at which the sparse mini-batch speed target against MLlib is set (2^22). */
   static final int SPARSE_TARGET_FEATURES = 1 << 22;
   /** The most a sparse mini-batch iteration may take at any dimension, in milliseconds. */
@@ -106,6 +109,19 @@ public final class BenchReport {
         double v = mOurs.median();
         out.add(new Target("sparse mini-batch iteration <= " + fmt(SPARSE_MINI_BATCH_MILLIS) + " ms (ours, ms)",
             size, v, "<= " + fmt(SPARSE_MINI_BATCH_MILLIS), v <= SPARSE_MINI_BATCH_MILLIS, null));
+      }
+    }
+    for (SizeRun r : runs) {
+      Figure driver = r.find(SMALL_DATA, Benchmark.OURS);
+      Figure jobs = r.find(SMALL_DATA, Benchmark.OURS_JOBS);
+      if (driver != null && jobs != null) {
+        out.add(atLeast("full-batch iteration on the driver no slower than a job per iteration (jobs / driver)",
+            r.label(), ratio(jobs), 1));
+        if (r.rows == SMALL_DATA_TARGET_ROWS && r.sparseNnz == 0) {
+          double v = driver.median();
+          out.add(new Target("full-batch iteration on the driver under 2 ms (ms)", r.label(), v, "< 2", v < 2,
+              r.features > 20 ? "the target is set at 20 features" : null));
+        }
       }
     }
     // Scaling in the rows, at each dimension: the smallest against the largest row count.

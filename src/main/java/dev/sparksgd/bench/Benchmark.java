@@ -6,6 +6,7 @@ import static dev.sparksgd.bench.BenchOptions.MINI_BATCH;
 import static dev.sparksgd.bench.BenchOptions.PRECISION;
 import static dev.sparksgd.bench.BenchOptions.PRECISION_BYTES;
 import static dev.sparksgd.bench.BenchOptions.ROOFLINE;
+import static dev.sparksgd.bench.BenchOptions.SMALL_DATA;
 import static dev.sparksgd.bench.BenchOptions.TIME_TO_ACCURACY;
 
 import dev.sparksgd.config.FeaturePrecision;
@@ -62,6 +63,8 @@ public final class Benchmark {
   public static final String ROOFLINE_PER_CORE = "roofline/cores";
   public static final String ROOFLINE_ONE = "roofline-1-thread";
   public static final String ROOFLINE_ALL = "roofline-all-cores";
+  /** Ours with --prefetch-mb 0: a Spark job per iteration (the small-data figure's other contender). */
+  public static final String OURS_JOBS = "spark-sgd-jobs";
 
   private final SparkSession spark;
   private final JavaSparkContext sc;
@@ -176,6 +179,9 @@ public final class Benchmark {
       }
       if (o.wants(ROOFLINE)) {
         roofline(run, gen, n);
+      }
+      if (o.wants(SMALL_DATA)) {
+        smallData(run, ours, mllibStep);
       }
       if (o.wants(TIME_TO_ACCURACY)) {
         timeToAccuracy(run, ours, pairs, frame, mllibStep, gen.isDense());
@@ -304,7 +310,7 @@ public final class Benchmark {
     int warmUp = Math.max(3, perRound);
     say("%s: %d warm-up rounds of %d iterations, then %d rounds of %d iterations each (fraction %.6g)",
         figure, o.warmUpRounds(), warmUp, o.rounds(), perRound, fraction);
-    IntFunction<IterRun> oursRun = k -> oursIterations(ours, fraction, step, k);
+    IntFunction<IterRun> oursRun = k -> oursIterations(ours, fraction, step, k, TrainConfig.DEFAULT_PREFETCH_MB);
     IntFunction<IterRun> mllibRun = k -> mllibIterations(pairs, ours.numFeatures, fraction, step, k);
     for (int w = 0; w < o.warmUpRounds(); w++) {
       oursRun.apply(warmUp);
@@ -356,6 +362,47 @@ public final class Benchmark {
     }
   }
 
+  /**
+   * Our full-batch iteration on the driver's threads (--prefetch-mb at its largest, so the rows are
+   * fetched once) against a Spark job per iteration (--prefetch-mb 0), alternating as
+   * {@link #iterations} does; each call's first gap, which holds the set-up (and the fetch), is not
+   * a sample. Skipped when the cached blocks exceed the largest budget.
+   */
+  private void smallData(SizeRun run, Dataset ours, double step) {
+    int budget = TrainConfig.MAX_PREFETCH_MB;
+    if (ours.cachedBytes > budget * 1024L * 1024L) {
+      run.info.put(SMALL_DATA, "skipped: " + human(ours.cachedBytes) + " of cached blocks exceed --prefetch-mb " + budget);
+      say("%s: skipped (%s of cached blocks exceed --prefetch-mb %d)", SMALL_DATA, human(ours.cachedBytes), budget);
+      return;
+    }
+    int perRound = (o.iterations() + o.rounds() - 1) / o.rounds();
+    int warmUp = Math.max(3, perRound);
+    IntFunction<IterRun> driver = k -> oursIterations(ours, 1.0, step, k, budget);
+    IntFunction<IterRun> jobs = k -> oursIterations(ours, 1.0, step, k, 0);
+    for (int w = 0; w < o.warmUpRounds(); w++) {
+      driver.apply(warmUp);
+      jobs.apply(warmUp);
+    }
+    double[] a = new double[0];
+    double[] b = new double[0];
+    IterRun lastDriver = null;
+    IterRun lastJobs = null;
+    for (int r = 0; r < o.rounds(); r++) {
+      lastDriver = driver.apply(perRound);
+      a = Samples.concat(a, Arrays.copyOfRange(lastDriver.millis, Math.min(1, lastDriver.millis.length),
+          lastDriver.millis.length));
+      lastJobs = jobs.apply(perRound);
+      b = Samples.concat(b, Arrays.copyOfRange(lastJobs.millis, Math.min(1, lastJobs.millis.length),
+          lastJobs.millis.length));
+    }
+    boolean same = Arrays.equals(lastDriver.weights, lastJobs.weights);
+    run.figures.add(new Figure(SMALL_DATA, OURS, "ms", a).with("mode", "driver threads, --prefetch-mb " + budget)
+        .with("cachedBytes", ours.cachedBytes).with("sameWeightsAsJobs", same));
+    run.figures.add(new Figure(SMALL_DATA, OURS_JOBS, "ms", b).with("mode", "a Spark job per iteration, --prefetch-mb 0"));
+    say("%s: driver median %.2f ms, a job per iteration median %.2f ms (%.1f x); same weights: %s", SMALL_DATA,
+        Samples.median(a), Samples.median(b), Samples.median(b) / Samples.median(a), same);
+  }
+
   private record IterRun(double[] millis, double[] weights, long rows) {
   }
 
@@ -364,9 +411,9 @@ public final class Benchmark {
         .minStepSize(0).tol(0);
   }
 
-  private IterRun oursIterations(Dataset ours, double fraction, double step, int k) {
+  private IterRun oursIterations(Dataset ours, double fraction, double step, int k, int prefetchMb) {
     // MLlib's update: inverse-sqrt schedule, no intercept, optimized on the raw features.
-    TrainConfig cfg = oursBase().maxIter(k).miniBatchFraction(fraction).stepSize(step)
+    TrainConfig cfg = oursBase().maxIter(k).miniBatchFraction(fraction).stepSize(step).prefetchMb(prefetchMb)
         .lrSchedule(LrSchedule.INVERSE_SQRT).fitIntercept(false).standardization(false).precondition(false)
         .build();
     long[] stamps = new long[k + 1];
@@ -427,8 +474,9 @@ public final class Benchmark {
       int perRound = (o.iterations() + o.rounds() - 1) / o.rounds();
       int warmUp = Math.max(3, perRound);
       List<String> names = new ArrayList<>(List.of(OURS, OURS_FLOAT32));
-      List<IntFunction<IterRun>> calls = new ArrayList<>(List.of(k -> oursIterations(ours, 1.0, step, k),
-          k -> oursIterations(ours32, 1.0, step, k)));
+      List<IntFunction<IterRun>> calls = new ArrayList<>(List.of(
+          k -> oursIterations(ours, 1.0, step, k, TrainConfig.DEFAULT_PREFETCH_MB),
+          k -> oursIterations(ours32, 1.0, step, k, TrainConfig.DEFAULT_PREFETCH_MB)));
       if (pairs != null) {
         names.add(MLLIB);
         calls.add(k -> mllibIterations(pairs, ours.numFeatures, 1.0, step, k));

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         + "alternating contenders. Prints a table and the performance targets; --output writes the same as JSON.",
         "Figures: full-batch and mini-batch iteration time (medians after a warm-up), time to a "
             + "training loss within 1e-4 relative of the optimum (which the benchmark computes), a "
-            + "single-thread roofline, and cached bytes as Spark's storage reports them."})
+            + "single-thread roofline, cached bytes as Spark's storage reports them, and (small-data) our "
+            + "full-batch iteration on the driver's threads against a Spark job per iteration."})
 public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rows", paramLabel = "N", split = ",", defaultValue = "100000",
       description = "Rows; several sizes run one after the other (for the scaling target). Default: ${DEFAULT-VALUE}.")
@@ -67,9 +68,10 @@ public final class BenchCommand implements Callable<Integer> {
   int ttaRuns;
 
   @Option(names = "--figures", paramLabel = "FIGURE", split = ",",
-      defaultValue = "full-batch,mini-batch,time-to-accuracy,roofline,memory",
+      defaultValue = "full-batch,mini-batch,time-to-accuracy,roofline,memory,small-data",
       description = "Which figures to measure: full-batch, mini-batch, time-to-accuracy, roofline, "
-          + "memory, and precision (full-batch iterations and cached bytes of --feature-precision "
+          + "memory, small-data (iterations on the driver's threads against a Spark job per iteration), "
+          + "and precision (full-batch iterations and cached bytes of --feature-precision "
           + "float32 against float64, and MLlib for dense rows). Default: ${DEFAULT-VALUE}.")
   List<String> figures;
 

@@ -240,9 +240,11 @@ public final class TrainCommand implements Callable<Integer> {
   int localSteps;
 
   @Option(names = "--prefetch-mb", paramLabel = "MB", defaultValue = "64",
-      description = "Mini-batches (fraction < 1): driver memory for rows drawn ahead, so one Spark job "
-          + "serves as many iterations as fit; the same model bits as without. 0 = one job per "
-          + "iteration. Default: ${DEFAULT-VALUE}.")
+      description = "Driver memory for training rows held on the driver. When the cached data fits, "
+          + "it is fetched once and every iteration runs on the driver's cores without a Spark job; "
+          + "else mini-batches (fraction < 1) are drawn ahead, so one Spark job serves as many "
+          + "iterations as fit. The same model bits either way. 0 = one job per iteration. "
+          + "Default: ${DEFAULT-VALUE}.")
   int prefetchMb;
 
   @Option(names = "--loss-tol", paramLabel = "X", defaultValue = "0.0",

@@ -38,6 +38,16 @@ public final class SharedArray implements Serializable {
     this.localId = localId;
   }
 
+  /**
+   * The array itself, for per-partition work that runs on the driver's own threads (no Spark job):
+   * nothing is stored or sent, and {@link #destroy} has nothing to release.
+   */
+  public static SharedArray onDriver(double[] value) {
+    SharedArray a = new SharedArray(null, 0);
+    a.cached = value;
+    return a;
+  }
+
   /** Shares {@code value} with the tasks of the next job. */
   public static SharedArray of(JavaSparkContext sc, double[] value) {
     if (BlockResults.tasksInDriverJvm(sc)) {
@@ -91,7 +101,7 @@ public final class SharedArray implements Serializable {
   public void destroy() {
     if (broadcast != null) {
       broadcast.destroy();
-    } else {
+    } else if (localId != 0) {
       SparkEnv.get().blockManager().removeBlock(blockId(localId), false);
     }
   }

@@ -7,18 +7,23 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The rows one draw task sends to the driver, packed into one byte array: Java serialization
+ * The rows one draw task sends to the driver (or one partition's cached blocks, {@link Partitions}),
+ * packed into one byte array: Java serialization
  * writes a byte array in bulk but a graph of small blocks object by object, which made a draw of
  * 200,000 rows × 20 features cost 200–270 ms. Layout (little-endian): the number of iterations;
  * per iteration the number of blocks; per block sparse (int 0/1), float values (int 0/1), rows n,
- * columns c, weighted (int 0/1), labels[n], weights[n] if weighted, then values[n·c] (dense) or
- * rowPtr[n+1], colIdx[nnz], values[nnz] (sparse), the values as 8-byte doubles or 4-byte floats. Written and read through byte-array views (plain 8- and 4-byte
+ * columns c, flags (int: 1 weighted, 2 holdout), labels[n], weights[n] if weighted, then values[n·c]
+ * (dense) or rowPtr[n+1], colIdx[nnz], values[nnz] (sparse), the values as 8-byte doubles or 4-byte
+ * floats. Written and read through byte-array views (plain 8- and 4-byte
  * moves once compiled).
  */
 final class DrawnRows {
   private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final int WEIGHTED = 1;
+  private static final int HOLDOUT = 2;
 
   private DrawnRows() {
   }
@@ -44,7 +49,7 @@ final class DrawnRows {
         at = putInt(out, at, b.values instanceof FeatureValues.Floats ? 1 : 0);
         at = putInt(out, at, b.numRows);
         at = putInt(out, at, b.numCols);
-        at = putInt(out, at, b.weights == null ? 0 : 1);
+        at = putInt(out, at, (b.weights == null ? 0 : WEIGHTED) | (b.holdout ? HOLDOUT : 0));
         at = putDoubles(out, at, b.labels);
         if (b.weights != null) {
           at = putDoubles(out, at, b.weights);
@@ -72,15 +77,17 @@ final class DrawnRows {
         boolean floats = getInt(in, at) == 1;
         int n = getInt(in, at);
         int c = getInt(in, at);
-        boolean weighted = getInt(in, at) == 1;
+        int flags = getInt(in, at);
+        boolean weighted = (flags & WEIGHTED) != 0;
+        boolean holdout = (flags & HOLDOUT) != 0;
         double[] labels = getDoubles(in, at, n);
         double[] weights = weighted ? getDoubles(in, at, n) : null;
         if (sparse) {
           int[] rowPtr = getInts(in, at, n + 1);
           int[] colIdx = getInts(in, at, rowPtr[n]);
-          blocks[j] = Block.sparse(n, rowPtr, colIdx, getValues(in, at, rowPtr[n], floats), labels, weights, false);
+          blocks[j] = Block.sparse(n, rowPtr, colIdx, getValues(in, at, rowPtr[n], floats), labels, weights, holdout);
         } else {
-          blocks[j] = Block.dense(n, c, getValues(in, at, n * c, floats), labels, weights, false);
+          blocks[j] = Block.dense(n, c, getValues(in, at, n * c, floats), labels, weights, holdout);
         }
       }
       out[i] = blocks;

@@ -15,7 +15,6 @@ import dev.sparksgd.optim.Optimizer;
 import dev.sparksgd.optim.Regularizer;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,8 +99,8 @@ final class LazyIteration {
   }
 
   /** Iteration t's sums at the current parameters: from the rows drawn ahead, else from the tasks. */
-  SparseSums sums(JavaSparkContext sc, Dataset data, TrainConfig cfg, Loss loss, double[] params, int t,
-      int failAt, BatchPrefetch prefetch) {
+  SparseSums sums(Partitions partitions, TrainConfig cfg, Loss loss, double[] params, int t, int failAt,
+      BatchPrefetch prefetch) {
     raw[d] = params[d] - lazy.dotDirection(params);
     if (prefetch != null) {
       Block[][] parts = prefetch.take(t, cfg.maxIter);
@@ -128,14 +127,11 @@ final class LazyIteration {
     for (int j = 0; j < d; j++) {
       raw[j] = lazy.current(params, j) * invStd[j];
     }
-    SharedArray coef = SharedArray.of(sc, raw);
-    sc.setJobDescription("iteration " + t + ": gradient (sparse)");
+    SharedArray coef = partitions.share(raw);
     try {
-      JavaRDD<SparseSums> partials = data.blocks.mapPartitionsWithIndex(
-          new SparseGradientTask(coef, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
-      return OrderedReduce.reduce(partials, SparseSums::merge);
+      return partitions.reduce("iteration " + t + ": gradient (sparse)",
+          new SparseGradientTask(coef, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), SparseSums::merge, true);
     } finally {
-      sc.setJobDescription(null);
       coef.destroy();
     }
   }

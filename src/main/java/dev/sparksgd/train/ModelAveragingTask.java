@@ -3,20 +3,21 @@ package dev.sparksgd.train;
 import dev.sparksgd.data.Block;
 import dev.sparksgd.data.IndexSampler;
 import dev.sparksgd.data.Seeds;
+import dev.sparksgd.data.SharedArray;
 import dev.sparksgd.loss.Loss;
 import dev.sparksgd.optim.Regularizer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * One task of a model-averaging iteration (Zinkevich et al. 2010, parallel SGD): draw the
  * mini-batch by index from (seed, t, p) as GradientTask does, measure the loss there at the
- * broadcast parameters, then run K per-example SGD steps over the drawn rows (in order, cycling
- * when K exceeds them; K = 0 means one step per row) starting from the broadcast parameters. The
+ * shared parameters, then run K per-example SGD steps over the drawn rows (in order, cycling
+ * when K exceeds them; K = 0 means one step per row) starting from the shared parameters. The
  * steps are taken in the optimizer's space (standardized features, z_j = (x_j − μ_j)·invStd_j) on
  * the objective ω·ℓ + penalty, the penalty's smooth part in the step and its proximal part
  * after it. A loss's own parameters (huber's scale) take their per-example step with the rest.
@@ -27,7 +28,7 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
   /** Local steps between two checks whether Spark killed the task. */
   private static final int KILL_CHECK_MASK = (1 << 12) - 1;
 
-  private final Broadcast<double[]> params;
+  private final SharedArray params;
   private final Scaling scaling;
   private final Loss loss;
   private final double fraction;
@@ -38,7 +39,7 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
   private final Regularizer penalty;
   private final boolean fitIntercept;
 
-  ModelAveragingTask(Broadcast<double[]> params, Scaling scaling, Loss loss, double fraction, long seed,
+  ModelAveragingTask(SharedArray params, Scaling scaling, Loss loss, double fraction, long seed,
       int iteration, int localSteps, double eta, Regularizer penalty, boolean fitIntercept) {
     this.params = params;
     this.scaling = scaling;
@@ -102,8 +103,13 @@ final class ModelAveragingTask implements Function2<Integer, Iterator<Block>, It
     int steps = localSteps > 0 ? localSteps : n;
     TaskContext tc = TaskContext.get();
     for (int s = 0; s < steps; s++) {
-      if ((s & KILL_CHECK_MASK) == 0 && tc != null) {
-        tc.killTaskIfInterrupted(); // a cancelled job (a stop): --local-steps may run for long
+      if ((s & KILL_CHECK_MASK) == 0) {
+        // a cancelled job, or a stop on the driver's threads: --local-steps may run for long
+        if (tc != null) {
+          tc.killTaskIfInterrupted();
+        } else if (Thread.currentThread().isInterrupted()) {
+          throw new CancellationException("stop requested");
+        }
       }
       int k = s % n;
       step.apply(kept.get(blockOf[k]), rowOf[k], wz);

@@ -4,7 +4,6 @@ import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.data.Dataset;
-import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.data.SharedArray;
 import dev.sparksgd.loss.HingeLoss;
 import dev.sparksgd.loss.Loss;
@@ -22,9 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,18 +126,27 @@ public final class Trainer {
    * The validation loss at {@code params}, with the loss's own parameters (Huber's σ) bound. A stop
    * lets it finish: the step before it is taken, and the stopping rules keep its result.
    */
-  private double holdoutLoss(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int d, int t) {
+  private double holdoutLoss(JavaSparkContext sc, Partitions parts, Scaling scaling, double[] params, int d,
+      int t) {
     double[] raw = scaling.toRaw(params);
-    return Cancellation.shielded(sc, () -> HoldoutLoss.of(sc, data, raw, loss.bind(raw, d + 1), t));
+    return Cancellation.shielded(sc, () -> HoldoutLoss.of(parts, d, raw, loss.bind(raw, d + 1), t));
   }
 
   public TrainResult train(JavaSparkContext sc, Dataset data, TrainingListener listener) {
     long start = System.nanoTime();
-    int d = data.numFeatures;
     if (loss.isClassification() && !data.hasBothClasses()) {
       throw new ConfigException("--data " + cfg.dataPath + ": the training rows hold only one class; "
           + "--loss " + loss.name() + " needs both (labels 0/1 or -1/+1)");
     }
+    // The iterations' per-partition work: a Spark job each, or the driver's threads (same bits).
+    try (Partitions parts = Partitions.of(sc, data, cfg, listener::stopRequested)) {
+      return train(sc, data, listener, parts, start);
+    }
+  }
+
+  private TrainResult train(JavaSparkContext sc, Dataset data, TrainingListener listener, Partitions parts,
+      long start) {
+    int d = data.numFeatures;
     Scaling scaling = new Scaling(data.stats, d, cfg.precondition, cfg.fitIntercept);
     Checkpoints checkpoints = Checkpoints.open(sc.hadoopConfiguration(), cfg, data);
     Checkpoint from = checkpoints.resumed();
@@ -178,7 +184,8 @@ public final class Trainer {
     StoppingRules rules = new StoppingRules(cfg, data.holdoutRows > 0);
     int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
     boolean averagingMode = cfg.updateMode == UpdateMode.MODEL_AVERAGING;
-    BatchPrefetch prefetch = averagingMode ? null : BatchPrefetch.of(sc, data, cfg, failAt);
+    // Rows on the driver already: nothing to draw ahead.
+    BatchPrefetch prefetch = averagingMode || parts.onDriver() ? null : BatchPrefetch.of(sc, data, cfg, failAt);
 
     double[] params = initialParams(scaling, d);
     List<IterationRecord> history = new ArrayList<>();
@@ -230,13 +237,13 @@ public final class Trainer {
       Batch batch;
       try {
         if (lazy != null) {
-          sparse = lazy.sums(sc, data, cfg, taskLoss, params, t, failAt, prefetch);
+          sparse = lazy.sums(parts, cfg, taskLoss, params, t, failAt, prefetch);
           double w = sparse.weightSum();
           batch = new Batch(w > 0 ? sparse.lossSum() / w : Double.NaN, w, sparse.rows(), null, null);
         } else {
           batch = averagingMode
-              ? modelAverage(sc, data, scaling, params, t, taskEta, penalty)
-              : gradient(sc, data, scaling, params, t, failAt, prefetch);
+              ? modelAverage(parts, scaling, params, t, taskEta, penalty)
+              : gradient(parts, d, scaling, params, t, failAt, prefetch);
         }
       } catch (Exception e) { // a cancelled job throws SparkException, checked and undeclared
         if (!listener.stopRequested()) {
@@ -260,7 +267,7 @@ public final class Trainer {
         continue;
       }
       if (lazy != null) {
-        reason = lazyStep(lazy, sparse, sc, data, scaling, rules, optimizer, params, t, rate.rate(t), batch,
+        reason = lazyStep(lazy, sparse, sc, parts, data, scaling, rules, optimizer, params, t, rate.rate(t), batch,
             history, listener, iterStart, carriedMillis + millisSince(start));
         if (reason != StopReason.MAX_ITER) {
           break;
@@ -325,7 +332,7 @@ public final class Trainer {
       StopReason r = rules.afterStep(objective, params, stepNorm, norm(params), gradNorm);
       if (r == null && rules.validationDue(t)) {
         double[] model = optimizer.modelParams(params);
-        r = rules.onValidation(t, holdoutLoss(sc, data, scaling, model, d, t), model);
+        r = rules.onValidation(t, holdoutLoss(sc, parts, scaling, model, d, t), model);
       }
       if (r == null && rules.outOfTime(carriedMillis + millisSince(start))) {
         r = StopReason.MAX_TIME;
@@ -362,7 +369,7 @@ public final class Trainer {
     double[] model = optimizer.modelParams(params);
     if (reason != StopReason.DIVERGED && reason != StopReason.INTERRUPTED && rules.validationOn()) {
       if (!rules.evaluatedAt(t)) {
-        rules.onValidation(t, holdoutLoss(sc, data, scaling, model, d, t), model);
+        rules.onValidation(t, holdoutLoss(sc, parts, scaling, model, d, t), model);
       }
       if (rules.bestParams() != null) { // null only if every holdout loss was NaN
         model = rules.bestParams();
@@ -381,7 +388,8 @@ public final class Trainer {
    *
    * @return why to stop, or MAX_ITER to go on
    */
-  private StopReason lazyStep(LazyIteration lazy, SparseSums sparse, JavaSparkContext sc, Dataset data,
+  private StopReason lazyStep(LazyIteration lazy, SparseSums sparse, JavaSparkContext sc, Partitions parts,
+      Dataset data,
       Scaling scaling, StoppingRules rules, Optimizer optimizer, double[] params, int t, double eta, Batch batch,
       List<IterationRecord> history, TrainingListener listener, long iterStart, long elapsedMillis) {
     LazyUpdate.Norms n = lazy.step(params, sparse, eta);
@@ -392,7 +400,7 @@ public final class Trainer {
     if (r == null && rules.validationDue(t)) {
       lazy.flush(params);
       double[] model = optimizer.modelParams(params);
-      r = rules.onValidation(t, holdoutLoss(sc, data, scaling, model, data.numFeatures, t), model);
+      r = rules.onValidation(t, holdoutLoss(sc, parts, scaling, model, data.numFeatures, t), model);
     }
     if (r == null && rules.outOfTime(elapsedMillis)) {
       r = StopReason.MAX_TIME;
@@ -454,21 +462,17 @@ public final class Trainer {
         LoopState.single(loop, BASE + "objective"), batch);
   }
 
-  private Batch gradient(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int t,
-      int failAt, BatchPrefetch prefetch) {
-    int d = data.numFeatures;
+  private Batch gradient(Partitions parts, int d, Scaling scaling, double[] params, int t, int failAt,
+      BatchPrefetch prefetch) {
     double[] acc;
     if (prefetch != null) {
       acc = prefetch.sums(t, cfg.maxIter, scaling.toRaw(params), d, taskLoss);
     } else {
-      SharedArray coef = SharedArray.of(sc, scaling.toRaw(params));
-      sc.setJobDescription("iteration " + t + ": gradient");
+      SharedArray coef = parts.share(scaling.toRaw(params));
       try {
-        JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(
-            new GradientTask(coef, d, taskLoss, cfg.miniBatchFraction, cfg.seed, t, failAt), false);
-        acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
+        acc = parts.reduce("iteration " + t + ": gradient",
+            new GradientTask(coef, d, taskLoss, cfg.miniBatchFraction, cfg.seed, t, failAt), Trainer::addInPlace, true);
       } finally {
-        sc.setJobDescription(null);
         coef.destroy();
       }
     }
@@ -485,20 +489,17 @@ public final class Trainer {
    * Model averaging: the tasks' weights averaged by instance weight, in partition order. They are
    * the new parameters as they are (the penalty, L1 zeros included, was applied in the tasks).
    */
-  private Batch modelAverage(JavaSparkContext sc, Dataset data, Scaling scaling, double[] params, int t,
-      double eta, OptimSetup.Penalty penalty) {
+  private Batch modelAverage(Partitions parts, Scaling scaling, double[] params, int t, double eta,
+      OptimSetup.Penalty penalty) {
     int p = params.length;
-    Broadcast<double[]> bc = sc.broadcast(params.clone());
+    SharedArray shared = parts.share(params.clone());
     double[] acc;
-    sc.setJobDescription("iteration " + t + ": model averaging");
     try {
-      JavaRDD<double[]> partials = data.blocks.mapPartitionsWithIndex(new ModelAveragingTask(bc, scaling,
+      acc = parts.reduce("iteration " + t + ": model averaging", new ModelAveragingTask(shared, scaling,
           taskLoss, cfg.miniBatchFraction, cfg.seed, t, cfg.localSteps, eta, penalty.regularizer(),
-          cfg.fitIntercept), false);
-      acc = OrderedReduce.reduce(partials, Trainer::addInPlace);
+          cfg.fitIntercept), Trainer::addInPlace, true);
     } finally {
-      sc.setJobDescription(null);
-      bc.destroy();
+      shared.destroy();
     }
     double weightSum = acc[p + 1];
     if (weightSum <= 0) {

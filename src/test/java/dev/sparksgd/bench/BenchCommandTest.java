@@ -81,7 +81,8 @@ class BenchCommandTest {
         "full-batch/spark-sgd", "full-batch/mllib-sgd", "full-batch/roofline-1-thread", "full-batch/roofline/cores",
         "full-batch/roofline-all-cores",
         "mini-batch/spark-sgd", "mini-batch/mllib-sgd",
-        "time-to-accuracy/spark-sgd", "time-to-accuracy/spark.ml-lbfgs", "time-to-accuracy/mllib-sgd"));
+        "time-to-accuracy/spark-sgd", "time-to-accuracy/spark.ml-lbfgs", "time-to-accuracy/mllib-sgd",
+        "small-data/spark-sgd", "small-data/spark-sgd-jobs"));
     if (sparse) {
       s.add("memory/raw 8*N*(K+1)");
     }
@@ -98,6 +99,10 @@ class BenchCommandTest {
     for (JsonNode f : size.get("figures")) {
       if (f.get("figure").asText().equals("full-batch") && f.get("contender").asText().equals("spark-sgd")) {
         assertTrue(f.get("maxWeightDifferenceVsMllib").asDouble() < 1e-9, f.toString());
+      }
+      // Iterations on the driver and a job per iteration: the same weights, bit for bit.
+      if (f.get("figure").asText().equals("small-data") && f.get("contender").asText().equals("spark-sgd")) {
+        assertTrue(f.get("sameWeightsAsJobs").asBoolean(), f.toString());
       }
     }
   }

@@ -81,6 +81,9 @@ final class PerformancePage {
             + "and as many plain threads as cores.");
     figureTable(md, runs, "mini-batch", "Mini-batch iteration",
         "Time per iteration; each sample is the mean of one call of iterations, the draw of mini-batches included.");
+    figureTable(md, runs, "small-data", "Small data: iterations on the driver",
+        "Full-batch iteration time of ours with the rows on the driver (--prefetch-mb 512: fetched once, "
+            + "the iterations on the driver's threads) and with a Spark job per iteration (--prefetch-mb 0).");
     ttaTable(md, runs);
     figureTable(md, runs, "memory", "Memory",
         "Cached bytes (memory plus disk) of each contender's representation, and the raw sizes.");

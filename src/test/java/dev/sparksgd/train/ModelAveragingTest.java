@@ -69,8 +69,9 @@ class ModelAveragingTest {
   }
 
   private static dev.sparksgd.config.TrainConfig.Builder hBase() {
+    // A Spark job per iteration (--prefetch-mb 0): on the driver's threads no iteration takes one.
     return dev.sparksgd.config.TrainConfig.builder().dataPath("unused").outputPath("unused")
-        .numPartitions(2).minStepSize(0).tol(0).maxIter(30);
+        .numPartitions(2).minStepSize(0).tol(0).maxIter(30).prefetchMb(0);
   }
 
   @Test

@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * --prefetch-mb: mini-batches drawn ahead give the model, history and stopping of the
  * one-job-per-iteration path bit for bit (dense, sparse with mixed block kinds, weights, a loss with
  * its own parameter, more than 64 partitions, optimizers with state, a rejecting schedule, a holdout),
- * while running one Spark job per K iterations.
+ * while running one Spark job per K iterations. (Iterations on the driver, which the budget would
+ * choose for these small data sets, are switched off here: see {@code DriverIterationsTest}.)
  */
 class PrefetchTest {
   @TempDir
@@ -158,7 +159,8 @@ class PrefetchTest {
   @MethodSource("cases")
   void drawnAheadGivesTheSameBitsAsAJobPerIteration(String name, List<String> extra) throws Exception {
     // At most 7 iterations per job: 30 iterations take several draws, not one.
-    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7"));
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
+        Partitions.CONF_ENABLED, "false"));
     Path data = dataFor(name);
     Path off = tmp.resolve(name + "-off");
     Path on = tmp.resolve(name + "-on");
@@ -186,11 +188,12 @@ class PrefetchTest {
    */
   @Test
   void packedDrawnRowsGiveTheSameBits() throws Exception {
-    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7"));
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
+        Partitions.CONF_ENABLED, "false"));
     Path plain = tmp.resolve("packed-plain");
     assertEquals(0, train(sparse, plain, List.of("--mini-batch-fraction", "0.2"), "0").exitCode());
     SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
-        dev.sparksgd.data.BlockResults.CONF_ENABLED, "false"));
+        Partitions.CONF_ENABLED, "false", dev.sparksgd.data.BlockResults.CONF_ENABLED, "false"));
     Path packed = tmp.resolve("packed-on");
     TestData.Run run = train(sparse, packed, List.of("--mini-batch-fraction", "0.2"), "64");
     assertEquals(0, run.exitCode(), run.err());
@@ -200,11 +203,12 @@ class PrefetchTest {
 
   @Test
   void aRetriedDrawTaskGivesTheSameBits() throws Exception {
-    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7"));
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
+        Partitions.CONF_ENABLED, "false"));
     Path plain = tmp.resolve("retry-plain");
     assertEquals(0, train(dense, plain, List.of("--mini-batch-fraction", "0.1"), "64").exitCode());
     SparkTestSession.get("local[2,2]", Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
-        Trainer.FAIL_TASK_AT_ITERATION, "10"));
+        Partitions.CONF_ENABLED, "false", Trainer.FAIL_TASK_AT_ITERATION, "10"));
     Path retried = tmp.resolve("retry-failed");
     TestData.Run run = train(dense, retried, List.of("--mini-batch-fraction", "0.1"), "64");
     assertEquals(0, run.exitCode(), run.err());
@@ -258,8 +262,9 @@ class PrefetchTest {
     Block floatDense = Block.dense(2, 3, FeatureValues.of(new float[] {1, -0.0f, Float.MIN_VALUE, 4, 3e38f, -6}),
         new double[] {7, 8}, new double[] {0.5, 2}, false);
     Block floatSparse = Block.sparse(3, new int[] {0, 2, 2, 3}, new int[] {1, 262143, 5},
-        FeatureValues.of(new float[] {0.1f, -1, 2}), new double[] {1, 2, 3}, null, false);
-    Block[][] in = {{dense, sparse}, {}, {sparse, floatDense, floatSparse}};
+        FeatureValues.of(new float[] {0.1f, -1, 2}), new double[] {1, 2, 3}, null, true);
+    Block holdout = Block.dense(1, 2, new double[] {3, 4}, new double[] {5}, null, true);
+    Block[][] in = {{dense, sparse}, {}, {sparse, floatDense, floatSparse, holdout}};
     Block[][] out = DrawnRows.unpack(DrawnRows.pack(in));
     assertEquals(3, out.length);
     assertEquals(0, out[1].length);
@@ -271,6 +276,7 @@ class PrefetchTest {
         assertEquals(a.numCols, b.numCols);
         assertEquals(a.isSparse(), b.isSparse());
         assertEquals(a.values.precision(), b.values.precision());
+        assertEquals(a.holdout, b.holdout);
         assertArrayEquals(a.labels, b.labels, 0.0);
         assertArrayEquals(a.weights, b.weights, 0.0);
         assertArrayEquals(a.rowPtr, b.rowPtr);

@@ -39,6 +39,10 @@ class SparseLazyTrainTest {
   @BeforeAll
   static void writeData() throws Exception {
     data = tmp.resolve("hashed.libsvm");
+    writeHashed(data);
+  }
+
+  static void writeHashed(Path file) throws Exception {
     // 4000 rows, 20000 features: 3 of 10 frequent ones and 5 rare ones per row, as hashed logs.
     Random r = new Random(5);
     StringBuilder sb = new StringBuilder();
@@ -54,7 +58,7 @@ class SparseLazyTrainTest {
       }
       sb.append(String.format(Locale.ROOT, "%.6f", y + 0.1 * r.nextGaussian())).append(row).append('\n');
     }
-    Files.writeString(data, sb.toString(), StandardCharsets.UTF_8);
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
   }
 
   @AfterAll

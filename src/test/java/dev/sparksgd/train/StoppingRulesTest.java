@@ -174,8 +174,8 @@ class StoppingRulesTest {
       assertArrayEquals(atBest.coefficients(), r.coefficients(), 0.0);
       assertEquals(atBest.intercept(), r.intercept(), 0.0);
       TrainResult last = v.train(b -> b.maxIter(r.iterations()).validationInterval(0));
-      double bestLoss = HoldoutLoss.of(v.sc, v.data, raw(r), dev.sparksgd.loss.SquaredLoss.INSTANCE, 0);
-      double lastLoss = HoldoutLoss.of(v.sc, v.data, raw(last), dev.sparksgd.loss.SquaredLoss.INSTANCE, 0);
+      double bestLoss = holdoutLoss(v, r);
+      double lastLoss = holdoutLoss(v, last);
       assertTrue(bestLoss < lastLoss, bestLoss + " vs " + lastLoss);
 
       // --max-time with validation on publishes the best weights so far: the same as a run told to
@@ -185,10 +185,16 @@ class StoppingRulesTest {
       TrainResult untimed = v.train(b -> b.maxIter(timed.iterations()).patience(1000000));
       assertArrayEquals(untimed.coefficients(), timed.coefficients(), 0.0);
       TrainResult lastTimed = v.train(b -> b.maxIter(timed.iterations()).validationInterval(0));
-      double timedLoss = HoldoutLoss.of(v.sc, v.data, raw(timed), dev.sparksgd.loss.SquaredLoss.INSTANCE, 0);
-      double lastTimedLoss = HoldoutLoss.of(v.sc, v.data, raw(lastTimed), dev.sparksgd.loss.SquaredLoss.INSTANCE, 0);
+      double timedLoss = holdoutLoss(v, timed);
+      double lastTimedLoss = holdoutLoss(v, lastTimed);
       assertTrue(timedLoss <= lastTimedLoss, timedLoss + " vs " + lastTimedLoss);
     }
+  }
+
+  /** The squared loss on the holdout rows of {@code r}'s model (one Spark job). */
+  private static double holdoutLoss(TrainHarness v, TrainResult r) {
+    return HoldoutLoss.of(Partitions.sparkJobs(v.sc, v.data), v.data.numFeatures, raw(r),
+        dev.sparksgd.loss.SquaredLoss.INSTANCE, 0);
   }
 
   private static double[] raw(TrainResult r) {

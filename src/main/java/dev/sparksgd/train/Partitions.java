@@ -1,0 +1,291 @@
+package dev.sparksgd.train;
+
+import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.data.Block;
+import dev.sparksgd.data.BlockResults;
+import dev.sparksgd.data.Dataset;
+import dev.sparksgd.data.Merger;
+import dev.sparksgd.data.OrderedReduce;
+import dev.sparksgd.data.SharedArray;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.storage.BlockResult;
+import org.apache.spark.storage.RDDBlockId;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Option;
+
+/**
+ * Where the trainer's per-partition work runs: a Spark job per call, or, when the cached blocks fit
+ * the driver's budget ({@code --prefetch-mb}), the driver's own threads over the blocks fetched
+ * once. Either way each partition's partial result comes from the same function (the Spark task
+ * object itself, called with the partition's blocks in order) and the partials are merged in
+ * partition order by the same tree ({@link OrderedReduce}), so the result has the same bits. On
+ * the driver a small pool runs one call per partition (a laptop's cores are used), with no job, no
+ * broadcast and no task results: a full batch of a few thousand rows takes microseconds instead of
+ * a job's milliseconds.
+ */
+final class Partitions implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Partitions.class);
+  /** Spark conf key: false keeps a Spark job per iteration whatever the budget (tests compare paths). */
+  public static final String CONF_ENABLED = "spark.sgd.driverIterations";
+  /** How often a caller waiting for the driver's threads looks whether a stop was requested. */
+  private static final long STOP_POLL_MILLIS = 20;
+  /** The driver threads' names start with this. */
+  static final String THREAD_NAME = "spark-sgd-partition-";
+
+  private final JavaSparkContext sc;
+  private final Dataset data;
+  /** Each partition's cached blocks, in order, or null: the work runs as Spark jobs. */
+  private final Block[][] held;
+  private final ExecutorService pool;
+  private final BooleanSupplier stopRequested;
+
+  private Partitions(JavaSparkContext sc, Dataset data, Block[][] held, int threads, BooleanSupplier stopRequested) {
+    this.sc = sc;
+    this.data = data;
+    this.held = held;
+    this.stopRequested = stopRequested;
+    this.pool = held == null ? null : Executors.newFixedThreadPool(threads, daemonThreads());
+  }
+
+  /**
+   * Spark jobs, or the driver's threads when the cached blocks fit {@code cfg.prefetchMb} (and the
+   * Spark conf {@link #CONF_ENABLED} and no task test hook say otherwise). Logs the choice and why.
+   */
+  static Partitions of(JavaSparkContext sc, Dataset data, TrainConfig cfg, BooleanSupplier stopRequested) {
+    boolean enabled = sc.getConf().getBoolean(CONF_ENABLED, true);
+    boolean taskHooks = sc.getConf().getInt(Trainer.FAIL_TASK_AT_ITERATION, -1) >= 0
+        || sc.getConf().getInt(Trainer.STALL_TASK_AT_ITERATION, -1) >= 0;
+    String refusal = refusal(cfg.prefetchMb, data.cachedBytes, enabled, taskHooks);
+    String size = String.format(Locale.ROOT, "%,d training and %,d holdout rows, %.1f MB of cached blocks",
+        data.trainRows, data.holdoutRows, data.cachedBytes / 1048576.0);
+    if (refusal != null) {
+      LOG.info("iterations run as Spark jobs ({}): {}", size, refusal);
+      return sparkJobs(sc, data);
+    }
+    long t = System.nanoTime();
+    Block[][] held = fetch(sc, data);
+    int threads = Math.max(1, Math.min(held.length, Runtime.getRuntime().availableProcessors()));
+    LOG.info("iterations run on the driver, no Spark job per iteration ({} within --prefetch-mb {}): "
+        + "{} partitions on {} threads, blocks fetched in {} ms", size, cfg.prefetchMb, held.length, threads,
+        (System.nanoTime() - t) / 1_000_000);
+    return new Partitions(sc, data, held, threads, stopRequested);
+  }
+
+  /** A Spark job per call. */
+  static Partitions sparkJobs(JavaSparkContext sc, Dataset data) {
+    return new Partitions(sc, data, null, 0, () -> false);
+  }
+
+  /**
+   * Why the iterations cannot run on the driver, or null when they can: the cached blocks
+   * ({@code cachedBytes}, training and holdout rows) must fit the budget of {@code budgetMb} MiB.
+   */
+  static String refusal(long budgetMb, long cachedBytes, boolean enabled, boolean taskHooks) {
+    if (!enabled) {
+      return CONF_ENABLED + " is false";
+    }
+    if (taskHooks) {
+      return "a task test hook is set";
+    }
+    if (budgetMb <= 0) {
+      return "--prefetch-mb 0";
+    }
+    if (cachedBytes <= 0 || cachedBytes > budgetMb * 1024 * 1024) {
+      return "more than --prefetch-mb " + budgetMb;
+    }
+    return null;
+  }
+
+  boolean onDriver() {
+    return held != null;
+  }
+
+  /** The array the next {@link #reduce}'s tasks read (release it with {@link SharedArray#destroy}). */
+  SharedArray share(double[] value) {
+    return held != null ? SharedArray.onDriver(value) : SharedArray.of(sc, value);
+  }
+
+  /**
+   * {@code task}'s results over the partitions, merged in partition order: one Spark job named
+   * {@code description}, or one call per partition on the driver's threads. A stop request ends a
+   * {@code cancellable} call on the driver as it cancels a job (the callers' job group): the threads
+   * are interrupted, end at their next block, and this throws {@link CancellationException}.
+   */
+  <T extends Serializable> T reduce(String description, Function2<Integer, Iterator<Block>, Iterator<T>> task,
+      Merger<T> merger, boolean cancellable) {
+    if (held == null) {
+      sc.setJobDescription(description);
+      try {
+        return OrderedReduce.reduce(data.blocks.mapPartitionsWithIndex(task, false), merger);
+      } finally {
+        sc.setJobDescription(null);
+      }
+    }
+    List<Future<T>> futures = new ArrayList<>(held.length);
+    for (int p = 0; p < held.length; p++) {
+      int partition = p;
+      futures.add(pool.submit(() -> task.call(partition, new Interruptible(held[partition])).next()));
+    }
+    List<T> partials = new ArrayList<>(held.length);
+    try {
+      for (Future<T> f : futures) {
+        partials.add(await(f, cancellable));
+      }
+    } finally {
+      for (Future<T> f : futures) {
+        f.cancel(true); // none left running after a failure or a stop (a no-op once done)
+      }
+    }
+    return OrderedReduce.mergeInOrder(partials, merger);
+  }
+
+  private <T> T await(Future<T> f, boolean cancellable) {
+    while (true) {
+      try {
+        return f.get(STOP_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        if (cancellable && stopRequested.getAsBoolean()) {
+          throw new CancellationException("stop requested");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("interrupted");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
+
+  /** Ends the threads, waiting for work a stop interrupted to reach its next check. */
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+      try {
+        if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+          LOG.warn("a partition thread did not end within a minute of the training's end");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Every partition's cached blocks, in order: in local mode (block results on) the cached objects
+   * themselves from the driver's block manager, which is the executors' (no copy); else, or when a
+   * partition is not cached there, one job that brings them packed ({@link DrawnRows}).
+   */
+  static Block[][] fetch(JavaSparkContext sc, Dataset data) {
+    if (BlockResults.tasksInDriverJvm(sc)) {
+      Block[][] local = cachedHere(data);
+      if (local != null) {
+        return local;
+      }
+    }
+    sc.setJobDescription("training rows to the driver");
+    try {
+      List<byte[]> packed = BlockResults.collect(data.blocks.mapPartitions(it -> {
+        List<Block> blocks = new ArrayList<>();
+        it.forEachRemaining(blocks::add);
+        return List.of(DrawnRows.pack(new Block[][] {blocks.toArray(new Block[0])})).iterator();
+      }));
+      Block[][] out = new Block[packed.size()][];
+      for (int p = 0; p < out.length; p++) {
+        out[p] = DrawnRows.unpack(packed.get(p))[0];
+        packed.set(p, null);
+      }
+      return out;
+    } finally {
+      sc.setJobDescription(null);
+    }
+  }
+
+  /** The partitions' cached blocks from this JVM's block manager, or null if one is not there. */
+  private static Block[][] cachedHere(Dataset data) {
+    SparkEnv env = SparkEnv.get();
+    StorageLevel level = data.blocks.getStorageLevel();
+    if (env == null || level == StorageLevel.NONE()) {
+      return null;
+    }
+    int id = data.blocks.id();
+    Block[][] out = new Block[data.numPartitions()][];
+    for (int p = 0; p < out.length; p++) {
+      Option<BlockResult> r = env.blockManager().getLocalValues(new RDDBlockId(id, p));
+      if (r.isEmpty()) {
+        return null;
+      }
+      // Read to the end: the block manager releases its read lock when the iterator completes.
+      List<Block> blocks = new ArrayList<>();
+      scala.collection.Iterator<Object> it = r.get().data();
+      while (it.hasNext()) {
+        blocks.add((Block) it.next());
+      }
+      out[p] = blocks.toArray(new Block[0]);
+    }
+    return out;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, THREAD_NAME + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * A partition's blocks, ending the work with {@link CancellationException} at the next block once
+   * its thread is interrupted (a stop), as Spark's iterator over cached blocks ends a killed task.
+   */
+  private static final class Interruptible implements Iterator<Block> {
+    private final Block[] blocks;
+    private int next;
+
+    Interruptible(Block[] blocks) {
+      this.blocks = blocks;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new CancellationException("stop requested");
+      }
+      return next < blocks.length;
+    }
+
+    @Override
+    public Block next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return blocks[next++];
+    }
+  }
+}
