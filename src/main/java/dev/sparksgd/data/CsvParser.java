@@ -137,6 +137,33 @@ public final class CsvParser {
   }
 
   /**
+   * The cells of a row as text (trimmed, unquoted; null where empty), or null for a blank line.
+   *
+   * @throws RecordException for an unbalanced quote or more fields than the header's
+   */
+  String[] cells(String line) {
+    if (line.isBlank()) {
+      return null;
+    }
+    checkQuotes(line, delimiter, header);
+    try {
+      return fields.parseLine(line);
+    } catch (TextParsingException e) {
+      throw new RecordException("has more than the header's " + header.length + " columns");
+    }
+  }
+
+  /** Whether {@code text} is a finite number, as a numeric cell must be. */
+  static boolean isNumber(String text) {
+    try {
+      LibsvmParser.parseNumber(text, "");
+      return true;
+    } catch (RecordException e) {
+      return false;
+    }
+  }
+
+  /**
    * Fills {@code out} with all features (dense, 0-based; NaN for a missing one when allowed);
    * false for a blank line.
    */
@@ -150,16 +177,10 @@ public final class CsvParser {
    */
   public boolean parse(String line, ParsedRecord out, String[] categories) {
     out.clear();
-    if (line.isBlank()) {
+    // Once the quotes balance, the only failure left is more fields than maxColumns.
+    String[] values = cells(line);
+    if (values == null) {
       return false;
-    }
-    checkQuotes(line, delimiter, header);
-    String[] values;
-    try {
-      values = fields.parseLine(line);
-    } catch (TextParsingException e) {
-      // The only failure left once the quotes balance: more fields than maxColumns.
-      throw new RecordException("has more than the header's " + header.length + " columns");
     }
     if (values.length > header.length) {
       throw new RecordException("has more than the header's " + header.length + " columns");
