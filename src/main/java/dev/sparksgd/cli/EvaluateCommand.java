@@ -62,8 +62,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     LinearModel model = ModelReader.read(sc.hadoopConfiguration(), input.model, "--model");
     // The model's loss decides how labels are checked (0/1 or -1/+1 for a classifier).
-    cfg = cfg.toBuilder().loss(LossType.parse(model.loss))
-        .categoricalCols(String.join(",", model.categoricalColumns())).buildForInput();
+    cfg = input.forModel(cfg, model).toBuilder().loss(LossType.parse(model.loss)).buildForInput();
     Dataset data = DataLoader.load(sc, cfg, model.inputColumns(), MissingFills.toData(model.missing),
         MissingFills.encoder(model));
     try {

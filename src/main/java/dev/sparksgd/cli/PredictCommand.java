@@ -67,6 +67,7 @@ public final class PredictCommand implements Callable<Integer> {
       throw new ConfigException("--output " + output + " already exists; give --overwrite to replace it");
     }
     LinearModel model = ModelReader.read(sc.hadoopConfiguration(), input.model, "--model");
+    cfg = input.forModel(cfg, model);
     LocatedRecords in = LocatedRecords.open(sc, cfg, model.numFeatures(),
         model.hashing != null || model.oneHot != null ? model.inputColumns() : model.featureNames,
         MissingFills.toData(model.missing), MissingFills.encoder(model));

@@ -58,34 +58,37 @@ public final class DataLoader {
   }
 
   /**
-   * @param parquetFeatures for Parquet input without a Vector column: the feature columns to take
-   *     by name (a model's), or null for every numeric column but the label and weight
+   * @param featureColumns for CSV input and Parquet input without a Vector column: the numeric
+   *     feature columns to take by name, in any order (a model's; other columns are not read), or
+   *     null for every numeric column but the label and weight
    */
-  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures) {
-    return load(sc, cfg, parquetFeatures, null);
+  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] featureColumns) {
+    return load(sc, cfg, featureColumns, null);
   }
 
   /**
-   * @param parquetFeatures for Parquet input without a Vector column: the feature columns to take
-   *     by name (a model's), or null for every numeric column but the label and weight
+   * @param featureColumns for CSV input and Parquet input without a Vector column: the numeric
+   *     feature columns to take by name, in any order (a model's; other columns are not read), or
+   *     null for every numeric column but the label and weight
    * @param missing how a model fills missing values (evaluating it), or null to follow
    *     {@code cfg.missing} (training: a statistics pass computes the fill values when needed)
    */
-  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures,
+  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] featureColumns,
       MissingValues missing) {
-    return load(sc, cfg, parquetFeatures, missing, null);
+    return load(sc, cfg, featureColumns, missing, null);
   }
 
   /**
-   * @param parquetFeatures for Parquet input without a Vector column: the feature columns to take
-   *     by name (a model's), or null for every numeric column but the label and weight
+   * @param featureColumns for CSV input and Parquet input without a Vector column: the numeric
+   *     feature columns to take by name, in any order (a model's; other columns are not read), or
+   *     null for every numeric column but the label and weight
    * @param missing how a model fills missing values (evaluating it), or null to follow
    *     {@code cfg.missing} (training: a statistics pass computes the fill values when needed)
    * @param encoder how a model encodes the categorical columns {@code cfg.categoricalCols}
    *     (evaluating it), or null to follow {@code cfg.encoding} (training: one-hot vocabularies
    *     come from a statistics pass)
    */
-  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures,
+  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] featureColumns,
       MissingValues missing, CategoricalEncoder encoder) {
     Configuration hadoop = sc.hadoopConfiguration();
     List<FileStatus> input = listInputFiles(hadoop, cfg.dataPath);
@@ -105,7 +108,7 @@ public final class DataLoader {
           + format.cliName() + " (give --format if it is CSV)");
     }
     if (format == DataFormat.PARQUET) {
-      ParquetInput in = ParquetInput.open(cfg, true, parquetFeatures,
+      ParquetInput in = ParquetInput.open(cfg, true, featureColumns,
           encoder == null ? null : encoder.categoricalNames());
       if (fillsMissing && in.hasVectorColumn()) {
         throw new ConfigException("--missing fills numeric feature columns; the features of " + cfg.dataPath
@@ -137,7 +140,8 @@ public final class DataLoader {
     CsvLayout layout = null;
     int denseCols = 0;
     if (csv) {
-      layout = CsvLayout.read(hadoop, files.get(0), cfg, true, cfg.categoricalCols);
+      layout = CsvLayout.read(hadoop, files.get(0), cfg, true,
+          encoder != null ? Arrays.asList(encoder.categoricalNames()) : cfg.categoricalCols, featureColumns);
       if (cfg.categoricalAuto && encoder == null) {
         List<String> text = CsvColumnKinds.textColumns(sc, cfg, wanted, layout);
         LOG.info("{}: categorical columns (those with a cell that is not a number): {}", cfg.dataPath, text);

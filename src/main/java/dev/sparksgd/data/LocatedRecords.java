@@ -108,7 +108,7 @@ public final class LocatedRecords implements Serializable {
       }
       case CSV: {
         CsvLayout layout = CsvLayout.read(sc.hadoopConfiguration(), files.get(0), cfg, false,
-            Arrays.asList(categorical));
+            Arrays.asList(categorical), columns);
         CsvParser p = layout.parser();
         checkFeatures(p.numFeatures(), p.featureNames(), numColumns, columns, cfg.dataPath);
         return new LocatedRecords(format, cfg.dataPath, numFeatures, layout, null, missing, encoder);
