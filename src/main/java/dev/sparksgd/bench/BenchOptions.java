@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 /** The options of one {@code bench} run, already checked by the command. */
-public record BenchOptions(List<Long> rows, int features, int sparseNnz, int batchRows,
+public record BenchOptions(List<Long> rows, List<Integer> features, int sparseNnz, int batchRows,
     int iterations, int rounds, int ttaRuns, Set<String> figures, int numPartitions, long seed,
     double ttaStepSize, double ttaTol, double mllibStepSize, int mllibMaxIter, String ttaOptimizer,
     double ttaMomentum, int miniBatchIterations, String ttaSchedule, int warmUpRounds) {
@@ -25,7 +25,4 @@ public record BenchOptions(List<Long> rows, int features, int sparseNnz, int bat
     return figures.contains(figure);
   }
 
-  public boolean dense() {
-    return sparseNnz <= 0 || sparseNnz >= features;
-  }
 }

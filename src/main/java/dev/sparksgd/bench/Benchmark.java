@@ -105,15 +105,17 @@ public final class Benchmark {
 
   public List<SizeRun> run() {
     List<SizeRun> runs = new ArrayList<>();
-    for (long n : o.rows()) {
-      runs.add(runSize(n));
+    for (int d : o.features()) {
+      for (long n : o.rows()) {
+        runs.add(runSize(n, d));
+      }
     }
     return runs;
   }
 
-  private SizeRun runSize(long n) {
+  private SizeRun runSize(long n, int features) {
     int parts = o.numPartitions() > 0 ? o.numPartitions() : sc.defaultParallelism();
-    Generator gen = new Generator(o.seed(), o.features(), o.sparseNnz(), BenchOptions.NOISE, 0.0);
+    Generator gen = new Generator(o.seed(), features, o.sparseNnz(), BenchOptions.NOISE, 0.0);
     int d = gen.numFeatures();
     SizeRun run = new SizeRun(n, d, gen.isDense() ? 0 : gen.nnzPerRow(), parts, sc.defaultParallelism());
     say("%s, %d partitions, master %s", run.label(), parts, sc.master());

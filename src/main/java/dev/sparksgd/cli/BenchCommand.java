@@ -37,8 +37,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Rows; several sizes run one after the other (for the scaling target). Default: ${DEFAULT-VALUE}.")
   List<Long> rows;
 
-  @Option(names = "--features", paramLabel = "D", defaultValue = "100", description = "Features. Default: ${DEFAULT-VALUE}.")
-  int features;
+  @Option(names = "--features", paramLabel = "D", split = ",", defaultValue = "100",
+      description = "Features; several values run each row count at each dimension (the same non-zeros "
+          + "per row, for the sparse scaling figure). Default: ${DEFAULT-VALUE}.")
+  List<Integer> features;
 
   @Option(names = "--sparse-nnz", paramLabel = "K", defaultValue = "0",
       description = "Non-zero features per row; 0 = dense. Default: ${DEFAULT-VALUE}.")
@@ -129,8 +131,12 @@ public final class BenchCommand implements Callable<Integer> {
     for (long n : rows) {
       require(n >= 2, "--rows must be >= 2 (got " + n + ")");
     }
-    require(features >= 1, "--features must be >= 1 (got " + features + ")");
-    require(sparseNnz >= 0 && sparseNnz <= features, "--sparse-nnz must be in [0, --features] (got " + sparseNnz + ")");
+    require(!features.isEmpty(), "--features needs at least one value");
+    for (int d : features) {
+      require(d >= 1, "--features must be >= 1 (got " + d + ")");
+      require(sparseNnz <= d, "--sparse-nnz must be in [0, --features] (got " + sparseNnz + " and " + d + ")");
+    }
+    require(sparseNnz >= 0, "--sparse-nnz must be >= 0 (got " + sparseNnz + ")");
     require(batchRows >= 1, "--batch-rows must be >= 1 (got " + batchRows + ")");
     require(iterations >= 1, "--iterations must be >= 1 (got " + iterations + ")");
     require(rounds >= 1 && rounds <= iterations, "--rounds must be in [1, --iterations] (got " + rounds + ")");
@@ -156,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
           + String.join(", ", BenchOptions.ALL_FIGURES) + ")");
       f.add(name);
     }
-    return new BenchOptions(List.copyOf(rows), features, sparseNnz, batchRows, iterations, rounds, ttaRuns,
+    return new BenchOptions(List.copyOf(rows), List.copyOf(features), sparseNnz, batchRows, iterations, rounds, ttaRuns,
         f, numPartitions, seed, ttaStepSize, ttaTol, mllibStepSize, mllibMaxIter, ttaOptimizer, ttaMomentum,
         miniBatchIterations, ttaSchedule, warmUpRounds);
   }

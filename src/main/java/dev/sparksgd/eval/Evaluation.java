@@ -3,6 +3,7 @@ package dev.sparksgd.eval;
 import dev.sparksgd.data.Block;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.data.OrderedReduce;
+import dev.sparksgd.data.SharedArray;
 import dev.sparksgd.loss.Loss;
 import dev.sparksgd.model.LinearModel;
 import java.io.Serializable;
@@ -17,12 +18,15 @@ public record Evaluation(RegressionMetrics train, RegressionMetrics holdout) {
   }
 
   public static Evaluation of(JavaSparkContext sc, Dataset data, LinearModel model, Loss loss) {
-    final double[] coef = model.weights;
+    // Shared, not captured: a closure holding the coefficients ships them in every task binary
+    // (32 MB at 2^22 features).
+    final SharedArray coefficients = SharedArray.of(sc, model.weights);
     final double intercept = model.intercept;
     sc.setJobDescription("evaluate the model");
     try {
       Pair sums = OrderedReduce.reduce(data.blocks.mapPartitions(it -> {
         Pair p = new Pair();
+        double[] coef = coefficients.value();
         while (it.hasNext()) {
           Block b = it.next();
           (b.holdout ? p.holdout : p.train).addBlock(b, coef, intercept, loss);
@@ -36,6 +40,7 @@ public record Evaluation(RegressionMetrics train, RegressionMetrics holdout) {
       return new Evaluation(sums.train.result(), sums.holdout.rows > 0 ? sums.holdout.result() : null);
     } finally {
       sc.setJobDescription(null);
+      coefficients.destroy();
     }
   }
 

@@ -3,6 +3,8 @@ package dev.sparksgd.eval;
 import dev.sparksgd.data.Block;
 import dev.sparksgd.data.Labels;
 import dev.sparksgd.data.OrderedReduce;
+import dev.sparksgd.data.SharedArray;
+import dev.sparksgd.loss.LogisticLoss;
 import dev.sparksgd.loss.Loss;
 import dev.sparksgd.model.LinearModel;
 import java.io.PrintStream;
@@ -13,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
 import org.apache.spark.mllib.evaluation.MulticlassMetrics;
 import org.apache.spark.mllib.evaluation.RegressionMetrics;
@@ -34,13 +37,26 @@ public final class ModelMetrics {
 
   /** Metrics over the rows of {@code blocks} whose holdout flag is {@code holdout}. */
   public static Map<String, Object> of(JavaRDD<Block> blocks, boolean holdout, LinearModel model) {
-    final double[] coef = model.weights;
+    // Shared, not captured: a closure holding the coefficients (or the model) ships them in every
+    // task binary of every metrics job (32 MB at 2^22 features).
+    final SharedArray coefficients = SharedArray.of(JavaSparkContext.fromSparkContext(blocks.context()),
+        model.weights);
+    try {
+      return of(blocks, holdout, model, coefficients);
+    } finally {
+      coefficients.destroy();
+    }
+  }
+
+  private static Map<String, Object> of(JavaRDD<Block> blocks, boolean holdout, LinearModel model,
+      SharedArray coefficients) {
     final double intercept = model.intercept;
     final Loss loss = model.lossFunction();
     final boolean classifier = model.isClassifier();
     final boolean logistic = model.loss.equals("logistic");
     JavaRDD<Block> rows = blocks.filter(b -> b.holdout == holdout);
     double[] lossSums = OrderedReduce.reduce(rows.mapPartitions(it -> {
+      double[] coef = coefficients.value();
       double[] s = new double[3];
       while (it.hasNext()) {
         Block b = it.next();
@@ -67,6 +83,7 @@ public final class ModelMetrics {
     }
     if (!classifier) {
       JavaRDD<Tuple3<Double, Double, Double>> triples = rows.flatMap(b -> {
+        double[] coef = coefficients.value();
         List<Tuple3<Double, Double, Double>> out = new ArrayList<>(b.numRows);
         for (int i = 0; i < b.numRows; i++) {
           out.add(new Tuple3<>(b.margin(i, coef, intercept), b.labels[i], b.weight(i)));
@@ -83,10 +100,11 @@ public final class ModelMetrics {
     }
     // (predicted class index, label index, weight, [P(0), P(1)]) as MulticlassMetrics wants them.
     JavaRDD<Tuple4<Double, Double, Double, double[]>> scored = rows.flatMap(b -> {
+      double[] coef = coefficients.value();
       List<Tuple4<Double, Double, Double, double[]>> out = new ArrayList<>(b.numRows);
       for (int i = 0; i < b.numRows; i++) {
         double margin = b.margin(i, coef, intercept);
-        double p = logistic ? model.probabilityFromMargin(margin) : Double.NaN;
+        double p = logistic ? LogisticLoss.sigmoid(margin) : Double.NaN;
         out.add(new Tuple4<>(margin > 0 ? 1.0 : 0.0, Labels.index(b.labels[i]), b.weight(i),
             logistic ? new double[] {1.0 - p, p} : new double[] {margin}));
       }

@@ -112,10 +112,32 @@ class BenchCommandTest {
   }
 
   @Test
+  void severalDimensionsRunEachRowCountAtEachWithTheSparseTargets() throws Exception {
+    JsonNode root = bench("--features", "300,1200", "--sparse-nnz", "4", "--figures", "mini-batch,full-batch");
+    JsonNode sizes = root.get("sizes");
+    assertEquals(2, sizes.size());
+    assertEquals(300, sizes.get(0).get("features").asInt());
+    assertEquals(1200, sizes.get(1).get("features").asInt());
+    int perSize = 0;
+    for (JsonNode t : root.get("targets")) {
+      if (t.get("target").asText().startsWith("sparse mini-batch iteration <= 50 ms")) {
+        perSize++;
+        assertTrue(t.get("value").asDouble() > 0, t.toString());
+      }
+      if (t.get("target").asText().startsWith("mini-batch iteration >= 10x faster")) {
+        assertTrue(t.get("note").asText().contains("2^22"), t.toString());
+      }
+    }
+    assertEquals(2, perSize, root.get("targets").toString());
+  }
+
+  @Test
   void badOptionsExitWithCode2BeforeSpark() {
     for (String[] args : List.of(new String[] {"bench", "--rows", "1"},
         new String[] {"bench", "--figures", "speed"},
         new String[] {"bench", "--features", "5", "--sparse-nnz", "6"},
+        new String[] {"bench", "--features", "10,5", "--sparse-nnz", "6"},
+        new String[] {"bench", "--features", "0"},
         new String[] {"bench", "--iterations", "3", "--rounds", "4"},
         new String[] {"bench", "--iterations", "5", "--rounds", "3"})) {
       TestData.Run run = TestData.cli(args);
