@@ -137,4 +137,26 @@ class OneHotCsvCliTest {
       }
     }
   }
+
+  /** The one-hot example of the user guide's Real tables section, on sample-data/houses.csv. */
+  @Test
+  void theSampleTableOfTheUserGuide() throws Exception {
+    Path sample = Path.of("sample-data/houses.csv");
+    Path model = tmp.resolve("houses-onehot");
+    TestData.Run run = TestData.cli("train", "--data", sample.toString(), "--output", model.toString(),
+        "--label-col", "price_k", "--categorical-cols", "auto", "--encoding", "one-hot", "--max-levels", "3",
+        "--missing", "median", "--max-iter", "200");
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode oneHot = TestData.json(model.resolve("model.json")).get("oneHotEncoding");
+    assertEquals("[\"city\",\"heating type\"]", oneHot.get("categoricalColumns").toString());
+    assertEquals("[\"area\",\"rooms\"]", oneHot.get("numericColumns").toString());
+    assertEquals(3, oneHot.get("levels").get(0).size());
+    Path out = tmp.resolve("houses-onehot-pred.csv");
+    TestData.Run p = TestData.cli("predict", "--model", model.toString(), "--data", sample.toString(),
+        "--output", out.toString());
+    assertEquals(0, p.exitCode(), p.err());
+    List<Row> rows = SparkTestSession.get().read().option("header", "true").csv(out.toString()).collectAsList();
+    assertEquals(40, rows.size());
+    assertTrue(rows.get(0).schema().fieldNames().length == 4, "file, line, label, prediction: " + rows.get(0));
+  }
 }
