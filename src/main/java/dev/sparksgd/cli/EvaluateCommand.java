@@ -62,10 +62,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     LinearModel model = ModelReader.read(sc.hadoopConfiguration(), input.model, "--model");
     // The model's loss decides how labels are checked (0/1 or -1/+1 for a classifier).
-    cfg = cfg.toBuilder().loss(LossType.parse(model.loss))
-        .categoricalCols(String.join(",", model.categoricalColumns()))
-        .hashBits(model.hashing != null ? model.hashing.bits() : cfg.hashBits).buildForInput();
-    Dataset data = DataLoader.load(sc, cfg, model.inputColumns(), MissingFills.toData(model.missing));
+    cfg = input.forModel(cfg, model).toBuilder().loss(LossType.parse(model.loss)).buildForInput();
+    Dataset data = DataLoader.load(sc, cfg, model.inputColumns(), MissingFills.toData(model.missing),
+        MissingFills.encoder(model));
     try {
       checkFeatures(data, cfg.dataPath, model);
       Map<String, Object> m = new LinkedHashMap<>();
@@ -93,13 +92,6 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private static void checkFeatures(Dataset data, String path, LinearModel model) {
-    if (model.hashing != null) {
-      String[] numeric = MissingFills.hashing(data).numericColumns;
-      if (!Arrays.equals(numeric, model.hashing.numericColumns)) {
-        throw new ConfigException("--data " + path + ": the numeric columns are " + String.join(",", numeric)
-            + "; the model was trained on " + String.join(",", model.hashing.numericColumns));
-      }
-    }
     if (data.featureNames != null && model.featureNames != null
         && !Arrays.equals(data.featureNames, model.featureNames)) {
       throw new ConfigException("--data " + path + ": the feature columns are " + String.join(",", data.featureNames)

@@ -2,10 +2,13 @@ package dev.sparksgd.cli;
 
 import dev.sparksgd.config.DataFormat;
 import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.model.LinearModel;
 import picocli.CommandLine.Option;
 
 /** How predict and evaluate read --data: the input options of train, with the same names. */
 final class InputOptions {
+  private static final String DEFAULT_LABEL_COL = "label";
+
   @Option(names = "--model", required = true, paramLabel = "DIR",
       description = "Model directory: a spark-sgd model (model.json) or a Spark ML model directory.")
   String model;
@@ -18,8 +21,8 @@ final class InputOptions {
       description = "Input format; default: from the file names, as for train.")
   String format;
 
-  @Option(names = "--label-col", paramLabel = "NAME", defaultValue = "label",
-      description = "CSV/Parquet label column. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--label-col", paramLabel = "NAME",
+      description = "CSV/Parquet label column; default: the model's (label for a model that records none).")
   String labelCol;
 
   @Option(names = "--weight-col", paramLabel = "NAME",
@@ -39,12 +42,22 @@ final class InputOptions {
           + "parallelism, as for train. Default: ${DEFAULT-VALUE}.")
   int numPartitions;
 
+  /**
+   * {@code cfg} reading the label from the column the model was trained with, unless --label-col
+   * names one.
+   */
+  TrainConfig forModel(TrainConfig cfg, LinearModel model) {
+    Object trained = model.options.get("label-col");
+    return labelCol != null || !(trained instanceof String name) || name.isBlank() ? cfg
+        : cfg.toBuilder().labelCol(name).buildForInput();
+  }
+
   /** The input side of a run, validated before Spark starts. */
   TrainConfig toConfig() {
     return TrainConfig.builder()
         .dataPath(data)
         .format(format == null || format.isBlank() ? null : DataFormat.parse(format))
-        .labelCol(labelCol)
+        .labelCol(labelCol != null ? labelCol : DEFAULT_LABEL_COL)
         .weightCol(weightCol)
         .featuresCol(featuresCol)
         .csvDelimiter(csvDelimiter)

@@ -67,9 +67,10 @@ public final class PredictCommand implements Callable<Integer> {
       throw new ConfigException("--output " + output + " already exists; give --overwrite to replace it");
     }
     LinearModel model = ModelReader.read(sc.hadoopConfiguration(), input.model, "--model");
+    cfg = input.forModel(cfg, model);
     LocatedRecords in = LocatedRecords.open(sc, cfg, model.numFeatures(),
-        model.hashing != null ? model.inputColumns() : model.featureNames, MissingFills.toData(model.missing),
-        model.categoricalColumns());
+        model.hashing != null || model.oneHot != null ? model.inputColumns() : model.featureNames,
+        MissingFills.toData(model.missing), MissingFills.encoder(model));
     final boolean withLabel = in.hasLabel;
     final boolean withProbability = model.loss.equals("logistic");
     List<StructField> fields = new ArrayList<>();

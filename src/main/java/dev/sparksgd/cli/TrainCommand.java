@@ -332,22 +332,34 @@ public final class TrainCommand implements Callable<Integer> {
           + "else 0 (when missing values are filled: mean, median or zero). Default: ${DEFAULT-VALUE}.")
   boolean missingIndicators;
 
-  @Option(names = "--categorical-cols", paramLabel = "A,B,…", defaultValue = "",
-      description = "CSV columns whose values are categories (any text), hashed into features (see the "
-          + "encoding below); the other feature columns stay numbers. Default: none.")
+  @Option(names = "--categorical-cols", paramLabel = "A,B,…|auto", defaultValue = "",
+      description = "CSV or Parquet columns whose values are categories (any text; string columns "
+          + "in Parquet), encoded into features as the encoding below says; the other feature "
+          + "columns stay numbers. auto: every string column of a Parquet input, every CSV column "
+          + "(label and weight aside) with a non-empty cell that is not a finite number, found by "
+          + "a pass over all rows. Default: none.")
   String categoricalCols;
 
-  @Option(names = "--encoding", paramLabel = "hash", defaultValue = "hash",
+  @Option(names = "--encoding", paramLabel = "hash|one-hot", defaultValue = "hash",
       description = "How the categorical columns become features. hash: spark.ml FeatureHasher's "
           + "function, so the model's indices are FeatureHasher's: MurmurHash3 (x86, 32 bits, "
           + "seed 42) of \"column=value\" for a category (value 1), of the column name for a "
           + "number (its value), modulo the number of hashed features; colliding features add up. "
-          + "Default: ${DEFAULT-VALUE}.")
+          + "one-hot: the numbers stay features, then per categorical column one 0/1 feature per "
+          + "kept level (the most frequent in the training rows, ties by value; counted in a "
+          + "statistics pass and stored in the model) and one for any other, unseen or missing "
+          + "level, as spark.ml's StringIndexer (frequencyDesc, handleInvalid keep) and "
+          + "OneHotEncoder (dropLast false). Default: ${DEFAULT-VALUE}.")
   String encoding;
 
   @Option(names = "--hash-bits", paramLabel = "B", defaultValue = "18",
       description = "--encoding hash: 2^B features, B in 1..28. Default: ${DEFAULT-VALUE}.")
   int hashBits;
+
+  @Option(names = "--max-levels", paramLabel = "K", defaultValue = "100",
+      description = "--encoding one-hot: the K most frequent levels of each categorical column get "
+          + "a feature each, the rest share one. Default: ${DEFAULT-VALUE}.")
+  int maxLevels;
 
   @Option(names = "--init-model", paramLabel = "DIR",
       description = "Start from this model (a spark-sgd model directory or a Spark ML model "
@@ -508,8 +520,8 @@ public final class TrainCommand implements Callable<Integer> {
           data.featureNames, data.stats.mean(), data.stats.std(), options,
           result.iterations(), result.stopReason().label(), data.labelEncoding, cfg.huberDelta, scale)
           .withFeatureScale(Trainer.featureScale(data, cfg))
-          .withHashing(MissingFills.hashing(data))
-          .withMissing(MissingFills.toModel(data.missing(), cfg.missing.cliName(), data));
+          .withInputs(MissingFills.toModel(data.missing(), cfg.missing.cliName(), data), MissingFills.hashing(data),
+              MissingFills.oneHot(data));
       Evaluation eval = Evaluation.of(sc, data, model, model.lossFunction());
       QualityGate gate = null;
       if (baseline != null) {

@@ -4,10 +4,14 @@ import java.util.Locale;
 
 /**
  * How categorical columns become features: {@code hash}, spark.ml FeatureHasher's function (every
- * feature column hashed into 2^--hash-bits features).
+ * feature column hashed into 2^--hash-bits features), or {@code one-hot}, one feature per kept
+ * level of each column (the --max-levels most frequent in the training rows) plus one for every
+ * other level, as spark.ml's StringIndexer (frequencyDesc, handleInvalid keep) and OneHotEncoder
+ * (dropLast false).
  */
 public enum CategoricalEncoding {
-  HASH("hash");
+  HASH("hash"),
+  ONE_HOT("one-hot");
 
   private final String cliName;
 
@@ -26,6 +30,6 @@ public enum CategoricalEncoding {
         return v;
       }
     }
-    throw new ConfigException("--encoding must be hash (one-hot is not available yet) (got '" + s + "')");
+    throw new ConfigException("--encoding must be hash or one-hot (got '" + s + "')");
   }
 }

@@ -17,6 +17,10 @@ public final class TrainConfig implements Serializable {
   public static final int DEFAULT_PREFETCH_MB = 64;
   /** Largest --prefetch-mb (well under Spark's default spark.driver.maxResultSize of 1g). */
   public static final int MAX_PREFETCH_MB = 512;
+  /** --categorical-cols: the columns are found in the data. */
+  public static final String AUTO = "auto";
+  /** Largest --max-levels: a million one-hot features per categorical column. */
+  public static final int MAX_LEVELS = 1_000_000;
 
   public final String dataPath;
   public final String outputPath;
@@ -100,15 +104,27 @@ public final class TrainConfig implements Serializable {
   public final boolean missingIndicators;
   /** CSV columns read as categories (text), in the order given; empty: every column is numeric. */
   public final List<String> categoricalCols;
+  /**
+   * --categorical-cols auto: every string column of a Parquet input, every CSV column with a
+   * non-empty cell that is not a number (categoricalCols is then empty).
+   */
+  public final boolean categoricalAuto;
   public final CategoricalEncoding encoding;
   /** --encoding hash: the features are 2^hashBits hashed indices. */
   public final int hashBits;
+  /** --encoding one-hot: the levels kept per categorical column (the rest share one feature). */
+  public final int maxLevels;
   /** Model directory (ours or Spark ML) to start from, or null. */
   public final String initModel;
   /** Null = no checkpoints. Not in {@link #toOptionMap()}: checkpoints never change the model. */
   public final String checkpointDir;
   public final int checkpointInterval;
   public final boolean resume;
+
+  /** --categorical-cols as given: auto, or the names comma-separated. */
+  String categoricalColsText() {
+    return categoricalAuto ? AUTO : String.join(",", categoricalCols);
+  }
 
   private TrainConfig(Builder b) {
     dataPath = b.dataPath;
@@ -167,8 +183,10 @@ public final class TrainConfig implements Serializable {
     missing = b.missing;
     missingIndicators = b.missingIndicators;
     categoricalCols = b.categoricalCols;
+    categoricalAuto = b.categoricalAuto;
     encoding = b.encoding;
     hashBits = b.hashBits;
+    maxLevels = b.maxLevels;
     initModel = b.initModel;
     checkpointDir = b.checkpointDir;
     checkpointInterval = b.checkpointInterval;
@@ -234,9 +252,10 @@ public final class TrainConfig implements Serializable {
     b.csvDelimiterText = csvDelimiterName();
     b.missing = missing;
     b.missingIndicators = missingIndicators;
-    b.categoricalColsText = String.join(",", categoricalCols);
+    b.categoricalColsText = categoricalColsText();
     b.encoding = encoding;
     b.hashBits = hashBits;
+    b.maxLevels = maxLevels;
     b.initModel = initModel;
     b.checkpointDir = checkpointDir;
     b.checkpointInterval = checkpointInterval;
@@ -381,12 +400,14 @@ public final class TrainConfig implements Serializable {
           MissingMode::cliName, c -> c.missing, MissingMode::parse, Builder::missing).param(null),
       TrainOption.of("missing-indicators", Kind.BOOLEAN, "a 0/1 feature per column with missing values",
           c -> c.missingIndicators, Builder::missingIndicators).param(null),
-      TrainOption.of("categorical-cols", Kind.TEXT, "CSV columns of categories, comma-separated",
-          c -> String.join(",", c.categoricalCols), Builder::categoricalCols).param(null),
+      TrainOption.of("categorical-cols", Kind.TEXT, "columns of categories, comma-separated, or auto",
+          TrainConfig::categoricalColsText, Builder::categoricalCols).param(null),
       TrainOption.choice("encoding", "how categorical columns become features", CategoricalEncoding.values(),
           CategoricalEncoding::cliName, c -> c.encoding, CategoricalEncoding::parse, Builder::encoding).param(null),
       TrainOption.of("hash-bits", Kind.INT, "--encoding hash: 2^B features, B in 1..28", c -> c.hashBits,
           Builder::hashBits).param(null),
+      TrainOption.of("max-levels", Kind.INT, "--encoding one-hot: levels kept per column, K >= 1",
+          c -> c.maxLevels, Builder::maxLevels).param(null),
       TrainOption.of("init-model", Kind.TEXT, "model directory to start from", c -> c.initModel,
           Builder::initModel).notRecorded().param(null),
       TrainOption.of("checkpoint-dir", Kind.TEXT, "checkpoint directory", c -> c.checkpointDir,
@@ -467,8 +488,10 @@ public final class TrainConfig implements Serializable {
     private boolean missingIndicators = false;
     private String categoricalColsText = "";
     private List<String> categoricalCols = List.of();
+    private boolean categoricalAuto;
     private CategoricalEncoding encoding = CategoricalEncoding.HASH;
     private int hashBits = 18;
+    private int maxLevels = 100;
     private String initModel;
     private String checkpointDir;
     private int checkpointInterval = 10;
@@ -534,6 +557,7 @@ public final class TrainConfig implements Serializable {
     public Builder categoricalCols(String v) { categoricalColsText = v; return this; }
     public Builder encoding(CategoricalEncoding v) { encoding = v; return this; }
     public Builder hashBits(int v) { hashBits = v; return this; }
+    public Builder maxLevels(int v) { maxLevels = v; return this; }
     /** Null = start from zero; an empty value is refused in {@link #build()}. */
     public Builder initModel(String v) { initModel = v; return this; }
     /** Null = no checkpoints; an empty value is refused in {@link #build()}. */
@@ -660,14 +684,17 @@ public final class TrainConfig implements Serializable {
       require(featuresCol != null && !featuresCol.isBlank(), "--features-col must not be empty");
       csvDelimiter = delimiter(csvDelimiterText);
       require(missing != null, "--missing is required");
-      categoricalCols = names(categoricalColsText);
+      categoricalAuto = categoricalColsText != null && categoricalColsText.trim().equalsIgnoreCase(AUTO);
+      categoricalCols = categoricalAuto ? List.of() : names(categoricalColsText);
       require(!categoricalCols.contains(labelCol), "--categorical-cols names the label column '" + labelCol + "'");
       require(weightCol == null || !categoricalCols.contains(weightCol),
           "--categorical-cols names the weight column '" + weightCol + "'");
-      require(categoricalCols.isEmpty() || format != DataFormat.LIBSVM,
-          "--categorical-cols needs CSV input (LIBSVM has no named columns)");
+      require((categoricalCols.isEmpty() && !categoricalAuto) || format != DataFormat.LIBSVM,
+          "--categorical-cols needs CSV or Parquet input (LIBSVM has no named columns)");
       require(encoding != null, "--encoding is required");
       require(hashBits >= 1 && hashBits <= 28, "--hash-bits must be in 1..28 (got " + hashBits + ")");
+      require(maxLevels >= 1 && maxLevels <= MAX_LEVELS, "--max-levels must be in 1.." + MAX_LEVELS
+          + " (got " + maxLevels + ")");
       require(!missingIndicators || missing != MissingMode.FAIL, "--missing-indicators needs --missing "
           + "mean, median or zero (with --missing fail a missing value stops the run)");
       require(initModel == null || !initModel.isBlank(), "--init-model must not be empty");

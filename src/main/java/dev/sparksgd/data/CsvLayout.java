@@ -20,12 +20,16 @@ final class CsvLayout implements Serializable {
   final int labelIndex;
   final int weightIndex;
   final char delimiter;
-  /** Per header column: read as categories; null when none is. */
-  private final boolean[] categorical;
+  /** Per header column: its position among the numeric features, or -1. */
+  private final int[] featureAt;
+  /** Per header column: its position among the categorical columns, or -1. */
+  private final int[] categoryAt;
   private final String headerLine;
 
-  private CsvLayout(String[] header, int labelIndex, int weightIndex, char delimiter, boolean[] categorical) {
-    this.categorical = categorical;
+  private CsvLayout(String[] header, int labelIndex, int weightIndex, char delimiter, int[] featureAt,
+      int[] categoryAt) {
+    this.featureAt = featureAt;
+    this.categoryAt = categoryAt;
     this.header = header;
     this.labelIndex = labelIndex;
     this.weightIndex = weightIndex;
@@ -42,6 +46,22 @@ final class CsvLayout implements Serializable {
    */
   static CsvLayout read(Configuration hadoop, Path first, TrainConfig cfg, boolean labelRequired,
       List<String> categoricalCols) {
+    return read(hadoop, first, cfg, labelRequired, categoricalCols, null);
+  }
+
+  /**
+   * Reads the header of {@code first}, the columns found by name in any order.
+   *
+   * @param labelRequired whether a missing label column is an error (training) or means rows
+   *     without labels (scoring)
+   * @param categoricalCols the columns of categories (each must be in the header), in the order
+   *     their values are handed over
+   * @param numericCols the numeric feature columns (a model's; each must be in the header, and
+   *     the other columns are not read), in feature order; null for every column but the label,
+   *     weight and categorical ones, in header order
+   */
+  static CsvLayout read(Configuration hadoop, Path first, TrainConfig cfg, boolean labelRequired,
+      List<String> categoricalCols, String[] numericCols) {
     String line = DataLoader.firstLine(hadoop, first);
     if (line == null || line.isBlank()) {
       throw new ConfigException(first + ": the CSV header row is missing (the first line is empty)");
@@ -65,19 +85,33 @@ final class CsvLayout implements Serializable {
             + "' in the header (columns: " + String.join(", ", header) + ")");
       }
     }
-    boolean[] categorical = null;
-    if (!categoricalCols.isEmpty()) {
-      categorical = new boolean[header.length];
-      for (String c : categoricalCols) {
-        int i = Arrays.asList(header).indexOf(c);
-        if (i < 0) {
-          throw new ConfigException(first + ": no column '" + c + "' (--categorical-cols) in the header "
-              + "(columns: " + String.join(", ", header) + ")");
-        }
-        categorical[i] = true;
+    String why = numericCols != null ? ", which the model was trained with," : " (--categorical-cols)";
+    int[] categoryAt = positions(first, header, categoricalCols, why);
+    int[] featureAt;
+    if (numericCols != null) {
+      featureAt = positions(first, header, Arrays.asList(numericCols), why);
+    } else {
+      featureAt = new int[header.length];
+      for (int c = 0, k = 0; c < header.length; c++) {
+        featureAt[c] = c != label && c != weight && categoryAt[c] < 0 ? k++ : -1;
       }
     }
-    return new CsvLayout(header, label, weight, cfg.csvDelimiter, categorical);
+    return new CsvLayout(header, label, weight, cfg.csvDelimiter, featureAt, categoryAt);
+  }
+
+  /** Per header column, its position in {@code names}, or -1; each name must be in the header. */
+  private static int[] positions(Path first, String[] header, List<String> names, String why) {
+    int[] at = new int[header.length];
+    Arrays.fill(at, -1);
+    for (int k = 0; k < names.size(); k++) {
+      int c = Arrays.asList(header).indexOf(names.get(k));
+      if (c < 0) {
+        throw new ConfigException(first + ": no column '" + names.get(k) + "'" + why + " in the header "
+            + "(columns: " + String.join(", ", header) + ")");
+      }
+      at[c] = k;
+    }
+    return at;
   }
 
   /** A parser of rows that refuses missing values (one per task: it is not thread-safe). */
@@ -87,7 +121,7 @@ final class CsvLayout implements Serializable {
 
   /** A parser of rows; with {@code allowMissing} an empty feature cell is read as NaN. */
   CsvParser parser(boolean allowMissing) {
-    return new CsvParser(header, labelIndex, weightIndex, delimiter, allowMissing, categorical);
+    return new CsvParser(header, labelIndex, weightIndex, delimiter, allowMissing, featureAt, categoryAt);
   }
 
   /**

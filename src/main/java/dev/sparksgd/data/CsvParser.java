@@ -27,8 +27,12 @@ public final class CsvParser {
   private final com.univocity.parsers.csv.CsvParser fields;
   private final char delimiter;
   private final boolean allowMissing;
-  /** Per header column: read as a category (text); null when no column is. */
-  private final boolean[] categorical;
+  /** Per header column: its position among the numeric features, or -1 (label, weight, category, ignored). */
+  private final int[] featureAt;
+  /** Per header column: its position among the categories, or -1. */
+  private final int[] categoryAt;
+  private final int numFeatures;
+  private final int numCategorical;
 
   public CsvParser(String[] header, int labelIndex) {
     this(header, labelIndex, -1, ',', false, null);
@@ -44,7 +48,22 @@ public final class CsvParser {
    */
   public CsvParser(String[] header, int labelIndex, int weightIndex, char delimiter, boolean allowMissing,
       boolean[] categorical) {
-    this.categorical = categorical;
+    this(header, labelIndex, weightIndex, delimiter, allowMissing, inOrder(header, labelIndex, weightIndex,
+        categorical, false), inOrder(header, labelIndex, weightIndex, categorical, true));
+  }
+
+  /**
+   * As {@link #CsvParser(String[], int, int, char, boolean, boolean[])} with the columns' roles
+   * given: {@code featureAt[c]} the position of column c among the numeric features (or -1),
+   * {@code categoryAt[c]} its position among the categories (or -1); a column with neither role,
+   * not the label nor the weight, is ignored.
+   */
+  CsvParser(String[] header, int labelIndex, int weightIndex, char delimiter, boolean allowMissing,
+      int[] featureAt, int[] categoryAt) {
+    this.featureAt = featureAt;
+    this.categoryAt = categoryAt;
+    this.numFeatures = count(featureAt);
+    this.numCategorical = count(categoryAt);
     this.header = header;
     this.labelIndex = labelIndex;
     this.weightIndex = weightIndex;
@@ -97,43 +116,79 @@ public final class CsvParser {
     return cols;
   }
 
-  /** The numeric feature names: the header without the label, weight and categorical columns. */
-  public String[] featureNames() {
-    String[] names = new String[numFeatures()];
-    for (int i = 0, k = 0; i < header.length; i++) {
-      if (i != labelIndex && i != weightIndex && !isCategorical(i)) {
-        names[k++] = header[i];
-      }
+  /**
+   * Per header column, its position among the categorical columns ({@code categories}) or among
+   * the others but label and weight (else), in header order; -1 for the rest.
+   */
+  private static int[] inOrder(String[] header, int labelIndex, int weightIndex, boolean[] categorical,
+      boolean categories) {
+    int[] at = new int[header.length];
+    int k = 0;
+    for (int c = 0; c < header.length; c++) {
+      boolean isCategory = categorical != null && categorical[c];
+      at[c] = c != labelIndex && c != weightIndex && isCategory == categories ? k++ : -1;
     }
-    return names;
+    return at;
   }
 
-  /** The categorical columns, in header order. */
-  public String[] categoricalNames() {
-    String[] names = new String[numCategorical()];
-    for (int i = 0, k = 0; i < header.length; i++) {
-      if (isCategorical(i)) {
-        names[k++] = header[i];
-      }
-    }
-    return names;
-  }
-
-  private boolean isCategorical(int col) {
-    return categorical != null && categorical[col];
-  }
-
-  private int numCategorical() {
+  private static int count(int[] at) {
     int n = 0;
-    for (int i = 0; i < header.length; i++) {
-      n += isCategorical(i) ? 1 : 0;
+    for (int a : at) {
+      n += a >= 0 ? 1 : 0;
     }
     return n;
   }
 
+  private String[] namesOf(int[] at, int n) {
+    String[] names = new String[n];
+    for (int c = 0; c < header.length; c++) {
+      if (at[c] >= 0) {
+        names[at[c]] = header[c];
+      }
+    }
+    return names;
+  }
+
+  /** The numeric feature names, in feature order. */
+  public String[] featureNames() {
+    return namesOf(featureAt, numFeatures);
+  }
+
+  /** The categorical columns, in the order their values are handed over. */
+  public String[] categoricalNames() {
+    return namesOf(categoryAt, numCategorical);
+  }
+
   /** The numeric features. */
   public int numFeatures() {
-    return header.length - (labelIndex >= 0 ? 1 : 0) - (weightIndex >= 0 ? 1 : 0) - numCategorical();
+    return numFeatures;
+  }
+
+  /**
+   * The cells of a row as text (trimmed, unquoted; null where empty), or null for a blank line.
+   *
+   * @throws RecordException for an unbalanced quote or more fields than the header's
+   */
+  String[] cells(String line) {
+    if (line.isBlank()) {
+      return null;
+    }
+    checkQuotes(line, delimiter, header);
+    try {
+      return fields.parseLine(line);
+    } catch (TextParsingException e) {
+      throw new RecordException("has more than the header's " + header.length + " columns");
+    }
+  }
+
+  /** Whether {@code text} is a finite number, as a numeric cell must be. */
+  static boolean isNumber(String text) {
+    try {
+      LibsvmParser.parseNumber(text, "");
+      return true;
+    } catch (RecordException e) {
+      return false;
+    }
   }
 
   /**
@@ -150,34 +205,32 @@ public final class CsvParser {
    */
   public boolean parse(String line, ParsedRecord out, String[] categories) {
     out.clear();
-    if (line.isBlank()) {
+    // Once the quotes balance, the only failure left is more fields than maxColumns.
+    String[] values = cells(line);
+    if (values == null) {
       return false;
-    }
-    checkQuotes(line, delimiter, header);
-    String[] values;
-    try {
-      values = fields.parseLine(line);
-    } catch (TextParsingException e) {
-      // The only failure left once the quotes balance: more fields than maxColumns.
-      throw new RecordException("has more than the header's " + header.length + " columns");
     }
     if (values.length > header.length) {
       throw new RecordException("has more than the header's " + header.length + " columns");
     }
-    int feature = 0;
-    int category = 0;
+    out.dense(numFeatures);
     for (int col = 0; col < values.length; col++) {
+      boolean label = col == labelIndex;
+      boolean weight = col == weightIndex;
+      if (!label && !weight && featureAt[col] < 0 && categoryAt[col] < 0) {
+        continue; // a column the features do not use
+      }
       String text = values[col];
       boolean missing = text == null || text.isEmpty();
-      if (missing && !(allowMissing && col != labelIndex && col != weightIndex)) {
+      if (missing && !(allowMissing && !label && !weight)) {
         throw new RecordException("missing value in column '" + header[col] + "'");
       }
-      if (isCategorical(col)) {
-        categories[category++] = missing ? null : text;
+      if (categoryAt[col] >= 0) {
+        categories[categoryAt[col]] = missing ? null : text;
         continue;
       }
       if (missing) {
-        out.add(feature++, Double.NaN);
+        out.values[featureAt[col]] = Double.NaN;
         continue;
       }
       double v = LibsvmParser.parseNumber(text, "column '" + header[col] + "' value");
@@ -189,7 +242,7 @@ public final class CsvParser {
         }
         out.weight = v;
       } else {
-        out.add(feature++, v);
+        out.values[featureAt[col]] = v;
       }
     }
     if (values.length != header.length) {

@@ -1,5 +1,6 @@
 package dev.sparksgd.data;
 
+import dev.sparksgd.config.CategoricalEncoding;
 import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.DataFormat;
 import dev.sparksgd.config.FeaturePrecision;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
@@ -57,21 +59,38 @@ public final class DataLoader {
   }
 
   /**
-   * @param parquetFeatures for Parquet input without a Vector column: the feature columns to take
-   *     by name (a model's), or null for every numeric column but the label and weight
+   * @param featureColumns for CSV input and Parquet input without a Vector column: the numeric
+   *     feature columns to take by name, in any order (a model's; other columns are not read), or
+   *     null for every numeric column but the label and weight
    */
-  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures) {
-    return load(sc, cfg, parquetFeatures, null);
+  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] featureColumns) {
+    return load(sc, cfg, featureColumns, null);
   }
 
   /**
-   * @param parquetFeatures for Parquet input without a Vector column: the feature columns to take
-   *     by name (a model's), or null for every numeric column but the label and weight
+   * @param featureColumns for CSV input and Parquet input without a Vector column: the numeric
+   *     feature columns to take by name, in any order (a model's; other columns are not read), or
+   *     null for every numeric column but the label and weight
    * @param missing how a model fills missing values (evaluating it), or null to follow
    *     {@code cfg.missing} (training: a statistics pass computes the fill values when needed)
    */
-  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] parquetFeatures,
+  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] featureColumns,
       MissingValues missing) {
+    return load(sc, cfg, featureColumns, missing, null);
+  }
+
+  /**
+   * @param featureColumns for CSV input and Parquet input without a Vector column: the numeric
+   *     feature columns to take by name, in any order (a model's; other columns are not read), or
+   *     null for every numeric column but the label and weight
+   * @param missing how a model fills missing values (evaluating it), or null to follow
+   *     {@code cfg.missing} (training: a statistics pass computes the fill values when needed)
+   * @param encoder how a model encodes the categorical columns {@code cfg.categoricalCols}
+   *     (evaluating it), or null to follow {@code cfg.encoding} (training: one-hot vocabularies
+   *     come from a statistics pass)
+   */
+  public static Dataset load(JavaSparkContext sc, TrainConfig cfg, String[] featureColumns,
+      MissingValues missing, CategoricalEncoder encoder) {
     Configuration hadoop = sc.hadoopConfiguration();
     List<FileStatus> input = listInputFiles(hadoop, cfg.dataPath);
     List<Path> files = new ArrayList<>();
@@ -85,23 +104,29 @@ public final class DataLoader {
     DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
     int wanted = partitions(cfg.numPartitions, inputBytes, sc.defaultParallelism());
     boolean fillsMissing = missing != null || cfg.missing != MissingMode.FAIL;
-    if (!cfg.categoricalCols.isEmpty() && format != DataFormat.CSV) {
-      throw new ConfigException("--categorical-cols needs CSV input; " + cfg.dataPath + " is read as "
+    if ((!cfg.categoricalCols.isEmpty() || cfg.categoricalAuto || encoder != null) && format == DataFormat.LIBSVM) {
+      throw new ConfigException("--categorical-cols needs CSV or Parquet input; " + cfg.dataPath + " is read as "
           + format.cliName() + " (give --format if it is CSV)");
     }
     if (format == DataFormat.PARQUET) {
-      ParquetInput in = ParquetInput.open(cfg, true, parquetFeatures);
+      ParquetInput in = ParquetInput.open(cfg, true, featureColumns,
+          encoder == null ? null : encoder.categoricalNames());
       if (fillsMissing && in.hasVectorColumn()) {
         throw new ConfigException("--missing fills numeric feature columns; the features of " + cfg.dataPath
             + " are the Vector column '" + cfg.featuresCol + "'");
       }
       String[] columns = in.featureNames();
       MissingValues fill = missingValues(sc, cfg, missing, columns,
-          () -> in.blocks(cfg, null, true));
-      Dataset ds = finish(sc, cfg, format, in.blocks(cfg, fill, fillsMissing), wanted,
-          fill == null ? in.numFeatures() : fill.numFeatures(),
-          fill == null ? columns : fill.featureNames(columns), null, null);
+          () -> in.blocks(cfg, null, true, null));
+      String[] numeric = fill == null ? columns : fill.featureNames(columns);
+      String[] categorical = in.categoricalNames();
+      CategoricalEncoder coder = encoder != null || categorical.length == 0 ? encoder
+          : encoder(sc, cfg, numeric, categorical, wanted, () -> in.trainingCategories(cfg, fillsMissing));
+      Dataset ds = finish(sc, cfg, format, in.blocks(cfg, fill, fillsMissing, coder), wanted,
+          coder != null ? coder.numFeatures() : fill == null ? in.numFeatures() : fill.numFeatures(),
+          coder != null ? coder.featureNames() : numeric, null, null);
       ds.missing = fill;
+      ds.encoder = coder;
       return ds;
     }
     if (cfg.weightCol != null && format == DataFormat.LIBSVM) {
@@ -116,7 +141,13 @@ public final class DataLoader {
     CsvLayout layout = null;
     int denseCols = 0;
     if (csv) {
-      layout = CsvLayout.read(hadoop, files.get(0), cfg, true, cfg.categoricalCols);
+      layout = CsvLayout.read(hadoop, files.get(0), cfg, true,
+          encoder != null ? Arrays.asList(encoder.categoricalNames()) : cfg.categoricalCols, featureColumns);
+      if (cfg.categoricalAuto && encoder == null) {
+        List<String> text = CsvColumnKinds.textColumns(sc, cfg, wanted, layout);
+        LOG.info("{}: categorical columns (those with a cell that is not a number): {}", cfg.dataPath, text);
+        layout = CsvLayout.read(hadoop, files.get(0), cfg, true, text);
+      }
       denseCols = layout.parser().numFeatures();
       if (cfg.numFeatures > 0 && cfg.numFeatures != denseCols) {
         throw new ConfigException("--num-features " + cfg.numFeatures + " but the CSV has "
@@ -131,17 +162,78 @@ public final class DataLoader {
     MissingValues fill = missingValues(sc, cfg, missing, columns,
         () -> textBlocks(sc, cfg, wanted, fLayout, fDenseCols, null, true, null, badRecords, badRecords.newTally(sc)));
     String[] numeric = fill == null ? columns : fill.featureNames(columns);
-    FeatureHashing hashing = cfg.categoricalCols.isEmpty() ? null
-        : new FeatureHashing(1 << cfg.hashBits, numeric, layout.parser().categoricalNames());
+    if (encoder != null && !Arrays.equals(numeric, encoder.numericNames())) {
+      throw new ConfigException("--data " + cfg.dataPath + ": the numeric columns are " + String.join(",", numeric)
+          + "; the model was trained on " + String.join(",", encoder.numericNames()));
+    }
+    CategoricalEncoder coder = encoder != null || !csv || layout.parser().categoricalNames().length == 0 ? encoder
+        : encoder(sc, cfg, numeric, layout.parser().categoricalNames(), wanted,
+            () -> trainingCategories(sc, cfg, wanted, fLayout, fillsMissing));
     BadRecordPolicy.Tally rejected = badRecords.newTally(sc);
-    JavaRDD<Block> blocks = textBlocks(sc, cfg, wanted, layout, denseCols, fill, fillsMissing, hashing,
+    JavaRDD<Block> blocks = textBlocks(sc, cfg, wanted, layout, denseCols, fill, fillsMissing, coder,
         badRecords, rejected);
     Dataset ds = finish(sc, cfg, format, blocks, wanted,
-        !csv ? -1 : hashing != null ? hashing.numFeatures() : fill == null ? denseCols : fill.numFeatures(),
-        hashing != null ? null : numeric, badRecords, rejected);
+        !csv ? -1 : coder != null ? coder.numFeatures() : fill == null ? denseCols : fill.numFeatures(),
+        coder != null ? coder.featureNames() : numeric, badRecords, rejected);
     ds.missing = fill;
-    ds.hashing = hashing;
+    ds.encoder = coder;
     return ds;
+  }
+
+  /**
+   * The training encoder of the categorical columns {@code categorical} after the numeric features
+   * {@code numeric}: hashing, or one-hot with the vocabularies counted in {@code rows} (the
+   * training rows' categories).
+   */
+  private static CategoricalEncoder encoder(JavaSparkContext sc, TrainConfig cfg, String[] numeric,
+      String[] categorical, int partitions, Supplier<JavaRDD<String[]>> rows) {
+    if (cfg.encoding == CategoricalEncoding.HASH) {
+      return new FeatureHashing(1 << cfg.hashBits, numeric, categorical);
+    }
+    return new OneHotEncoding(numeric, categorical, LevelCounts.vocabularies(sc, rows.get(), categorical,
+        cfg.maxLevels, partitions, cfg.dataPath));
+  }
+
+  /**
+   * The categories of the CSV training rows (held-out and bad records left out: the loading pass
+   * reports those), for the statistics pass of one-hot encoding.
+   */
+  private static JavaRDD<String[]> trainingCategories(JavaSparkContext sc, TrainConfig cfg, int wanted,
+      CsvLayout layout, boolean allowMissing) {
+    @SuppressWarnings("unchecked")
+    JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
+        cfg.dataPath, TextInputFormat.class, LongWritable.class, Text.class, wanted);
+    final boolean classification = cfg.loss.isClassification();
+    final double holdoutFraction = cfg.validationFraction;
+    final long seed = cfg.seed;
+    return lines.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
+      long fileHash = ((FileSplit) split).getPath().getName().hashCode();
+      CsvParser parser = layout.parser(allowMissing);
+      int n = parser.categoricalNames().length;
+      ParsedRecord rec = new ParsedRecord();
+      return new Pull<>(() -> {
+        while (it.hasNext()) {
+          Tuple2<LongWritable, Text> kv = it.next();
+          long offset = kv._1().get();
+          if (offset == 0 || isHoldout(holdoutFraction, seed, fileHash, offset)) {
+            continue;
+          }
+          String[] categories = new String[n];
+          try {
+            if (!parser.parse(kv._2().toString(), rec, categories)) {
+              continue;
+            }
+            if (classification) {
+              Labels.checkBinary(rec.label);
+            }
+          } catch (RecordException e) {
+            continue;
+          }
+          return categories;
+        }
+        return null;
+      });
+    }, false);
   }
 
   /**
@@ -165,17 +257,17 @@ public final class DataLoader {
    * @param layout the CSV columns, or null for LIBSVM
    * @param fill the fill values of missing CSV cells, or null to leave them NaN (when allowed)
    * @param allowMissing whether an empty CSV feature cell is read (as NaN, then filled) or refused
-   * @param hashing how the filled numbers and the categories of a CSV row become sparse hashed
+   * @param encoder how the filled numbers and the categories of a CSV row become sparse
    *     features, or null to keep the numbers as dense features
    */
   private static JavaRDD<Block> textBlocks(JavaSparkContext sc, TrainConfig cfg, int wanted, CsvLayout layout,
-      int denseCols, MissingValues fill, boolean allowMissing, FeatureHashing hashing, BadRecordPolicy badRecords,
+      int denseCols, MissingValues fill, boolean allowMissing, CategoricalEncoder encoder, BadRecordPolicy badRecords,
       BadRecordPolicy.Tally rejected) {
     @SuppressWarnings("unchecked")
     JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
         cfg.dataPath, TextInputFormat.class, LongWritable.class, Text.class, wanted);
     final boolean classification = cfg.loss.isClassification();
-    final int blockCols = hashing != null ? 0 : fill == null ? denseCols : fill.numFeatures();
+    final int blockCols = encoder != null ? 0 : fill == null ? denseCols : fill.numFeatures();
     final int numFeaturesLimit = cfg.numFeatures;
     final double holdoutFraction = cfg.validationFraction;
     final long seed = cfg.seed;
@@ -189,8 +281,8 @@ public final class DataLoader {
           CsvParser csvParser = layout == null ? null : layout.parser(allowMissing);
           String[] categories = layout == null ? null : new String[csvParser.categoricalNames().length];
           ParsedRecord rec = new ParsedRecord();
-          ParsedRecord hashed = hashing == null ? null : new ParsedRecord();
-          return new PartitionBlocks(layout == null || hashing != null, blockCols, precision, out -> {
+          ParsedRecord encoded = encoder == null ? null : new ParsedRecord();
+          return new PartitionBlocks(layout == null || encoder != null, blockCols, precision, out -> {
             if (!it.hasNext()) {
               return false;
             }
@@ -219,10 +311,10 @@ public final class DataLoader {
               if (fill != null) {
                 fill.apply(rec);
               }
-              if (hashing != null) {
-                hashing.hash(rec, categories, hashed);
+              if (encoder != null) {
+                encoder.encode(rec, categories, encoded);
               }
-              out.add(hashing != null ? hashed : rec, isHoldout(holdoutFraction, seed, fileHash, offset));
+              out.add(encoder != null ? encoded : rec, isHoldout(holdoutFraction, seed, fileHash, offset));
             }
             return true;
           });

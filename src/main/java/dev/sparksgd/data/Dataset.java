@@ -25,8 +25,8 @@ public final class Dataset {
   RejectedRecords rejected = RejectedRecords.NONE;
   /** How missing values were filled (set by the loader), or null when they are refused. */
   MissingValues missing;
-  /** How CSV rows were hashed (set by the loader), or null when their features are the columns. */
-  FeatureHashing hashing;
+  /** How categorical columns were encoded (set by the loader), or null when there are none. */
+  CategoricalEncoder encoder;
   /** {@link Labels#ZERO_ONE} or {@link Labels#PLUS_MINUS_ONE} for a classification loss, else null. */
   public final String labelEncoding;
   /** Which binary label values the training rows hold (see {@link Labels}). */
@@ -56,9 +56,19 @@ public final class Dataset {
     return missing;
   }
 
-  /** How CSV rows were hashed, or null when their features are the columns. */
+  /** How CSV rows were hashed, or null when they were not. */
   public FeatureHashing hashing() {
-    return hashing;
+    return encoder instanceof FeatureHashing h ? h : null;
+  }
+
+  /** How categorical columns were one-hot encoded, or null when they were not. */
+  public OneHotEncoding oneHot() {
+    return encoder instanceof OneHotEncoding o ? o : null;
+  }
+
+  /** How categorical columns were encoded, or null when there are none. */
+  public CategoricalEncoder encoder() {
+    return encoder;
   }
 
   public RejectedRecords rejected() {

@@ -1,6 +1,5 @@
 package dev.sparksgd.data;
 
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.hash.Murmur3_x86_32;
@@ -12,7 +11,7 @@ import org.apache.spark.unsafe.hash.Murmur3_x86_32;
  * nothing. The hash is MurmurHash3 x86 32-bit with seed 42 of the UTF-8 bytes, as FeatureHasher
  * computes it, so the indices of a model are FeatureHasher's indices.
  */
-public final class FeatureHashing implements Serializable {
+public final class FeatureHashing implements CategoricalEncoder {
   private static final long serialVersionUID = 1L;
   /** FeatureHasher's seed (mllib HashingTF's). */
   static final int SEED = 42;
@@ -42,16 +41,18 @@ public final class FeatureHashing implements Serializable {
     }
   }
 
+  @Override
   public int numFeatures() {
     return numFeatures;
   }
 
-  /** The categorical columns, in the order their values are handed over. */
+  @Override
   public String[] categoricalNames() {
     return categoricalNames.clone();
   }
 
   /** The numeric features hashed at their names (columns, then any missing-value indicators). */
+  @Override
   public String[] numericNames() {
     return numericNames.clone();
   }
@@ -64,12 +65,15 @@ public final class FeatureHashing implements Serializable {
     return m < 0 ? m + n : m;
   }
 
-  /**
-   * The hashed features of a row: the dense numeric features of {@code dense} (one per numeric
-   * name, in order) and the categories {@code categories} (null: missing) into {@code out},
-   * sparse with increasing indices; label and weight carried over.
-   */
-  void hash(ParsedRecord dense, String[] categories, ParsedRecord out) {
+  /** None: a hashed feature may come from several columns and levels. */
+  @Override
+  public String[] featureNames() {
+    return null;
+  }
+
+  /** The hashed features of a row (a missing category adds nothing). */
+  @Override
+  public void encode(ParsedRecord dense, String[] categories, ParsedRecord out) {
     out.clear();
     out.label = dense.label;
     out.weight = dense.weight;

@@ -50,12 +50,12 @@ public final class LocatedRecords implements Serializable {
   private final CsvLayout csv;
   private final ParquetInput parquet;
   private final MissingValues missing;
-  private final FeatureHashing hashing;
+  private final CategoricalEncoder encoder;
 
   private LocatedRecords(DataFormat format, String dataPath, int numFeatures, CsvLayout csv,
-      ParquetInput parquet, MissingValues missing, FeatureHashing hashing) {
+      ParquetInput parquet, MissingValues missing, CategoricalEncoder encoder) {
     this.missing = missing;
-    this.hashing = hashing;
+    this.encoder = encoder;
     this.format = format;
     this.dataPath = dataPath;
     this.numFeatures = numFeatures;
@@ -81,20 +81,20 @@ public final class LocatedRecords implements Serializable {
    */
   public static LocatedRecords open(JavaSparkContext sc, TrainConfig cfg, int numFeatures,
       String[] featureNames, MissingValues missing) {
-    return open(sc, cfg, numFeatures, featureNames, missing, new String[0]);
+    return open(sc, cfg, numFeatures, featureNames, missing, null);
   }
 
   /**
    * As {@link #open(JavaSparkContext, TrainConfig, int, String[], MissingValues)} for a model
-   * whose CSV rows are hashed ({@link FeatureHashing}) into its {@code numFeatures} features:
-   * {@code featureNames} are then its numeric columns, {@code categorical} its categorical ones
-   * (empty: not hashed).
+   * whose rows have categorical columns, encoded by {@code encoder} (null: none) into its
+   * {@code numFeatures} features: {@code featureNames} are then its numeric columns.
    */
   public static LocatedRecords open(JavaSparkContext sc, TrainConfig cfg, int numFeatures,
-      String[] featureNames, MissingValues missing, String[] categorical) {
-    boolean hashed = categorical.length > 0;
-    int numColumns = hashed ? featureNames.length : missing == null ? numFeatures : missing.numColumns();
-    String[] columns = hashed || missing == null || featureNames == null ? featureNames
+      String[] featureNames, MissingValues missing, CategoricalEncoder encoder) {
+    boolean encoded = encoder != null;
+    String[] categorical = encoded ? encoder.categoricalNames() : new String[0];
+    int numColumns = encoded ? featureNames.length : missing == null ? numFeatures : missing.numColumns();
+    String[] columns = encoded || missing == null || featureNames == null ? featureNames
         : Arrays.copyOf(featureNames, numColumns);
     List<Path> files = DataLoader.listInput(sc.hadoopConfiguration(), cfg.dataPath);
     List<String> names = new ArrayList<>();
@@ -102,27 +102,21 @@ public final class LocatedRecords implements Serializable {
     DataFormat format = DataFormat.resolve(cfg.format, cfg.dataPath, names);
     switch (format) {
       case PARQUET: {
-        if (hashed) {
-          throw new ConfigException("--data " + cfg.dataPath + ": the model hashes the categorical CSV columns "
-              + String.join(",", categorical) + "; give it CSV input");
-        }
-        ParquetInput in = ParquetInput.open(cfg, false, columns);
+        ParquetInput in = ParquetInput.open(cfg, false, columns, categorical);
         checkFeatures(in.numFeatures(), in.featureNames(), numColumns, columns, cfg.dataPath);
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, in, missing, null);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, null, in, missing, encoder);
       }
       case CSV: {
         CsvLayout layout = CsvLayout.read(sc.hadoopConfiguration(), files.get(0), cfg, false,
-            Arrays.asList(categorical));
+            Arrays.asList(categorical), columns);
         CsvParser p = layout.parser();
         checkFeatures(p.numFeatures(), p.featureNames(), numColumns, columns, cfg.dataPath);
-        FeatureHashing hashing = !hashed ? null : new FeatureHashing(numFeatures,
-            missing == null ? columns : missing.featureNames(columns), p.categoricalNames());
-        return new LocatedRecords(format, cfg.dataPath, numFeatures, layout, null, missing, hashing);
+        return new LocatedRecords(format, cfg.dataPath, numFeatures, layout, null, missing, encoder);
       }
       default:
-        if (hashed) {
-          throw new ConfigException("--data " + cfg.dataPath + ": the model hashes the categorical CSV columns "
-              + String.join(",", categorical) + "; give it CSV input");
+        if (encoded) {
+          throw new ConfigException("--data " + cfg.dataPath + ": the model encodes the categorical columns "
+              + String.join(",", categorical) + "; give it CSV or Parquet input");
         }
         return new LocatedRecords(format, cfg.dataPath, numFeatures, null, null, null, null);
     }
@@ -145,22 +139,28 @@ public final class LocatedRecords implements Serializable {
     if (parquet != null) {
       final ParquetInput in = parquet;
       final MissingValues fill = missing;
+      final CategoricalEncoder coder = encoder;
       return in.rows().javaRDD().mapPartitions((Iterator<Row> it) -> {
         ParsedRecord rec = new ParsedRecord();
+        ParsedRecord encoded = coder == null ? rec : new ParsedRecord();
+        String[] categories = new String[in.categoricalNames().length];
         return new Pull<>(() -> {
           if (!it.hasNext()) {
             return null;
           }
           Row row = it.next();
           try {
-            in.read(row, rec, fill != null);
+            in.read(row, rec, fill != null, categories);
             if (fill != null) {
               fill.apply(rec);
+            }
+            if (coder != null) {
+              coder.encode(rec, categories, encoded);
             }
           } catch (RecordException e) {
             throw new BadRecordException(in.location(row), e.getMessage());
           }
-          return scorer.score(in.file(row), in.rowIndex(row), rec);
+          return scorer.score(in.file(row), in.rowIndex(row), encoded);
         });
       });
     }
@@ -170,7 +170,7 @@ public final class LocatedRecords implements Serializable {
     Map<String, Long> firstLine = firstLineOfSplits(sc, lines);
     final CsvLayout layout = csv;
     final MissingValues fill = missing;
-    final FeatureHashing hasher = hashing;
+    final CategoricalEncoder coder = encoder;
     final int d = numFeatures;
     return lines.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
       FileSplit fs = (FileSplit) split;
@@ -180,7 +180,7 @@ public final class LocatedRecords implements Serializable {
       CsvParser csvParser = layout == null ? null : layout.parser(fill != null);
       String[] categories = layout == null ? null : new String[csvParser.categoricalNames().length];
       ParsedRecord parsed = new ParsedRecord();
-      ParsedRecord hashed = hasher == null ? parsed : new ParsedRecord();
+      ParsedRecord encoded = coder == null ? parsed : new ParsedRecord();
       return new Pull<>(() -> {
         while (it.hasNext()) {
           long line = nextLine[0]++;
@@ -197,10 +197,10 @@ public final class LocatedRecords implements Serializable {
             if (ok && fill != null) {
               fill.apply(parsed);
             }
-            if (ok && hasher != null) {
-              hasher.hash(parsed, categories, hashed);
+            if (ok && coder != null) {
+              coder.encode(parsed, categories, encoded);
             }
-            ParsedRecord rec = hashed;
+            ParsedRecord rec = encoded;
             if (ok && rec.nnz > 0 && rec.indices[rec.nnz - 1] >= d) {
               throw new RecordException("feature index " + (rec.indices[rec.nnz - 1] + 1)
                   + " is above the model's " + d + " features");
@@ -209,7 +209,7 @@ public final class LocatedRecords implements Serializable {
             throw new BadRecordException(file + ":" + line, e.getMessage());
           }
           if (ok) {
-            return scorer.score(file, line, hashed);
+            return scorer.score(file, line, encoded);
           }
         }
         return null;

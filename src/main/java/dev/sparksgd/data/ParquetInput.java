@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Parquet input through spark.sql: a numeric label column, an optional numeric weight column, and
  * the features as one Spark ML Vector column (--features-col) or else as the remaining numeric
- * columns. Rows are validated like text records, with the file and row index
+ * columns and any categorical (string) columns. Rows are validated like text records, with the file and row index
  * ({@code _metadata.row_index}, 0-based) in every error.
  */
 public final class ParquetInput implements Serializable {
@@ -40,6 +41,8 @@ public final class ParquetInput implements Serializable {
   private final int vectorPos;
   private final int firstFeature;
   private final int numFeatureCols;
+  private final int firstCategory;
+  private final String[] categoricalNames;
   private final int filePos;
   private final int fileNamePos;
   private final int rowIndexPos;
@@ -51,7 +54,9 @@ public final class ParquetInput implements Serializable {
 
   private ParquetInput(org.apache.spark.sql.Dataset<Row> rows, String[] columnNames, int labelPos,
       int weightPos, int vectorPos, int firstFeature, int numFeatureCols, int numFeatures,
-      String[] featureNames, boolean classification) {
+      String[] featureNames, boolean classification, int firstCategory, String[] categoricalNames) {
+    this.firstCategory = firstCategory;
+    this.categoricalNames = categoricalNames;
     this.rows = rows;
     this.columnNames = columnNames;
     this.labelPos = labelPos;
@@ -73,6 +78,18 @@ public final class ParquetInput implements Serializable {
    * @param wantedFeatures the feature columns by name (a model's), or null to take them from the data
    */
   public static ParquetInput open(TrainConfig cfg, boolean requireLabel, String[] wantedFeatures) {
+    return open(cfg, requireLabel, wantedFeatures, null);
+  }
+
+  /**
+   * @param requireLabel false when scoring: the label column is then used only if present
+   * @param wantedFeatures the numeric feature columns by name (a model's), or null to take them
+   *     from the data
+   * @param wantedCategorical the categorical (string) columns by name (a model's), or null to
+   *     take them from {@code cfg}: --categorical-cols, or with auto every string column
+   */
+  public static ParquetInput open(TrainConfig cfg, boolean requireLabel, String[] wantedFeatures,
+      String[] wantedCategorical) {
     SparkSession spark = SparkSession.active();
     org.apache.spark.sql.Dataset<Row> df;
     try {
@@ -106,11 +123,20 @@ public final class ParquetInput implements Serializable {
       weightPos = select.size();
       select.add(cfg.weightCol);
     }
+    boolean vector = all.contains(cfg.featuresCol) && isVector(schema.apply(cfg.featuresCol).dataType());
+    // auto finds no categorical columns next to a Vector of features
+    List<String> categorical = vector && cfg.categoricalAuto && wantedCategorical == null ? List.of()
+        : categoricalColumns(cfg, schema, wantedCategorical);
     int firstFeature = select.size();
     int vectorPos = -1;
     int numFeatures;
     String[] names;
-    if (all.contains(cfg.featuresCol) && isVector(schema.apply(cfg.featuresCol).dataType())) {
+    if (vector) {
+      if (!categorical.isEmpty()) {
+        throw new ConfigException("--data " + cfg.dataPath + ": the features are the Vector column '"
+            + cfg.featuresCol + "'; categorical columns (" + String.join(", ", categorical)
+            + ") need the features as columns");
+      }
       vectorPos = select.size();
       select.add(cfg.featuresCol);
       AttributeGroup group = AttributeGroup.fromStructField(schema.apply(cfg.featuresCol));
@@ -148,7 +174,7 @@ public final class ParquetInput implements Serializable {
           }
           if (isNumeric(f.dataType())) {
             feats.add(f.name());
-          } else {
+          } else if (!categorical.contains(f.name())) {
             skipped.add(f.name() + " (" + f.dataType().simpleString() + ")");
           }
         }
@@ -156,7 +182,7 @@ public final class ParquetInput implements Serializable {
           LOG.warn("{}: non-numeric columns are not features: {}", cfg.dataPath, skipped);
         }
       }
-      if (feats.isEmpty()) {
+      if (feats.isEmpty() && categorical.isEmpty()) {
         throw new ConfigException("--data " + cfg.dataPath + ": no numeric feature columns and no "
             + "Vector column '" + cfg.featuresCol + "' (columns: " + String.join(", ", all) + ")");
       }
@@ -169,6 +195,8 @@ public final class ParquetInput implements Serializable {
       names = feats.toArray(new String[0]);
     }
     int numFeatureCols = select.size() - firstFeature;
+    int firstCategory = select.size();
+    select.addAll(categorical);
     String[] columnNames = select.toArray(new String[0]);
     List<org.apache.spark.sql.Column> cols = new ArrayList<>();
     for (String c : columnNames) {
@@ -179,7 +207,42 @@ public final class ParquetInput implements Serializable {
     cols.add(df.col("_metadata.row_index"));
     org.apache.spark.sql.Dataset<Row> rows = df.select(cols.toArray(new org.apache.spark.sql.Column[0]));
     return new ParquetInput(rows, columnNames, labelPos, weightPos, vectorPos, firstFeature,
-        numFeatureCols, numFeatures, names, cfg.loss.isClassification());
+        numFeatureCols, numFeatures, names, cfg.loss.isClassification(), firstCategory,
+        categorical.toArray(new String[0]));
+  }
+
+  /**
+   * The categorical columns: {@code wanted} (a model's), or --categorical-cols, or with auto every
+   * string column but the label and weight; each must be a string column.
+   */
+  private static List<String> categoricalColumns(TrainConfig cfg, StructType schema, String[] wanted) {
+    List<String> all = Arrays.asList(schema.fieldNames());
+    List<String> cols = new ArrayList<>();
+    if (wanted != null) {
+      cols.addAll(Arrays.asList(wanted));
+    } else if (cfg.categoricalAuto) {
+      for (StructField f : schema.fields()) {
+        if (f.dataType() instanceof StringType && !f.name().equals(cfg.labelCol) && !f.name().equals(cfg.weightCol)) {
+          cols.add(f.name());
+        }
+      }
+      LOG.info("{}: categorical columns (the string columns): {}", cfg.dataPath, cols);
+    } else {
+      cols.addAll(cfg.categoricalCols);
+    }
+    for (String c : cols) {
+      if (!all.contains(c)) {
+        throw new ConfigException("--data " + cfg.dataPath + ": no column '" + c + "'"
+            + (wanted != null ? ", which the model was trained with" : " (--categorical-cols)")
+            + " (columns: " + String.join(", ", all) + ")");
+      }
+      DataType t = schema.apply(c).dataType();
+      if (!(t instanceof StringType)) {
+        throw new ConfigException("--data " + cfg.dataPath + ": the categorical column '" + c + "' is "
+            + t.simpleString() + "; categorical Parquet columns must be strings");
+      }
+    }
+    return cols;
   }
 
   public int numFeatures() {
@@ -193,6 +256,11 @@ public final class ParquetInput implements Serializable {
 
   public boolean hasLabel() {
     return labelPos >= 0;
+  }
+
+  /** The categorical columns, in the order their values are read. */
+  public String[] categoricalNames() {
+    return categoricalNames.clone();
   }
 
   /** Whether the features are one Vector column (else numeric columns). */
@@ -228,6 +296,14 @@ public final class ParquetInput implements Serializable {
    * read as NaN (for {@link MissingValues} to fill) instead of refused.
    */
   void read(Row row, ParsedRecord out, boolean allowNulls) {
+    read(row, out, allowNulls, null);
+  }
+
+  /**
+   * As {@link #read(Row, ParsedRecord, boolean)}, the categorical columns' values (null when
+   * missing and allowed) into {@code categories}; null to skip them.
+   */
+  void read(Row row, ParsedRecord out, boolean allowNulls, String[] categories) {
     out.clear();
     if (labelPos >= 0) {
       out.label = number(row, labelPos);
@@ -253,6 +329,13 @@ public final class ParquetInput implements Serializable {
         boolean missing = allowNulls && row.isNullAt(firstFeature + j);
         out.add(j, missing ? Double.NaN : number(row, firstFeature + j));
       }
+    }
+    for (int k = 0; categories != null && k < categoricalNames.length; k++) {
+      int pos = firstCategory + k;
+      if (row.isNullAt(pos) && !allowNulls) {
+        throw new RecordException("column '" + categoricalNames[k] + "' is null");
+      }
+      categories[k] = row.isNullAt(pos) ? null : row.getString(pos);
     }
   }
 
@@ -305,32 +388,68 @@ public final class ParquetInput implements Serializable {
    *
    * @param fill the fill values of null feature values, or null to leave them NaN (when allowed)
    * @param allowNulls whether a null feature value is read (as NaN, then filled) or refused
+   * @param encoder how the filled numbers and the categories become sparse features, or null to
+   *     keep the numbers as the features
    */
-  JavaRDD<Block> blocks(TrainConfig cfg, MissingValues fill, boolean allowNulls) {
+  JavaRDD<Block> blocks(TrainConfig cfg, MissingValues fill, boolean allowNulls, CategoricalEncoder encoder) {
     final double holdoutFraction = cfg.validationFraction;
     final long seed = cfg.seed;
-    final boolean sparse = vectorPos >= 0;
-    final int denseCols = fill == null ? numFeatureCols : fill.numFeatures();
+    final boolean sparse = vectorPos >= 0 || encoder != null;
+    final int denseCols = encoder != null ? 0 : fill == null ? numFeatureCols : fill.numFeatures();
     final ParquetInput self = this;
     final FeaturePrecision precision = cfg.featurePrecision;
     return rows.javaRDD().mapPartitions((Iterator<Row> it) -> {
       ParsedRecord rec = new ParsedRecord();
+      ParsedRecord encoded = encoder == null ? rec : new ParsedRecord();
+      String[] categories = new String[categoricalNames.length];
       return new PartitionBlocks(sparse, denseCols, precision, out -> {
         if (!it.hasNext()) {
           return false;
         }
         Row row = it.next();
         try {
-          self.read(row, rec, allowNulls);
+          self.read(row, rec, allowNulls, categories);
           if (fill != null) {
             fill.apply(rec);
+          }
+          if (encoder != null) {
+            encoder.encode(rec, categories, encoded);
           }
         } catch (RecordException e) {
           throw new BadRecordException(self.location(row), e.getMessage());
         }
-        long fileHash = row.getString(self.fileNamePos).hashCode();
-        out.add(rec, DataLoader.isHoldout(holdoutFraction, seed, fileHash, self.rowIndex(row)));
+        out.add(encoded, self.isHoldout(row, holdoutFraction, seed));
         return true;
+      });
+    });
+  }
+
+  private boolean isHoldout(Row row, double fraction, long seed) {
+    return DataLoader.isHoldout(fraction, seed, row.getString(fileNamePos).hashCode(), rowIndex(row));
+  }
+
+  /** The categories of the training rows (held-out rows left out), for the statistics pass of one-hot encoding. */
+  JavaRDD<String[]> trainingCategories(TrainConfig cfg, boolean allowNulls) {
+    final double holdoutFraction = cfg.validationFraction;
+    final long seed = cfg.seed;
+    final ParquetInput self = this;
+    return rows.javaRDD().mapPartitions((Iterator<Row> it) -> {
+      ParsedRecord rec = new ParsedRecord();
+      return new Pull<>(() -> {
+        while (it.hasNext()) {
+          Row row = it.next();
+          if (self.isHoldout(row, holdoutFraction, seed)) {
+            continue;
+          }
+          String[] categories = new String[self.categoricalNames.length];
+          try {
+            self.read(row, rec, allowNulls, categories);
+          } catch (RecordException e) {
+            throw new BadRecordException(self.location(row), e.getMessage());
+          }
+          return categories;
+        }
+        return null;
       });
     });
   }

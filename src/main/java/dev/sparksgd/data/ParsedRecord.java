@@ -16,6 +16,19 @@ public final class ParsedRecord {
     nnz = 0;
   }
 
+  /** Makes this record dense features 0 … n−1, all 0. */
+  void dense(int n) {
+    if (indices.length < n) {
+      indices = new int[n];
+      values = new double[n];
+    }
+    for (int j = 0; j < n; j++) {
+      indices[j] = j;
+      values[j] = 0.0;
+    }
+    nnz = n;
+  }
+
   void add(int index, double value) {
     if (nnz == indices.length) {
       indices = Arrays.copyOf(indices, nnz * 2);

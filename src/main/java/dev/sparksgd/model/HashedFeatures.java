@@ -53,15 +53,7 @@ public final class HashedFeatures implements Serializable {
     if (!FUNCTION.equals(o.path("function").asText())) {
       throw new IllegalArgumentException("featureHashing.function is not \"" + FUNCTION + "\"");
     }
-    return new HashedFeatures(o.path("numFeatures").asInt(-1), texts(o.path("numericColumns")),
-        texts(o.path("categoricalColumns")));
-  }
-
-  private static String[] texts(JsonNode arr) {
-    String[] t = new String[arr.size()];
-    for (int i = 0; i < t.length; i++) {
-      t[i] = arr.get(i).asText();
-    }
-    return t;
+    return new HashedFeatures(o.path("numFeatures").asInt(-1), OneHotFeatures.texts(o.path("numericColumns")),
+        OneHotFeatures.texts(o.path("categoricalColumns")));
   }
 }

@@ -52,6 +52,8 @@ public final class LinearModel implements Serializable {
   public final MissingFill missing;
   /** How CSV rows are hashed into the features, or null when the features are the columns. */
   public final HashedFeatures hashing;
+  /** How categorical columns are one-hot encoded into the features, or null when they are not. */
+  public final OneHotFeatures oneHot;
 
   public LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
       double[] featureMean, double[] featureStd, Map<String, Object> options, int iterations,
@@ -64,19 +66,29 @@ public final class LinearModel implements Serializable {
       double[] featureMean, double[] featureStd, Map<String, Object> options, int iterations,
       String stopReason, String labelEncoding, double epsilon, double scale) {
     this(weights, intercept, loss, featureNames, featureMean, featureStd, new double[0], options, iterations,
-        stopReason, labelEncoding, epsilon, scale, null, null);
+        stopReason, labelEncoding, epsilon, scale, null, null, null);
   }
 
   private LinearModel(double[] weights, double intercept, String loss, String[] featureNames,
       double[] featureMean, double[] featureStd, double[] featureScale, Map<String, Object> options,
       int iterations, String stopReason, String labelEncoding, double epsilon, double scale, MissingFill missing,
-      HashedFeatures hashing) {
+      HashedFeatures hashing, OneHotFeatures oneHot) {
     if (hashing != null && hashing.numFeatures != weights.length) {
       throw new IllegalArgumentException("featureHashing.numFeatures is " + hashing.numFeatures + ", but the model has "
           + weights.length + " weights");
     }
+    if (hashing != null && oneHot != null) {
+      throw new IllegalArgumentException("a model has featureHashing or oneHotEncoding, not both");
+    }
+    if (oneHot != null && oneHot.numFeatures(missing != null ? missing.numFeatures() : oneHot.numericColumns.length)
+        != weights.length) {
+      throw new IllegalArgumentException("oneHotEncoding makes " + oneHot.numFeatures(missing != null
+          ? missing.numFeatures() : oneHot.numericColumns.length) + " features, but the model has "
+          + weights.length + " weights");
+    }
     this.hashing = hashing;
-    if (missing != null && hashing == null && missing.numFeatures() != weights.length) {
+    this.oneHot = oneHot;
+    if (missing != null && hashing == null && oneHot == null && missing.numFeatures() != weights.length) {
       throw new IllegalArgumentException("missingValues makes " + missing.numFeatures() + " features of its "
           + missing.columns.length + " columns, but the model has " + weights.length);
     }
@@ -113,19 +125,17 @@ public final class LinearModel implements Serializable {
       throw new IllegalArgumentException(featureScale.length + " feature scales for " + weights.length + " features");
     }
     return new LinearModel(weights, intercept, loss, featureNames, featureMean, featureStd, featureScale, options,
-        iterations, stopReason, labelEncoding, epsilon, scale, missing, hashing);
+        iterations, stopReason, labelEncoding, epsilon, scale, missing, hashing, oneHot);
   }
 
-  /** This model, filling missing values as {@code fill} says (null: refusing them). */
-  public LinearModel withMissing(MissingFill fill) {
+  /**
+   * This model, reading raw rows as the arguments say: filling missing values as {@code fill}
+   * says (null: refusing them), its categorical columns hashed as {@code h} says or one-hot
+   * encoded as {@code o} says (both null: none).
+   */
+  public LinearModel withInputs(MissingFill fill, HashedFeatures h, OneHotFeatures o) {
     return new LinearModel(weights, intercept, loss, featureNames, featureMean, featureStd, featureScale, options,
-        iterations, stopReason, labelEncoding, epsilon, scale, fill, hashing);
-  }
-
-  /** This model, its features hashed from CSV rows as {@code h} says (null: the columns). */
-  public LinearModel withHashing(HashedFeatures h) {
-    return new LinearModel(weights, intercept, loss, featureNames, featureMean, featureStd, featureScale, options,
-        iterations, stopReason, labelEncoding, epsilon, scale, missing, h);
+        iterations, stopReason, labelEncoding, epsilon, scale, fill, h, o);
   }
 
   /**
@@ -133,12 +143,14 @@ public final class LinearModel implements Serializable {
    * hashing, the numeric columns hashed at their names.
    */
   public String[] inputColumns() {
-    return hashing != null ? hashing.numericColumns.clone() : missing != null ? missing.columns.clone() : featureNames;
+    return hashing != null ? hashing.numericColumns.clone() : oneHot != null ? oneHot.numericColumns.clone()
+        : missing != null ? missing.columns.clone() : featureNames;
   }
 
-  /** The categorical input columns (hashed), or none. */
+  /** The categorical input columns (hashed or one-hot encoded), or none. */
   public String[] categoricalColumns() {
-    return hashing == null ? new String[0] : hashing.categoricalColumns.clone();
+    return hashing != null ? hashing.categoricalColumns.clone() : oneHot != null ? oneHot.categoricalColumns.clone()
+        : new String[0];
   }
 
   public int numFeatures() {
@@ -222,6 +234,9 @@ public final class LinearModel implements Serializable {
     if (hashing != null) {
       root.set("featureHashing", hashing.toJson(JSON));
     }
+    if (oneHot != null) {
+      root.set("oneHotEncoding", oneHot.toJson(JSON));
+    }
     root.put("iterations", iterations);
     root.put("stopReason", stopReason);
     root.set("options", JSON.valueToTree(options));
@@ -288,10 +303,11 @@ public final class LinearModel implements Serializable {
     }
     MissingFill missing = root.has("missingValues") ? MissingFill.fromJson(root.get("missingValues")) : null;
     HashedFeatures hashing = root.has("featureHashing") ? HashedFeatures.fromJson(root.get("featureHashing")) : null;
+    OneHotFeatures oneHot = root.has("oneHotEncoding") ? OneHotFeatures.fromJson(root.get("oneHotEncoding")) : null;
     return new LinearModel(w, b.asDouble(), loss, names, mean, std, featureScale,
         options, root.path("iterations").asInt(0), root.path("stopReason").asText(null),
         root.path("labelEncoding").asText(null), root.path("epsilon").asDouble(Double.NaN),
-        root.path("scale").asDouble(Double.NaN), missing, hashing);
+        root.path("scale").asDouble(Double.NaN), missing, hashing, oneHot);
   }
 
   /** The prediction for raw features x: {@link #predictFromMargin} of weights·x + intercept. */

@@ -171,6 +171,15 @@ class BadInputCatalogueTest {
   }
 
   @Test
+  void maxLevelsOutOfRangeAndAnUnknownEncoding() throws Exception {
+    Path f = file("c.csv", "label,a,city\n1,2,Oslo\n");
+    rejected(List.of("--data", f.toString(), "--categorical-cols", "city", "--encoding", "one-hot",
+        "--max-levels", "0"), "--max-levels must be in 1..1000000 (got 0)");
+    rejected(List.of("--data", f.toString(), "--categorical-cols", "city", "--encoding", "dummy"),
+        "--encoding must be hash or one-hot (got 'dummy')");
+  }
+
+  @Test
   void categoryInAColumnLeftNumeric() throws Exception {
     Path f = file("c.csv", "label,a,city\n1,2,3\n2,3,Lyon\n");
     rejected(List.of("--data", f.toString(), "--categorical-cols", "a"), "c.csv:3: column 'city' value 'Lyon' is not a number");

@@ -212,7 +212,8 @@ class PredictEvaluateTest {
     TestData.Run wrong = TestData.cli("evaluate", "--model", logisticModel.toString(), "--data",
         input(Rows.logistic(1, 20, new double[] {1, 2}, 0, 0), "csv", "narrow").toString());
     assertEquals(2, wrong.exitCode(), wrong.err());
-    assertTrue(wrong.err().contains("the feature columns are x1,x2; the model was trained on x1,x2,x3"), wrong.err());
+    assertTrue(wrong.err().contains("narrow.csv: no column 'x3', which the model was trained with, in the header "
+        + "(columns: label, x1, x2)"), wrong.err());
     TestData.Run big = TestData.cli("predict", "--model", logisticModel.toString(), "--data",
         input(Rows.regression(1, 20, new double[] {1, 2, 3, 4}, 0, 0.1, 0, 0), "libsvm", "wide").toString(),
         "--output", tmp.resolve("never.csv").toString());

@@ -66,20 +66,7 @@ class FeatureHashingTest {
     assertNull(ds.featureNames);
     assertArrayEquals(new String[] {"n1", "n2"}, ds.hashing().numericNames());
     assertArrayEquals(new String[] {"city", "device"}, ds.hashing().categoricalNames());
-    List<double[]> ours = new ArrayList<>(ds.blocks.flatMap(b -> {
-      assertTrue(b.isSparse());
-      List<double[]> out = new ArrayList<>();
-      for (int i = 0; i < b.numRows; i++) {
-        double[] x = new double[n + 1];
-        x[0] = b.labels[i];
-        double[] row = new double[n];
-        b.addScaledRow(i, 1.0, row);
-        System.arraycopy(row, 0, x, 1, n);
-        out.add(x);
-      }
-      return out.iterator();
-    }).collect());
-    ours.sort((p, q) -> Double.compare(p[0], q[0]));
+    List<double[]> ours = OneHotEncodingTest.rows(ds);
     ds.release();
 
     org.apache.spark.sql.Dataset<Row> df = spark.read().option("header", "true")
