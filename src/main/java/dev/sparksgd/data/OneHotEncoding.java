@@ -1,7 +1,5 @@
 package dev.sparksgd.data;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,7 +21,7 @@ public final class OneHotEncoding implements CategoricalEncoder {
   private final int[] blockStart;
   private final int numFeatures;
   /** Per column: level → position in its block (rebuilt after deserialization). */
-  private transient Map<String, Integer>[] slots;
+  private transient volatile Map<String, Integer>[] slots;
 
   /**
    * @param numericNames the numeric features (columns, then any missing-value indicators)
@@ -54,7 +52,7 @@ public final class OneHotEncoding implements CategoricalEncoder {
 
   @SuppressWarnings("unchecked")
   private void buildSlots() {
-    slots = new Map[levels.length];
+    Map<String, Integer>[] built = new Map[levels.length];
     for (int k = 0; k < levels.length; k++) {
       Map<String, Integer> m = new HashMap<>(levels[k].length * 2);
       for (int i = 0; i < levels[k].length; i++) {
@@ -63,13 +61,9 @@ public final class OneHotEncoding implements CategoricalEncoder {
               + levels[k][i] + "' twice");
         }
       }
-      slots[k] = m;
+      built[k] = m;
     }
-  }
-
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
-    buildSlots();
+    slots = built; // whole: a thread that sees it set sees it filled
   }
 
   @Override
@@ -112,6 +106,9 @@ public final class OneHotEncoding implements CategoricalEncoder {
 
   /** The feature of {@code level} (null: missing) of categorical column {@code k}. */
   public int index(int k, String level) {
+    if (slots == null) {
+      buildSlots(); // after deserialization on an executor: the lookup is not shipped
+    }
     Integer slot = level == null ? null : slots[k].get(level);
     return blockStart[k] + (slot == null ? levels[k].length : slot);
   }

@@ -158,6 +158,19 @@ public interface SgdParams<E extends SgdParams<E>> extends Params {
   }
 
   @SuppressWarnings("unchecked")
+  default Param<String> featurePrecision() {
+    return (Param<String>) sgdParamSet().param("featurePrecision");
+  }
+
+  default String getFeaturePrecision() {
+    return (String) getOrDefault(featurePrecision());
+  }
+
+  default E setFeaturePrecision(String value) {
+    return sgdSet(featurePrecision(), value);
+  }
+
+  @SuppressWarnings("unchecked")
   default DoubleParam momentum() {
     return (DoubleParam) sgdParamSet().param("momentum");
   }
