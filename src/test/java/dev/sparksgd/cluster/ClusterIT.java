@@ -138,18 +138,28 @@ class ClusterIT {
   /**
    * Results through the block manager from executors in other JVMs (every array result, by
    * {@code spark.sgd.blockResults.minBytes=0}: the gradient sums, and the mini-batches drawn ahead,
-   * packed): the same model.
+   * packed; and the whole training set fetched once for iterations on the driver): the same model.
    */
   @Test
   @Order(2)
   void blockResultsFromExecutorsGiveTheSameModel() throws Exception {
+    // Rows drawn ahead by the executors (iterations on the driver off: the rows would fit).
     Path out = WORK.resolve("cluster-block-results");
-    Submit.Result r = train("cluster-block-results", out, onCluster("--conf", "spark.sgd.blockResults.minBytes=0"),
-        Map.of(), line -> { }, "64");
+    Submit.Result r = train("cluster-block-results", out, onCluster("--conf", "spark.sgd.blockResults.minBytes=0",
+        "--conf", "spark.sgd.driverIterations=false"), Map.of(), line -> { }, "64");
     assertEquals(0, r.exitCode(), r.describe());
     assertRanOnTheCluster(out);
     assertTrue(r.err().contains("mini-batches drawn ahead"), "mini-batches were drawn ahead:\n" + r.describe());
     assertArrayEquals(localModel, TestData.modelBits(out), "cluster with block results vs local[2]");
+
+    // The whole training set fetched from the executors once, the iterations on the driver.
+    Path onDriver = WORK.resolve("cluster-driver-iterations");
+    r = train("cluster-driver-iterations", onDriver, onCluster("--conf", "spark.sgd.blockResults.minBytes=0"),
+        Map.of(), line -> { }, "64");
+    assertEquals(0, r.exitCode(), r.describe());
+    assertRanOnTheCluster(onDriver);
+    assertTrue(r.err().contains("iterations run on the driver"), "iterations ran on the driver:\n" + r.describe());
+    assertArrayEquals(localModel, TestData.modelBits(onDriver), "cluster, iterations on the driver, vs local[2]");
   }
 
   /** Also the SPARK_HOME path: the cluster's Maven-made SPARK_HOME has Spark's own launcher in bin/. */
