@@ -14,6 +14,7 @@ import dev.sparksgd.optim.LossFeedback;
 import dev.sparksgd.optim.Optimizer;
 import dev.sparksgd.optim.Regularizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -27,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * (−μ_j/σ_j times the mean loss derivative, in every weight) is the lazy update's direction, and
  * the raw intercept c = b − Σ_j w_j·μ_j/σ_j its kept dot product.
  *
- * <p>The coefficients a batch reads are refreshed only at its columns when the rows were drawn
- * ahead ({@link BatchPrefetch}); the distributed path does not know the columns in advance and
- * refreshes all of them (one pass, no allocation) before sharing them with the tasks.
+ * <p>The coefficients a batch reads are refreshed only at its columns when its rows are known on
+ * the driver: drawn ahead ({@link BatchPrefetch}), or held there ({@link Partitions#onDriver}),
+ * where the same sampler the tasks use names them first. Spark jobs over the executors' rows do
+ * not know the columns in advance and refresh all of them (one pass, no allocation) before
+ * sharing them with the tasks.
  */
 final class LazyIteration {
   private static final Logger LOG = LoggerFactory.getLogger(LazyIteration.class);
@@ -48,6 +51,8 @@ final class LazyIteration {
   /** Raw coefficients [β, c]; β_j is current for the columns of the batch being summed. */
   private final double[] raw;
   private SparseAccumulator driverSide;
+  /** The dense block whose columns the current refresh already brought up to date. */
+  private Block lastDense;
 
   private LazyIteration(LazyUpdate lazy, Scaling scaling, double[] direction, boolean fitIntercept) {
     this.lazy = lazy;
@@ -124,8 +129,19 @@ final class LazyIteration {
       }
       return OrderedReduce.mergeInOrder(partials, SparseSums::merge);
     }
-    for (int j = 0; j < d; j++) {
-      raw[j] = lazy.current(params, j) * invStd[j];
+    Block[][] held = partitions.held();
+    if (held != null) {
+      lastDense = null;
+      // On the driver the rows are at hand: the mini-batch the tasks will draw is known, and only
+      // its columns are read (the other coefficients stay as they are: no task reads them).
+      for (int p = 0; p < held.length; p++) {
+        SparseGradientTask.forEachDrawn(Arrays.asList(held[p]).iterator(), cfg.miniBatchFraction, cfg.seed, t, p,
+            (b, i) -> refreshRow(b, i, params));
+      }
+    } else {
+      for (int j = 0; j < d; j++) {
+        raw[j] = lazy.current(params, j) * invStd[j];
+      }
     }
     SharedArray coef = partitions.share(raw);
     try {
@@ -133,6 +149,18 @@ final class LazyIteration {
           new SparseGradientTask(coef, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), SparseSums::merge, true);
     } finally {
       coef.destroy();
+    }
+  }
+
+  private void refreshRow(Block b, int i, double[] params) {
+    if (b.isSparse()) {
+      for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
+        int j = b.colIdx[k];
+        raw[j] = lazy.current(params, j) * invStd[j];
+      }
+    } else if (b != lastDense) { // a dense block's columns are all of them: once per block
+      refresh(b, params);
+      lastDense = b;
     }
   }
 

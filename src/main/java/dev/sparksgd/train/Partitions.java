@@ -119,6 +119,11 @@ final class Partitions implements AutoCloseable {
     return held != null;
   }
 
+  /** Each partition's blocks, in order, when the work runs on the driver (else null); not to be changed. */
+  Block[][] held() {
+    return held;
+  }
+
   /** The array the next {@link #reduce}'s tasks read (release it with {@link SharedArray#destroy}). */
   SharedArray share(double[] value) {
     return held != null ? SharedArray.onDriver(value) : SharedArray.of(sc, value);

@@ -41,10 +41,25 @@ final class SparseGradientTask implements Function2<Integer, Iterator<Block>, It
     GradientTask.failFirstAttempt(iteration == failAtIteration, partition, failAtIteration);
     GradientTask.stallUntilKilled(iteration, partition);
     double[] coef = rawCoefficients.value();
-    IndexSampler sampler = new IndexSampler(fraction, Seeds.derive(seed, iteration, partition));
     SparseAccumulator acc = SparseAccumulator.forThread(numFeatures);
     double intercept = coef[numFeatures];
     Loss bound = loss.bind(coef, numFeatures + 1);
+    forEachDrawn(blocks, fraction, seed, iteration, partition, (b, i) -> acc.add(b, i, coef, intercept, bound));
+    return List.of(acc.finish()).iterator();
+  }
+
+  /** Receives a drawn row: row {@code i} of block {@code b}. */
+  interface RowVisitor {
+    void visit(Block b, int i);
+  }
+
+  /**
+   * The training rows of a partition's {@code blocks} that iteration {@code iteration}'s mini-batch
+   * draws (by index from (seed, iteration, partition), holdout blocks skipped), in order.
+   */
+  static void forEachDrawn(Iterator<Block> blocks, double fraction, long seed, int iteration, int partition,
+      RowVisitor visitor) {
+    IndexSampler sampler = new IndexSampler(fraction, Seeds.derive(seed, iteration, partition));
     long base = 0;
     while (blocks.hasNext()) {
       Block b = blocks.next();
@@ -53,11 +68,10 @@ final class SparseGradientTask implements Function2<Integer, Iterator<Block>, It
       }
       long end = base + b.numRows;
       while (sampler.peek() < end) {
-        acc.add(b, (int) (sampler.peek() - base), coef, intercept, bound);
+        visitor.visit(b, (int) (sampler.peek() - base));
         sampler.advance();
       }
       base = end;
     }
-    return List.of(acc.finish()).iterator();
   }
 }
