@@ -47,7 +47,7 @@ class BlockKernelTest {
     return Block.dense(rows, cols, v, y, w, false);
   }
 
-  private static Block sparse(SplittableRandom r, int rows, int d, int nnz) {
+  static Block sparse(SplittableRandom r, int rows, int d, int nnz) {
     int[] ptr = new int[rows + 1];
     int[] idx = new int[rows * nnz];
     double[] v = new double[rows * nnz];

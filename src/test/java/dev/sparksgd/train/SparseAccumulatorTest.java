@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sparksgd.data.Block;
 import dev.sparksgd.loss.Loss;
-import dev.sparksgd.loss.LogisticLoss;
+import dev.sparksgd.loss.SquaredLoss;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -16,25 +16,7 @@ import org.junit.jupiter.api.Test;
  * read off the marks (many of them), and an accumulator reused after {@code finish} starts clean.
  */
 class SparseAccumulatorTest {
-  private static final Loss LOSS = LogisticLoss.INSTANCE;
-
-  private static Block sparse(SplittableRandom r, int rows, int d, int nnz) {
-    int[] ptr = new int[rows + 1];
-    int[] idx = new int[rows * nnz];
-    double[] v = new double[rows * nnz];
-    double[] y = new double[rows];
-    for (int i = 0; i < rows; i++) {
-      int col = r.nextInt(d / nnz);
-      for (int k = 0; k < nnz; k++) {
-        idx[i * nnz + k] = col;
-        v[i * nnz + k] = r.nextGaussian();
-        col += 1 + r.nextInt(d / nnz - 1);
-      }
-      ptr[i + 1] = (i + 1) * nnz;
-      y[i] = r.nextInt(2);
-    }
-    return Block.sparse(rows, ptr, idx, v, y, null, false);
-  }
+  private static final Loss LOSS = SquaredLoss.INSTANCE;
 
   /** Adds every row of b to acc and checks finish() against the dense row-by-row sums. */
   private static void check(SparseAccumulator acc, Block b, double[] coef, int d) {
@@ -80,8 +62,8 @@ class SparseAccumulatorTest {
     int d = 1 << 20; // 3 rows × 5 columns: sorting 15 indexes beats a pass over 16,384 words
     double[] coef = coef(r, d);
     SparseAccumulator acc = new SparseAccumulator(d);
-    check(acc, sparse(r, 3, d, 5), coef, d);
-    check(acc, sparse(r, 2, d, 5), coef, d);
+    check(acc, BlockKernelTest.sparse(r, 3, d, 5), coef, d);
+    check(acc, BlockKernelTest.sparse(r, 2, d, 5), coef, d);
   }
 
   @Test
@@ -90,8 +72,8 @@ class SparseAccumulatorTest {
     int d = 1 << 12; // 2,000 rows × 8 columns touch most of the 64 words' columns, repeatedly
     double[] coef = coef(r, d);
     SparseAccumulator acc = new SparseAccumulator(d);
-    check(acc, sparse(r, 2000, d, 8), coef, d);
-    check(acc, sparse(r, 1500, d, 8), coef, d);
-    check(acc, sparse(r, 1, d, 8), coef, d);
+    check(acc, BlockKernelTest.sparse(r, 2000, d, 8), coef, d);
+    check(acc, BlockKernelTest.sparse(r, 1500, d, 8), coef, d);
+    check(acc, BlockKernelTest.sparse(r, 1, d, 8), coef, d);
   }
 }
