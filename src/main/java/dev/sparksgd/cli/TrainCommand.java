@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
             + "without dashes); the command line wins."},
     footerHeading = "%nExit codes:%n",
     footer = {"  0 trained, 1 other failure, 2 bad usage or input, 3 quality gate refused the new "
-        + "model (not published), 4 diverged (no model written), 5 out of memory, 130 stopped by SIGINT "
+        + "model (not published), 4 diverged (no model written), 5 out of memory, 6 could not write the "
+        + "model, a checkpoint or a report (the earlier model untouched), 130 stopped by SIGINT "
         + "(Ctrl-C), 143 stopped by SIGTERM (both: stopped at the iteration boundary, checkpoint written "
         + "with --checkpoint-dir, nothing published; rerun with --resume to continue)"})
 public final class TrainCommand implements Callable<Integer> {
