@@ -110,7 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "auto",
       description = "constant: η₀; inverse-sqrt: η₀/√t (MLlib's SimpleUpdater); inverse-time: "
           + "η₀/(1+decay·t); exponential: η₀·decay^t; step: η₀·decay^⌊t/decay-steps⌋; adaptive: "
-          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%; full "
+          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%%; full "
           + "batch); bb: Barzilai-Borwein, η_t = s·s/s·y "
           + "from the last move s and gradient change y (η₀ for the first step; full batch, optimizer "
           + "sgd), a step above the last 10 accepted objectives rejected and η halved; lbfgs: "
@@ -290,7 +290,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--max-regression", paramLabel = "X", defaultValue = "0.0",
       description = "Quality gate: largest relative worsening of the metric (RMSE for squared loss) "
-          + "that still publishes, e.g. 0.05 = 5%. Default: ${DEFAULT-VALUE}.")
+          + "that still publishes, e.g. 0.05 = 5%%. Default: ${DEFAULT-VALUE}.")
   double maxRegression;
 
   @Option(names = "--verbose",
