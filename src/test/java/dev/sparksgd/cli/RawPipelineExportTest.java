@@ -111,30 +111,36 @@ class RawPipelineExportTest {
     return out;
   }
 
-  /** Our predict on the scored table: per line, the prediction and (logistic) the probability. */
-  static Map<Long, double[]> ourPredict(Path model, String name) {
+  /** The row number (0 first) of a record at {@code position}: a CSV line (the header is line 1) or a Parquet row index. */
+  static long rowOf(Path data, long position) {
+    return data.toString().endsWith(".parquet") ? position : position - 2;
+  }
+
+  /** Our predict on a scored table: per row, the prediction and (logistic) the probability. */
+  static Map<Long, double[]> ourPredict(Path model, Path data, String name) {
     Path out = tmp.resolve(name + "-pred.parquet");
-    TestData.Run r = TestData.cli("predict", "--model", model.toString(), "--data", scored.toString(),
+    TestData.Run r = TestData.cli("predict", "--model", model.toString(), "--data", data.toString(),
         "--output", out.toString(), "--overwrite", "--num-partitions", "2");
     assertEquals(0, r.exitCode(), r.err());
     Map<Long, double[]> byLine = new HashMap<>();
     for (Row row : SparkTestSession.get().read().parquet(out.toString()).collectAsList()) {
       boolean p = List.of(row.schema().fieldNames()).contains("probability");
-      byLine.put(row.getLong(row.fieldIndex("line")), new double[] {row.getDouble(row.fieldIndex("prediction")),
+      String position = data.toString().endsWith(".parquet") ? "row_index" : "line";
+      byLine.put(rowOf(data, row.getLong(row.fieldIndex(position))), new double[] {row.getDouble(row.fieldIndex("prediction")),
           p ? row.getDouble(row.fieldIndex("probability")) : Double.NaN});
     }
     return byLine;
   }
 
-  /** The margin of each scored line as predict's reader computes it (raw columns filled and encoded). */
-  static Map<Long, Double> ourMargins(Path modelDir) {
+  /** The margin of each scored row as predict's reader computes it (raw columns filled and encoded). */
+  static Map<Long, Double> ourMargins(Path modelDir, Path data) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
     LinearModel model = ModelReader.read(sc.hadoopConfiguration(), modelDir.toString(), "--model");
-    TrainConfig cfg = TrainConfig.builder().dataPath(scored.toString()).labelCol("label").buildForInput();
+    TrainConfig cfg = TrainConfig.builder().dataPath(data.toString()).labelCol("label").buildForInput();
     Map<Long, Double> margins = new HashMap<>();
     for (Row row : PredictCommand.records(sc, cfg, model).map(sc, 2,
         (file, line, rec) -> RowFactory.create(line, model.margin(rec.nnz, rec.indices, rec.values))).collect()) {
-      margins.put(row.getLong(0), row.getDouble(1));
+      margins.put(rowOf(data, row.getLong(0)), row.getDouble(1));
     }
     return margins;
   }
@@ -152,31 +158,36 @@ class RawPipelineExportTest {
    * our predict wrote, and its margin is our reader's margin, to 1e-9.
    */
   static void assertPipelineAgrees(String sparkml, String loss, Map<Long, double[]> ours, Map<Long, Double> margins) {
-    Dataset<Row> out = PipelineModel.load(sparkml).transform(rawTable());
+    assertPipelineAgrees(sparkml, loss, ours, margins, rawTable());
+  }
+
+  static void assertPipelineAgrees(String sparkml, String loss, Map<Long, double[]> ours, Map<Long, Double> margins,
+      Dataset<Row> raw) {
+    Dataset<Row> out = PipelineModel.load(sparkml).transform(raw);
     List<String> columns = List.of(out.columns());
-    for (String c : rawTable().columns()) {
+    for (String c : raw.columns()) {
       assertTrue(columns.contains(c), "the pipeline keeps the input column " + c + ": " + columns);
     }
     List<Row> rows = out.collectAsList();
     assertEquals(ours.size(), rows.size());
     for (Row row : rows) {
-      long line = Long.parseLong(row.getString(row.fieldIndex("id"))) + 2;
-      double[] o = ours.get(line);
-      assertNotNull(o, "line " + line);
+      long id = Long.parseLong(String.valueOf(row.get(row.fieldIndex("id"))));
+      double[] o = ours.get(id);
+      assertNotNull(o, "row " + id);
       double prediction = row.getDouble(row.fieldIndex("prediction"));
       switch (loss) {
         case "logistic", "hinge" -> {
           double margin = ((Vector) row.get(row.fieldIndex("rawPrediction"))).apply(1);
-          assertEquals(margins.get(line), margin, 1e-9 * Math.max(1, Math.abs(margin)), "margin of line " + line);
-          assertEquals(o[0], prediction, 0.0, "class of line " + line);
+          assertEquals(margins.get(id), margin, 1e-9 * Math.max(1, Math.abs(margin)), "margin of row " + id);
+          assertEquals(o[0], prediction, 0.0, "class of row " + id);
           if (loss.equals("logistic")) {
             assertEquals(o[1], ((Vector) row.get(row.fieldIndex("probability"))).apply(1), 1e-9,
-                "probability of line " + line);
+                "probability of row " + id);
           }
         }
         default -> {
-          assertEquals(o[0], prediction, 1e-9 * Math.max(1, Math.abs(o[0])), "prediction of line " + line);
-          assertEquals(margins.get(line), prediction, 1e-9 * Math.max(1, Math.abs(prediction)), "margin of line " + line);
+          assertEquals(o[0], prediction, 1e-9 * Math.max(1, Math.abs(o[0])), "prediction of row " + id);
+          assertEquals(margins.get(id), prediction, 1e-9 * Math.max(1, Math.abs(prediction)), "margin of row " + id);
         }
       }
     }
@@ -209,13 +220,27 @@ class RawPipelineExportTest {
       assertTrue(stages.stream().anyMatch(s -> s instanceof StringIndexerModel), stages.toString());
       assertTrue(stages.stream().anyMatch(s -> s instanceof OneHotEncoderModel), stages.toString());
     }
-    assertPipelineAgrees(sparkml, loss, ourPredict(model, name), ourMargins(model));
+    assertPipelineAgrees(sparkml, loss, ourPredict(model, scored, name), ourMargins(model, scored));
   }
 
   @Test
   void numericColumnsWithMissingValuesExportImputerAndAssembler() throws Exception {
     Path model = train("numeric", numericTable, "squared", true, "--missing", "median", "--missing-indicators", "true");
-    assertPipelineAgrees(model.resolve("sparkml").toString(), "squared", ourPredict(model, "numeric"), ourMargins(model));
+    assertPipelineAgrees(model.resolve("sparkml").toString(), "squared", ourPredict(model, scored, "numeric"), ourMargins(model, scored));
+  }
+
+  /** Parquet as Spark reads it (typed numbers, string categories with nulls, another column order) agrees too. */
+  @Test
+  void aParquetTableAgrees() throws Exception {
+    Path model = train("parquet", classTable, "logistic", true, "--categorical-cols", "auto", "--hash-bits", "6",
+        "--missing", "mean", "--missing-indicators", "true");
+    Dataset<Row> csv = rawTable();
+    Path parquet = tmp.resolve("scored.parquet");
+    csv.select(csv.col("city"), csv.col("age").cast("double"), csv.col("id").cast("int"),
+        csv.col("visits").cast("int"), csv.col("device")).coalesce(1).write().parquet(parquet.toString());
+    Dataset<Row> raw = SparkTestSession.get().read().parquet(parquet.toString());
+    assertPipelineAgrees(model.resolve("sparkml").toString(), "logistic", ourPredict(model, parquet, "parquet"),
+        ourMargins(model, parquet), raw);
   }
 
   /** Without --missing a null cell fails the pipeline's job, as our predict refuses the row. */
@@ -246,8 +271,8 @@ class RawPipelineExportTest {
   void aWrongSurrogateOrLevelOrderIsCaught() throws Exception {
     Path model = train("tamper", classTable, "logistic", true, "--categorical-cols", "auto", "--encoding", "one-hot",
         "--max-levels", "3", "--missing", "mean");
-    Map<Long, double[]> ours = ourPredict(model, "tamper");
-    Map<Long, Double> margins = ourMargins(model);
+    Map<Long, double[]> ours = ourPredict(model, scored, "tamper");
+    Map<Long, Double> margins = ourMargins(model, scored);
     assertPipelineAgrees(model.resolve("sparkml").toString(), "logistic", ours, margins);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
     LinearModel m = ModelReader.read(sc.hadoopConfiguration(), model.toString(), "--model");
