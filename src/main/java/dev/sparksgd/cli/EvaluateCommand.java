@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         + "RMSE, MSE, MAE, R², explained variance for a regression; log loss (logistic), accuracy, "
         + "precision, recall, F1 of the positive class and the areas under the ROC and PR curves "
         + "for a classifier. Computed by Spark MLlib's RegressionMetrics, MulticlassMetrics and "
-        + "BinaryClassificationMetrics; --weight-col weights the rows."})
+        + "BinaryClassificationMetrics. The rows are weighted as in training (the model's --weight-col) "
+        + "unless --weight-col says otherwise."})
 public final class EvaluateCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -62,6 +63,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     LinearModel model = ModelReader.read(sc.hadoopConfiguration(), input.model, "--model");
     // The model's loss decides how labels are checked (0/1 or -1/+1 for a classifier).
     cfg = input.forModel(cfg, model).toBuilder().loss(LossType.parse(model.loss)).buildForInput();
+    TrainConfig read = cfg;
+    cfg = input.weightedAsTrained(cfg, model, () -> DataLoader.columnNames(sc, read));
     Dataset data = DataLoader.load(sc, cfg, model.inputColumns(), MissingFills.toData(model.missing),
         MissingFills.encoder(model));
     try {
@@ -71,6 +74,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       m.put("data", cfg.dataPath);
       m.put("modelType", model.modelType());
       m.put("loss", model.loss);
+      m.put("weightCol", cfg.weightCol);
       if (model.isClassifier()) {
         m.put("labelEncoding", data.labelEncoding);
       }

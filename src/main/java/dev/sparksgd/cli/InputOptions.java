@@ -1,8 +1,11 @@
 package dev.sparksgd.cli;
 
+import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.DataFormat;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.model.LinearModel;
+import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /** How predict and evaluate read --data: the input options of train, with the same names. */
@@ -26,7 +29,9 @@ final class InputOptions {
   String labelCol;
 
   @Option(names = "--weight-col", paramLabel = "NAME",
-      description = "CSV/Parquet column of instance weights (not a feature); default: none.")
+      description = "CSV/Parquet column of instance weights (not a feature); '' for none. Default: for "
+          + "evaluate, the column the model was trained with (which the data must then have); for predict, "
+          + "none (a prediction does not depend on weights).")
   String weightCol;
 
   @Option(names = "--features-col", paramLabel = "NAME", defaultValue = "features",
@@ -50,6 +55,33 @@ final class InputOptions {
     Object trained = model.options.get("label-col");
     return labelCol != null || !(trained instanceof String name) || name.isBlank() ? cfg
         : cfg.toBuilder().labelCol(name).buildForInput();
+  }
+
+  /**
+   * For evaluate: {@code cfg} weighing the rows by the column the model was trained with
+   * (model.json's weight-col) unless --weight-col is given ('' for unweighted), so that its
+   * metrics are training's on the same rows. That column missing from the data is a user error:
+   * metrics quietly unweighted would not compare with training's.
+   *
+   * @param columns the data's column names (null: LIBSVM, which has none)
+   */
+  TrainConfig weightedAsTrained(TrainConfig cfg, LinearModel model, Supplier<List<String>> columns) {
+    Object trained = model.options.get("weight-col");
+    if (weightCol != null || !(trained instanceof String w) || w.isBlank()) {
+      return cfg;
+    }
+    List<String> names = columns.get();
+    String how = "; give --weight-col NAME to weigh the rows by another column, or --weight-col '' to "
+        + "evaluate unweighted";
+    if (names == null) {
+      throw new ConfigException("--data " + data + " is read as LIBSVM, which has no weight column; the model "
+          + "was trained with --weight-col " + w + how);
+    }
+    if (!names.contains(w)) {
+      throw new ConfigException("--data " + data + " has no column '" + w + "', the weight column the model "
+          + "was trained with (columns: " + String.join(", ", names) + ")" + how);
+    }
+    return cfg.toBuilder().weightCol(w).buildForInput();
   }
 
   /** The input side of a run, validated before Spark starts. */

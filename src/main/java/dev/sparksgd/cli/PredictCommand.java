@@ -52,6 +52,13 @@ public final class PredictCommand implements Callable<Integer> {
     this.out = out;
   }
 
+  /** The rows of {@code cfg.dataPath} as {@code model} reads them: its columns by name, filled and encoded. */
+  static LocatedRecords records(JavaSparkContext sc, TrainConfig cfg, LinearModel model) {
+    return LocatedRecords.open(sc, cfg, model.numFeatures(),
+        model.hashing != null || model.oneHot != null ? model.inputColumns() : model.featureNames,
+        MissingFills.toData(model.missing), MissingFills.encoder(model));
+  }
+
   @Override
   public Integer call() throws Exception {
     TrainConfig cfg = input.toConfig();
@@ -68,9 +75,7 @@ public final class PredictCommand implements Callable<Integer> {
     }
     LinearModel model = ModelReader.read(sc.hadoopConfiguration(), input.model, "--model");
     cfg = input.forModel(cfg, model);
-    LocatedRecords in = LocatedRecords.open(sc, cfg, model.numFeatures(),
-        model.hashing != null || model.oneHot != null ? model.inputColumns() : model.featureNames,
-        MissingFills.toData(model.missing), MissingFills.encoder(model));
+    LocatedRecords in = records(sc, cfg, model);
     final boolean withLabel = in.hasLabel;
     final boolean withProbability = model.loss.equals("logistic");
     List<StructField> fields = new ArrayList<>();

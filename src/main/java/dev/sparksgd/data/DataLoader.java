@@ -530,6 +530,32 @@ public final class DataLoader {
     }
   }
 
+  /**
+   * The column names of {@code cfg.dataPath}: its first CSV file's header or its Parquet schema;
+   * null for LIBSVM, which names none. A header that cannot be split gives no names (the load
+   * pass reports it).
+   */
+  public static List<String> columnNames(JavaSparkContext sc, TrainConfig cfg) {
+    Configuration hadoop = sc.hadoopConfiguration();
+    List<Path> files = listInput(hadoop, cfg.dataPath);
+    List<String> names = new ArrayList<>();
+    files.forEach(f -> names.add(f.getName()));
+    switch (DataFormat.resolve(cfg.format, cfg.dataPath, names)) {
+      case PARQUET:
+        return Arrays.asList(ParquetInput.frame(cfg).schema().fieldNames());
+      case CSV: {
+        String line = firstLine(hadoop, files.get(0));
+        try {
+          return line == null ? List.of() : Arrays.asList(CsvParser.splitHeader(line, cfg.csvDelimiter));
+        } catch (RecordException e) {
+          return List.of();
+        }
+      }
+      default:
+        return null;
+    }
+  }
+
   static String firstLine(Configuration hadoop, Path file) {
     try {
       FileSystem fs = file.getFileSystem(hadoop);

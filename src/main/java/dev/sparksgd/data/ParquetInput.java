@@ -73,6 +73,19 @@ public final class ParquetInput implements Serializable {
     this.classification = classification;
   }
 
+  /** {@code cfg.dataPath} read as Parquet (its schema; nothing is scanned yet). */
+  static org.apache.spark.sql.Dataset<Row> frame(TrainConfig cfg) {
+    try {
+      return SparkSession.active().read().parquet(cfg.dataPath);
+    } catch (Exception e) { // AnalysisException is checked in Java's eyes but thrown undeclared
+      if (e instanceof org.apache.spark.sql.AnalysisException || e instanceof org.apache.spark.SparkException) {
+        throw new ConfigException("--data " + cfg.dataPath + ": cannot read it as Parquet: "
+            + firstLine(e.getMessage()), e);
+      }
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
+  }
+
   /**
    * @param requireLabel false when scoring: the label column is then used only if present
    * @param wantedFeatures the feature columns by name (a model's), or null to take them from the data
@@ -90,17 +103,7 @@ public final class ParquetInput implements Serializable {
    */
   public static ParquetInput open(TrainConfig cfg, boolean requireLabel, String[] wantedFeatures,
       String[] wantedCategorical) {
-    SparkSession spark = SparkSession.active();
-    org.apache.spark.sql.Dataset<Row> df;
-    try {
-      df = spark.read().parquet(cfg.dataPath);
-    } catch (Exception e) { // AnalysisException is checked in Java's eyes but thrown undeclared
-      if (e instanceof org.apache.spark.sql.AnalysisException || e instanceof org.apache.spark.SparkException) {
-        throw new ConfigException("--data " + cfg.dataPath + ": cannot read it as Parquet: "
-            + firstLine(e.getMessage()), e);
-      }
-      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
-    }
+    org.apache.spark.sql.Dataset<Row> df = frame(cfg);
     StructType schema = df.schema();
     List<String> all = Arrays.asList(schema.fieldNames());
     List<String> select = new ArrayList<>();

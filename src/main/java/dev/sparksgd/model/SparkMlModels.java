@@ -6,11 +6,14 @@ import dev.sparksgd.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.LinearSVC;
 import org.apache.spark.ml.classification.LinearSVCModel;
 import org.apache.spark.ml.classification.LogisticRegression;
@@ -39,11 +42,33 @@ public final class SparkMlModels {
   private SparkMlModels() {
   }
 
-  /** Writes {@code model} as a spark.ml model directory at {@code path} (which must not exist). */
+  /**
+   * Writes {@code model} as a spark.ml model directory at {@code path} (which must not exist): the
+   * linear model alone when its features are a vector (LIBSVM, a Vector column, plain numeric
+   * columns), else a {@code PipelineModel} that computes the features from the raw columns first
+   * ({@link SparkMlPipeline}). Needs a running Spark session.
+   */
   public static void write(LinearModel model, String path) throws IOException {
+    Model<?> linear = linearModel(model);
+    if (!SparkMlPipeline.needed(model)) {
+      ((MLWritable) linear).write().save(path);
+      return;
+    }
+    List<String> outputs = new ArrayList<>();
+    for (String p : new String[] {"rawPredictionCol", "probabilityCol", "predictionCol"}) {
+      if (linear.hasParam(p)) {
+        outputs.add((String) linear.getOrDefault(linear.getParam(p)));
+      }
+    }
+    String features = (String) linear.getOrDefault(linear.getParam("featuresCol"));
+    SparkMlPipeline.of(model, linear, features, outputs).write().save(path);
+  }
+
+  /** {@code model} as the spark.ml model of its loss, with the params its estimator would give it. */
+  static Model<?> linearModel(LinearModel model) {
     Vector coef = Vectors.dense(model.weights.clone());
     Map<String, Object> o = model.options;
-    MLWritable out;
+    Model<?> out;
     switch (model.loss) {
       case "logistic": {
         LogisticRegression est = new LogisticRegression().setFamily("binomial").setThreshold(0.5)
@@ -83,7 +108,7 @@ public final class SparkMlModels {
         break;
       }
     }
-    out.write().save(path);
+    return out;
   }
 
   private static void columns(org.apache.spark.ml.Predictor<?, ?, ?> est, Map<String, Object> o) {
@@ -114,6 +139,9 @@ public final class SparkMlModels {
         return fromSparkModel(LogisticRegressionModel.load(dir), dir);
       case "org.apache.spark.ml.classification.LinearSVCModel":
         return fromSparkModel(LinearSVCModel.load(dir), dir);
+      case "org.apache.spark.ml.PipelineModel":
+        throw new ConfigException(dir + ": a Spark ML PipelineModel (a spark-sgd model trained on raw columns "
+            + "exports itself so); give the spark-sgd model directory that holds it (model.json)");
       default:
         throw new ConfigException(dir + ": a Spark ML " + cls + "; only LinearRegressionModel, "
             + "LogisticRegressionModel and LinearSVCModel can be read");

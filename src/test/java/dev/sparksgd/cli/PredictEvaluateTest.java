@@ -121,7 +121,8 @@ class PredictEvaluateTest {
     Rows rows = format.equals("libsvm") ? regression.withWeights(null) : regression;
     Path data = input(rows, format, "reg-" + format);
     String out = "pred-reg-" + format + (format.equals("csv") ? ".parquet" : ".csv");
-    String[] weight = format.equals("libsvm") ? new String[0] : new String[] {"--weight-col", "weight"};
+    // LIBSVM has no weights: evaluating the weighted model on it needs --weight-col '' (unweighted).
+    String[] weight = new String[] {"--weight-col", format.equals("libsvm") ? "" : "weight"};
     List<Row> preds = predict(regressionModel, data, out, weight);
     assertEquals(rows.n(), preds.size());
     boolean[] seen = new boolean[rows.n()];
@@ -158,6 +159,46 @@ class PredictEvaluateTest {
       ws += r.getDouble(2);
     }
     assertEquals(Math.sqrt(se / ws), m.get("rmse").asDouble(), 1e-9, "RMSE by hand");
+  }
+
+  /**
+   * evaluate weighs the rows by the column the model was trained with, giving training's metrics
+   * on the same rows; --weight-col '' evaluates unweighted; a table without that column is exit 2
+   * (predict, which needs no weights, still scores it).
+   */
+  @Test
+  void evaluateWeighsTheRowsAsTrainingDid() throws Exception {
+    Path data = tmp.resolve("train-reg.csv");
+    JsonNode trained = TestData.json(regressionModel.resolve("metrics.json")).get("evaluation");
+    assertEquals("train", trained.get("on").asText());
+    JsonNode m = evaluate(regressionModel, data);
+    assertEquals("weight", m.get("weightCol").asText());
+    for (String k : List.of("rows", "weightSum", "meanLoss", "rmse", "mse", "mae", "r2", "explainedVariance")) {
+      double expected = trained.get(k).asDouble();
+      assertEquals(expected, m.get(k).asDouble(), 1e-12 * Math.max(1, Math.abs(expected)), k);
+    }
+    assertEquals(m, evaluate(regressionModel, data, "--weight-col", "weight"), "--weight-col weight is the default");
+
+    JsonNode unweighted = evaluate(regressionModel, data, "--weight-col", "");
+    assertTrue(unweighted.get("weightCol").isNull());
+    assertEquals(regression.n(), unweighted.get("weightSum").asDouble(), 0.0);
+    double se = 0;
+    for (int i = 0; i < regression.n(); i++) {
+      double e = margin(regressionModel, regression.x()[i]) - regression.y()[i];
+      se += e * e;
+    }
+    assertEquals(Math.sqrt(se / regression.n()), unweighted.get("rmse").asDouble(), 1e-9, "unweighted RMSE by hand");
+
+    Path noWeights = input(regression.withWeights(null), "csv", "reg-no-weights");
+    TestData.Run r = TestData.cli("evaluate", "--model", regressionModel.toString(), "--data", noWeights.toString());
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("has no column 'weight', the weight column the model was trained with")
+        && r.err().contains("--weight-col '' to evaluate unweighted") && !r.err().contains("\tat "), r.err());
+    Path libsvm = input(regression.withWeights(null), "libsvm", "reg-no-weights");
+    r = TestData.cli("evaluate", "--model", regressionModel.toString(), "--data", libsvm.toString());
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("LIBSVM, which has no weight column"), r.err());
+    assertEquals(regression.n(), predict(regressionModel, noWeights, "pred-no-weights.csv").size());
   }
 
   @ParameterizedTest(name = "{0}")
