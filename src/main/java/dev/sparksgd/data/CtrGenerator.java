@@ -20,11 +20,13 @@ import org.apache.spark.api.java.JavaSparkContext;
  *       columns); a row draws level r with probability ∝ r^−{@value #ZIPF_EXPONENT} (a truncated
  *       power law, drawn by inverting its continuous distribution and taking the floor), and its
  *       value is the hex of a hash of (seed, column, r).
- *   <li>The label is 1 with probability σ(m): m = b + Σ_j v_j·I_j + Σ_k w[h("C_k=value")], where h
- *       is FeatureHasher's index ({@link FeatureHashing#index}) in 2^{@value #TRUTH_HASH_BITS}
- *       slots, w[i] ~ N(0, {@value #CATEGORY_WEIGHT_STD}²) a function of (seed, i), v_j ~ N(0,
- *       0.3²) ÷ the mean of I_j, and b = {@value #INTERCEPT}. A missing I_j still counts with its drawn value: the
- *       empty cell hides it.
+ *   <li>The label is 1 with probability σ(m): m = b + Σ_j v_j·I_j + Σ_k w[h("C_k=value")] − c,
+ *       where h is FeatureHasher's index ({@link FeatureHashing#index}) in
+ *       2^{@value #TRUTH_HASH_BITS} slots, w[i] ~ N(0, {@value #CATEGORY_WEIGHT_STD}²) a function of
+ *       (seed, i), v_j ~ N(0, 0.3²) ÷ the mean of I_j, b = {@value #INTERCEPT}, and c the mean of
+ *       the sums over the rows (the numbers' from their means, the categories' from their
+ *       {@value #CENTERED_LEVELS} most frequent levels), so that the mean margin is b whatever the
+ *       seed. A missing I_j still counts with its drawn value: the empty cell hides it.
  * </ul>
  * Row i depends only on (seed, i), so the rows do not depend on how they are split into files.
  */
@@ -35,11 +37,17 @@ public final class CtrGenerator implements java.io.Serializable {
   public static final double ZIPF_EXPONENT = 1.2;
   public static final int TRUTH_HASH_BITS = 22;
   public static final double CATEGORY_WEIGHT_STD = 0.5;
-  public static final double INTERCEPT = -1.5;
+  public static final double INTERCEPT = -2.0;
+  /** The most frequent levels of each column whose weights the centring of the margin averages. */
+  static final int CENTERED_LEVELS = 4096;
   private static final int MAX_CARDINALITY = 1_000_000;
 
   private final long seed;
   private transient double[] numericWeights;
+  /** c, the mean of the weight sums (see the class comment), once {@link #centered}. */
+  private transient double center;
+  /** Whether {@link #center} is computed (false again after deserialization, as the field is 0). */
+  private transient boolean centered;
 
   public CtrGenerator(long seed) {
     this.seed = seed;
@@ -92,6 +100,32 @@ public final class CtrGenerator implements java.io.Serializable {
     return (int) Math.round(3 * Math.pow(MAX_CARDINALITY / 3.0, (double) k / (CATEGORICAL - 1)));
   }
 
+  /** The mean of I_j (before cells are emptied), about exp(μ_j + ½) − 1. */
+  private static double numericMean(int j) {
+    return Math.exp(logMean(j) + 0.5) - 1;
+  }
+
+  /** c: the numbers' weighted means plus each column's mean weight over its most frequent levels. */
+  private double center() {
+    double c = 0;
+    for (int j = 0; j < NUMERIC; j++) {
+      c += numericWeight(j) * numericMean(j);
+    }
+    int slots = 1 << TRUTH_HASH_BITS;
+    for (int k = 0; k < CATEGORICAL; k++) {
+      int n = cardinality(k);
+      double a = 1 - ZIPF_EXPONENT;
+      double top = Math.pow(n + 1, a);
+      for (int r = 1; r <= Math.min(n, CENTERED_LEVELS); r++) {
+        // P(level r) of zipf(): the u that reach [r, r + 1), the last level taking the rest.
+        double lo = (Math.pow(r, a) - 1) / (top - 1);
+        double hi = r == n ? 1 : (Math.pow(r + 1, a) - 1) / (top - 1);
+        c += (hi - lo) * categoryWeight(FeatureHashing.index(categoricalName(k) + "=" + level(k, r), slots));
+      }
+    }
+    return c;
+  }
+
   /** μ_j of numeric column j's log-normal counts. */
   private static double logMean(int j) {
     return 0.5 + 2.5 * ((j * 5) % NUMERIC) / (NUMERIC - 1);
@@ -116,7 +150,11 @@ public final class CtrGenerator implements java.io.Serializable {
   public void row(long i, StringBuilder sb) {
     sb.setLength(0);
     SplittableRandom r = new SplittableRandom(Seeds.derive(seed, 0x5257L, i));
-    double m = INTERCEPT;
+    if (!centered) {
+      center = center();
+      centered = true;
+    }
+    double m = INTERCEPT - center;
     if (numericWeights == null) {
       double[] v = new double[NUMERIC];
       for (int j = 0; j < NUMERIC; j++) {

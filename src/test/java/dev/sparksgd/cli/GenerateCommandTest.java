@@ -50,12 +50,20 @@ class GenerateCommandTest {
     return lines;
   }
 
+  private static void assertSameLines(List<String> expected, List<String> actual) {
+    assertEquals(expected.size(), actual.size(), "lines");
+    for (int i = 0; i < expected.size(); i++) {
+      assertEquals(expected.get(i), actual.get(i), "line " + (i + 1));
+    }
+  }
+
   @Test
   void ctrRowsDependOnlyOnTheSeedAndHaveCriteosShape() throws Exception {
     int n = 6000;
     List<String> a = generate("a.csv", "--rows", String.valueOf(n), "--seed", "7");
-    assertEquals(a, generate("b.csv", "--rows", String.valueOf(n), "--seed", "7"));
-    assertEquals(a, generate("dir", "--rows", String.valueOf(n), "--seed", "7", "--num-partitions", "3"));
+    assertSameLines(a, generate("b.csv", "--rows", String.valueOf(n), "--seed", "7"));
+    // Part files written by Spark's tasks (the generator deserialized there): the same rows.
+    assertSameLines(a, generate("dir", "--rows", String.valueOf(n), "--seed", "7", "--num-partitions", "3"));
     assertFalse(a.equals(generate("c.csv", "--rows", String.valueOf(n), "--seed", "8")));
     JsonNode truth = TestData.json(tmp.resolve("a.csv.truth.json"));
     assertEquals("ctr", truth.get("kind").asText());
@@ -103,8 +111,8 @@ class GenerateCommandTest {
     double rate = total / (double) (n * CtrGenerator.NUMERIC);
     assertEquals(CtrGenerator.meanMissingRate(), rate, 0.01);
     assertTrue(rate > 0.15 && rate < 0.35, "mean missing rate " + rate);
-    // Both classes, a minority of clicks.
-    assertTrue(positives > 0.05 * n && positives < 0.5 * n, positives + " of " + n);
+    // About one click in four (the margin is centred on -2).
+    assertTrue(positives > 0.18 * n && positives < 0.35 * n, positives + " of " + n);
     // Long tails: the first column has its 3 levels; a column of 10^6 levels has its most frequent
     // level far above the mean count and most of its levels seen once.
     assertEquals(3, counts.get(0).size());
