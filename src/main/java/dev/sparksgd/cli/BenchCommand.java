@@ -73,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
           + "memory, small-data (iterations on the driver's threads against a Spark job per iteration), "
           + "and precision (full-batch iterations and cached bytes of --feature-precision "
           + "float32 against float64, and MLlib for dense rows), and ctr (click-through rows as "
-          + "generate --kind ctr writes them: time to a holdout log loss within 0.5% of the better final "
+          + "generate --kind ctr writes them: time to a holdout log loss within 0.5%% of the better final "
           + "one, ours against spark.ml's Pipeline(Imputer, FeatureHasher, LogisticRegression), at each "
           + "--ctr-hash-bits, with cached bytes; the rows are written as CSV under the driver's "
           + "java.io.tmpdir, so run it with a local master). Default: ${DEFAULT-VALUE}.")
