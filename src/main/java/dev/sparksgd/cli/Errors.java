@@ -2,8 +2,10 @@ package dev.sparksgd.cli;
 
 import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.data.BadRecordException;
+import dev.sparksgd.model.OutputFailure;
 import dev.sparksgd.report.Redact;
 import java.io.PrintStream;
+import org.apache.hadoop.fs.FSError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,18 @@ final class Errors {
     if (OutOfMemory.describe(e) != null) {
       OutOfMemory.reportOnce(err);
       return ExitCodes.OUT_OF_MEMORY;
+    }
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof OutputFailure) {
+        err.println("spark-sgd: error: " + oneLine(c.getMessage()));
+        return ExitCodes.OUTPUT_FAILED;
+      }
+    }
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof FSError) { // the local disk failed outside the writers that name their output
+        err.println("spark-sgd: error: local disk I/O failed: " + oneLine(OutputFailure.reason(c)));
+        return ExitCodes.OUTPUT_FAILED;
+      }
     }
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof ConfigException || c instanceof BadRecordException) {

@@ -11,14 +11,13 @@ import dev.sparksgd.data.Dataset;
 import dev.sparksgd.eval.ModelMetrics;
 import dev.sparksgd.model.LinearModel;
 import dev.sparksgd.model.ModelReader;
-import java.io.OutputStream;
+import dev.sparksgd.model.OutputDirectory;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
@@ -78,11 +77,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       m.putAll(ModelMetrics.of(data.blocks, false, model));
       String json = JSON.writeValueAsString(m) + "\n";
       if (outPath != null) {
-        FileSystem fs = outPath.getFileSystem(sc.hadoopConfiguration());
-        fs.setWriteChecksum(false);
-        try (OutputStream o = fs.create(outPath, overwrite)) {
-          o.write(json.getBytes(StandardCharsets.UTF_8));
-        }
+        OutputDirectory.publishFile(sc.hadoopConfiguration(), output, overwrite,
+            json.getBytes(StandardCharsets.UTF_8), "the evaluation report");
       }
       out.print(json);
       return ExitCodes.OK;

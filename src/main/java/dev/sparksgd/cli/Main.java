@@ -1,6 +1,7 @@
 package dev.sparksgd.cli;
 
 import java.io.PrintWriter;
+import org.apache.hadoop.fs.FSError;
 import org.apache.spark.SparkUserAppException;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -14,6 +15,8 @@ import picocli.CommandLine.Command;
     footer = {"  0  trained", "  1  anything else (a bug, a lost cluster …)",
         "  2  bad usage or bad input", "  3  quality gate refused the new model",
         "  4  training diverged", "  5  out of memory (the line says which memory and what to change)",
+        "  6  could not write the model, a checkpoint or a report (the line says what, where and why; "
+            + "the earlier model is untouched)",
         "130  stopped by SIGINT (Ctrl-C): checkpoint kept, nothing published",
         "143  stopped by SIGTERM (a timeout, an eviction): likewise"})
 public final class Main implements Runnable {
@@ -64,7 +67,7 @@ public final class Main implements Runnable {
     cmd.setExecutionExceptionHandler((ex, c, parsed) -> Errors.report(ex, System.err));
     try {
       return cmd.execute(args);
-    } catch (OutOfMemoryError e) { // picocli hands on Errors, not only Exceptions
+    } catch (OutOfMemoryError | FSError e) { // picocli hands on Errors, not only Exceptions
       return Errors.report(e, System.err);
     }
   }

@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
             + "without dashes); the command line wins."},
     footerHeading = "%nExit codes:%n",
     footer = {"  0 trained, 1 other failure, 2 bad usage or input, 3 quality gate refused the new "
-        + "model (not published), 4 diverged (no model written), 5 out of memory, 130 stopped by SIGINT "
+        + "model (not published), 4 diverged (no model written), 5 out of memory, 6 could not write the "
+        + "model, a checkpoint or a report (the earlier model untouched), 130 stopped by SIGINT "
         + "(Ctrl-C), 143 stopped by SIGTERM (both: stopped at the iteration boundary, checkpoint written "
         + "with --checkpoint-dir, nothing published; rerun with --resume to continue)"})
 public final class TrainCommand implements Callable<Integer> {
@@ -109,7 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "auto",
       description = "constant: η₀; inverse-sqrt: η₀/√t (MLlib's SimpleUpdater); inverse-time: "
           + "η₀/(1+decay·t); exponential: η₀·decay^t; step: η₀·decay^⌊t/decay-steps⌋; adaptive: "
-          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%; full "
+          + "bold driver (reject a step that raised the loss and halve η, else grow η by 5%%; full "
           + "batch); bb: Barzilai-Borwein, η_t = s·s/s·y "
           + "from the last move s and gradient change y (η₀ for the first step; full batch, optimizer "
           + "sgd), a step above the last 10 accepted objectives rejected and η halved; lbfgs: "
@@ -289,7 +290,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--max-regression", paramLabel = "X", defaultValue = "0.0",
       description = "Quality gate: largest relative worsening of the metric (RMSE for squared loss) "
-          + "that still publishes, e.g. 0.05 = 5%. Default: ${DEFAULT-VALUE}.")
+          + "that still publishes, e.g. 0.05 = 5%%. Default: ${DEFAULT-VALUE}.")
   double maxRegression;
 
   @Option(names = "--verbose",

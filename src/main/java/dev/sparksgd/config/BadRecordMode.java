@@ -1,6 +1,5 @@
 package dev.sparksgd.config;
 
-import java.util.Locale;
 
 /** What a bad input record does: stop the run ({@code fail}) or be counted and left out ({@code skip}). */
 public enum BadRecordMode {
@@ -17,12 +16,6 @@ public enum BadRecordMode {
   }
 
   public static BadRecordMode parse(String s) {
-    String k = s.trim().toLowerCase(Locale.ROOT);
-    for (BadRecordMode v : values()) {
-      if (v.cliName.equals(k)) {
-        return v;
-      }
-    }
-    throw new ConfigException("--bad-records must be fail or skip (got '" + s + "')");
+    return CliNames.parse(values(), BadRecordMode::cliName, "--bad-records", s);
   }
 }

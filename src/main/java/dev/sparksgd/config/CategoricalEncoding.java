@@ -1,6 +1,5 @@
 package dev.sparksgd.config;
 
-import java.util.Locale;
 
 /**
  * How categorical columns become features: {@code hash}, spark.ml FeatureHasher's function (every
@@ -24,12 +23,6 @@ public enum CategoricalEncoding {
   }
 
   public static CategoricalEncoding parse(String s) {
-    String k = s.trim().toLowerCase(Locale.ROOT);
-    for (CategoricalEncoding v : values()) {
-      if (v.cliName.equals(k)) {
-        return v;
-      }
-    }
-    throw new ConfigException("--encoding must be hash or one-hot (got '" + s + "')");
+    return CliNames.parse(values(), CategoricalEncoding::cliName, "--encoding", s);
   }
 }

@@ -1,6 +1,5 @@
 package dev.sparksgd.config;
 
-import java.util.Locale;
 
 /**
  * How the cached blocks store feature values ({@code --feature-precision}): 8-byte doubles (the
@@ -28,12 +27,6 @@ public enum FeaturePrecision {
   }
 
   public static FeaturePrecision parse(String s) {
-    String k = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-    for (FeaturePrecision v : values()) {
-      if (v.cliName.equals(k)) {
-        return v;
-      }
-    }
-    throw new ConfigException("--feature-precision must be float64 or float32 (got '" + s + "')");
+    return CliNames.parse(values(), FeaturePrecision::cliName, "--feature-precision", s);
   }
 }

@@ -1,6 +1,5 @@
 package dev.sparksgd.config;
 
-import java.util.Locale;
 
 /** The losses a user can name with --loss. */
 public enum LossType {
@@ -24,12 +23,6 @@ public enum LossType {
   }
 
   public static LossType parse(String s) {
-    String k = s.trim().toLowerCase(Locale.ROOT);
-    for (LossType v : values()) {
-      if (v.cliName.equals(k)) {
-        return v;
-      }
-    }
-    throw new ConfigException("--loss must be squared, huber, logistic or hinge (got '" + s + "')");
+    return CliNames.parse(values(), LossType::cliName, "--loss", s);
   }
 }

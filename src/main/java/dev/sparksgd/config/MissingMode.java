@@ -1,6 +1,5 @@
 package dev.sparksgd.config;
 
-import java.util.Locale;
 
 /**
  * What a missing feature value (an empty CSV cell, a null Parquet value) becomes: refused with its
@@ -20,12 +19,6 @@ public enum MissingMode {
   }
 
   public static MissingMode parse(String s) {
-    String k = s.trim().toLowerCase(Locale.ROOT);
-    for (MissingMode v : values()) {
-      if (v.cliName.equals(k)) {
-        return v;
-      }
-    }
-    throw new ConfigException("--missing must be fail, mean, median or zero (got '" + s + "')");
+    return CliNames.parse(values(), MissingMode::cliName, "--missing", s);
   }
 }

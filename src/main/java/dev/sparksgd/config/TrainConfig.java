@@ -672,7 +672,7 @@ public final class TrainConfig implements Serializable {
           + "stopping (got " + validationInterval + ")");
       maxTimeMillis = Durations.parseMillis("--max-time", maxTime);
       maxTime = maxTime.trim();
-      require(badRecords != null, "--bad-records must be fail or skip");
+      require(badRecords != null, "--bad-records must be one of fail, skip");
       require(maxBadRecords >= 0, "--max-bad-records must be >= 0 (got " + maxBadRecords + ")");
       require(baselineModel == null || !baselineModel.isBlank(), "--baseline-model must not be empty");
       requireFinite(maxRegression, "--max-regression");

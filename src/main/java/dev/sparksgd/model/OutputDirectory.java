@@ -8,8 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a model directory atomically on any Hadoop filesystem: everything is written under a
@@ -17,6 +20,7 @@ import org.apache.hadoop.fs.Path;
  * see half a model, and a failed run leaves the previous model in place.
  */
 public final class OutputDirectory {
+  private static final Logger LOG = LoggerFactory.getLogger(OutputDirectory.class);
   /** Held while an old model directory is moved aside and the new one takes its name. */
   private static final Object SWAP = new Object();
 
@@ -59,7 +63,7 @@ public final class OutputDirectory {
 
   /** Writes {@code files} (name → text, written as UTF-8) as the directory {@code output}. */
   public static void publish(Configuration conf, String output, boolean overwrite,
-      Map<String, String> files) throws IOException {
+      Map<String, String> files) {
     publish(conf, output, overwrite, files, null);
   }
 
@@ -68,7 +72,7 @@ public final class OutputDirectory {
    * directory (e.g. a Spark ML model), as the directory {@code output}.
    */
   public static void publish(Configuration conf, String output, boolean overwrite,
-      Map<String, String> files, ContentWriter more) throws IOException {
+      Map<String, String> files, ContentWriter more) {
     Map<String, byte[]> bytes = new LinkedHashMap<>();
     files.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
     publishBytes(conf, output, overwrite, bytes, more);
@@ -76,50 +80,110 @@ public final class OutputDirectory {
 
   /**
    * Writes {@code files} (name → content), then whatever {@code more} (may be null) writes into
-   * the temporary directory, as the directory {@code output}.
+   * the temporary directory, as the directory {@code output}. Any failure to write (an
+   * {@link IOException}, Hadoop's {@code FSError} on a full local disk, a failed Spark job of
+   * {@code more}) is an {@link OutputFailure} naming the directory and the cause; the temporary
+   * directory is removed and an existing {@code output} is left as it was.
    */
   public static void publishBytes(Configuration conf, String output, boolean overwrite,
-      Map<String, byte[]> files, ContentWriter more) throws IOException {
+      Map<String, byte[]> files, ContentWriter more) {
     Path target = new Path(output);
-    FileSystem fs = target.getFileSystem(conf);
-    fs.setWriteChecksum(false); // no .crc side files next to model.json on a local disk
-    Path parent = target.getParent();
-    if (parent != null) {
-      fs.mkdirs(parent);
-    }
-    Path tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    FileSystem fs;
+    Path tmp;
     try {
-      fs.mkdirs(tmp);
-      for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        try (OutputStream out = fs.create(new Path(tmp, f.getKey()), false)) {
-          out.write(f.getValue());
-        }
+      fs = target.getFileSystem(conf);
+      fs.setWriteChecksum(false); // no .crc side files next to model.json on a local disk
+      Path parent = target.getParent();
+      if (parent != null) {
+        fs.mkdirs(parent);
       }
-      if (more != null) {
-        more.write(fs.makeQualified(tmp));
-      }
-      if (fs.exists(target)) {
-        if (!overwrite) {
-          throw new ConfigException("--output " + output + " appeared while training; not replaced (give --overwrite)");
-        }
-        Path old = new Path(parent, "." + target.getName() + ".old-" + UUID.randomUUID());
-        synchronized (SWAP) {
-          if (!fs.rename(target, old)) {
-            throw new IOException("cannot move the old " + target + " aside");
-          }
-          if (!fs.rename(tmp, target)) {
-            fs.rename(old, target);
-            throw new IOException("cannot rename " + tmp + " to " + target);
-          }
-        }
-        fs.delete(old, true);
-      } else if (!fs.rename(tmp, target)) {
-        throw new IOException("cannot rename " + tmp + " to " + target);
-      }
+      tmp = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    } catch (IOException | FSError e) {
+      throw new OutputFailure("the model directory", output, e);
+    }
+    try {
+      write(fs, target, tmp, overwrite, files, more);
+    } catch (ConfigException | OutputFailure e) {
+      throw e;
+    } catch (Exception | FSError e) { // Spark rethrows a failed job's SparkException undeclared
+      throw new OutputFailure("the model directory", output, e);
     } finally {
-      if (fs.exists(tmp)) {
-        fs.delete(tmp, true);
+      removeQuietly(fs, tmp);
+    }
+  }
+
+  private static void write(FileSystem fs, Path target, Path tmp, boolean overwrite,
+      Map<String, byte[]> files, ContentWriter more) throws IOException {
+    fs.mkdirs(tmp);
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      try (OutputStream out = fs.create(new Path(tmp, f.getKey()), false)) {
+        out.write(f.getValue());
       }
+    }
+    if (more != null) {
+      more.write(fs.makeQualified(tmp));
+    }
+    swapIn(fs, tmp, target, overwrite);
+  }
+
+  /** Gives the complete {@code tmp} (a file or a directory) the name {@code target}. */
+  private static void swapIn(FileSystem fs, Path tmp, Path target, boolean overwrite) throws IOException {
+    if (fs.exists(target)) {
+      if (!overwrite) {
+        throw new ConfigException("--output " + target + " appeared while running; not replaced (give --overwrite)");
+      }
+      Path old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
+      synchronized (SWAP) {
+        if (!fs.rename(target, old)) {
+          throw new IOException("cannot move the old " + target + " aside");
+        }
+        if (!fs.rename(tmp, target)) {
+          fs.rename(old, target);
+          throw new IOException("cannot rename " + tmp + " to " + target);
+        }
+      }
+      fs.delete(old, true);
+    } else if (!fs.rename(tmp, target)) {
+      throw new IOException("cannot rename " + tmp + " to " + target);
+    }
+  }
+
+  /**
+   * Writes {@code content} as the file {@code output} (a report), atomically as a model directory
+   * is published: a failure to write is an {@link OutputFailure} naming {@code what}, and leaves
+   * an existing file as it was and no temporary file behind.
+   */
+  public static void publishFile(Configuration conf, String output, boolean overwrite, byte[] content,
+      String what) {
+    Path target = new Path(output);
+    FileSystem fs;
+    try {
+      fs = target.getFileSystem(conf);
+    } catch (IOException e) {
+      throw new OutputFailure(what, output, e);
+    }
+    Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    try {
+      fs.setWriteChecksum(false);
+      try (OutputStream out = fs.create(tmp, false)) {
+        out.write(content);
+      }
+      swapIn(fs, tmp, target, overwrite);
+    } catch (IOException | FSError e) {
+      throw new OutputFailure(what, output, e);
+    } finally {
+      removeQuietly(fs, tmp);
+    }
+  }
+
+  /** Deletes {@code path} if it exists; a failure to delete is logged, never thrown over the first failure. */
+  static void removeQuietly(FileSystem fs, Path path) {
+    try {
+      if (fs.exists(path)) {
+        fs.delete(path, true);
+      }
+    } catch (IOException | FSError e) {
+      LOG.warn("cannot remove {}: {}", path, e.toString());
     }
   }
 }

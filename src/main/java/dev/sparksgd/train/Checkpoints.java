@@ -3,6 +3,7 @@ package dev.sparksgd.train;
 import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.Dataset;
+import dev.sparksgd.model.OutputFailure;
 import dev.sparksgd.optim.Optimizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -173,13 +175,13 @@ public final class Checkpoints {
           fs.delete(st.getPath(), false);
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | FSError e) { // FSError: Hadoop's local filesystem on a full disk
       try {
         fs.delete(tmp, false);
-      } catch (IOException ignored) {
+      } catch (IOException | FSError ignored) {
         // the write failed already; a stray hidden temporary file is harmless
       }
-      throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+      throw new OutputFailure("the checkpoint of iteration " + c.iteration(), target.toString(), e);
     }
     lastSaved = c.iteration();
     LOG.info("checkpoint after iteration {}: {}", c.iteration(), target);

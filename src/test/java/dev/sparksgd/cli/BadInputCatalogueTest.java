@@ -176,7 +176,7 @@ class BadInputCatalogueTest {
     rejected(List.of("--data", f.toString(), "--categorical-cols", "city", "--encoding", "one-hot",
         "--max-levels", "0"), "--max-levels must be in 1..1000000 (got 0)");
     rejected(List.of("--data", f.toString(), "--categorical-cols", "city", "--encoding", "dummy"),
-        "--encoding must be hash or one-hot (got 'dummy')");
+        "--encoding must be one of hash, one-hot (got 'dummy')");
   }
 
   @Test

@@ -204,7 +204,7 @@ class OneHotEncodingTest {
       assertTrue(e.getMessage().contains("--max-levels must be in 1..1000000"), e.getMessage());
     }
     ConfigException e = assertThrows(ConfigException.class, () -> CategoricalEncoding.parse("onehot"));
-    assertTrue(e.getMessage().contains("--encoding must be hash or one-hot"), e.getMessage());
+    assertTrue(e.getMessage().contains("--encoding must be one of hash, one-hot"), e.getMessage());
   }
 
   @Test

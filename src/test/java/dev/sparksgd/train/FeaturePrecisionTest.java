@@ -203,7 +203,7 @@ class FeaturePrecisionTest {
     TestData.Run run = TestData.cli("train", "--data", tmp.resolve("full").resolve("dense-reg.libsvm").toString(), "--output",
         tmp.resolve("bad").toString(), "--feature-precision", "float16");
     assertEquals(2, run.exitCode(), run.err());
-    assertTrue(run.err().contains("--feature-precision must be float64 or float32 (got 'float16')"), run.err());
+    assertTrue(run.err().contains("--feature-precision must be one of float64, float32 (got 'float16')"), run.err());
     assertEquals(1, run.err().strip().lines().count(), run.err());
   }
 }
