@@ -7,7 +7,8 @@ import java.util.Set;
 public record BenchOptions(List<Long> rows, List<Integer> features, int sparseNnz, int batchRows,
     int iterations, int rounds, int ttaRuns, Set<String> figures, int numPartitions, long seed,
     double ttaStepSize, double ttaTol, double mllibStepSize, int mllibMaxIter, String ttaOptimizer,
-    double ttaMomentum, int miniBatchIterations, String ttaSchedule, int warmUpRounds) {
+    double ttaMomentum, int miniBatchIterations, String ttaSchedule, int warmUpRounds, List<Integer> ctrHashBits,
+    int ctrEpochs, int ctrMaxIter) {
 
   public static final String FULL_BATCH = "full-batch";
   public static final String MINI_BATCH = "mini-batch";
@@ -20,8 +21,19 @@ public record BenchOptions(List<Long> rows, List<Integer> features, int sparseNn
   public static final String PRECISION_BYTES = "precision-bytes";
   /** Full-batch iterations of ours on the driver's threads against a Spark job per iteration. */
   public static final String SMALL_DATA = "small-data";
+  /**
+   * Click-through rows ({@code generate --kind ctr}): time to a holdout log loss of ours (hashed,
+   * logistic, mini-batch SGD) and of spark.ml's Pipeline(Imputer, FeatureHasher, LogisticRegression).
+   */
+  public static final String CTR = "ctr";
+  /** Our mini-batch iteration on the click rows (measured with {@link #CTR}). */
+  public static final String CTR_ITERATION = "ctr-iteration";
+  /** Cached bytes of the click rows, ours and spark.ml's (measured with {@link #CTR}). */
+  public static final String CTR_MEMORY = "ctr-memory";
+  /** The target log loss of the click figure: this much above the better final one (0.5%). */
+  public static final double CTR_TOLERANCE = 0.005;
   public static final List<String> ALL_FIGURES = List.of(FULL_BATCH, MINI_BATCH, TIME_TO_ACCURACY,
-      ROOFLINE, MEMORY, SMALL_DATA, PRECISION);
+      ROOFLINE, MEMORY, SMALL_DATA, PRECISION, CTR);
   /** Noise of the generated labels (standard deviation), as the targets fix it. */
   public static final double NOISE = 0.1;
   /** Relative distance to the optimal training loss that counts as "accurate". */

@@ -34,6 +34,10 @@ public final class BenchReport {
   static final long SMALL_DATA_TARGET_ROWS = 100_000L;
   /** The dimension at which the sparse mini-batch speed target against MLlib is set (2^22). */
   static final int SPARSE_TARGET_FEATURES = 1 << 22;
+  /** The rows at which the click-through target is set. */
+  static final long CTR_TARGET_ROWS = 2_000_000L;
+  /** How much slower per row our click mini-batch iteration may be at the largest hash size (noise). */
+  static final double CTR_PER_ROW_SLACK = 1.1;
   /** The most a sparse mini-batch iteration may take at any dimension, in milliseconds. */
   static final double SPARSE_MINI_BATCH_MILLIS = 50;
 
@@ -124,6 +128,7 @@ public final class BenchReport {
         }
       }
     }
+    ctrTargets(runs, out);
     // Scaling in the rows, at each dimension: the smallest against the largest row count.
     for (int d : runs.stream().map(r -> r.features).distinct().toList()) {
       List<SizeRun> mini = runs.stream().filter(r -> r.features == d && r.find(MINI_BATCH, Benchmark.OURS) != null)
@@ -137,6 +142,44 @@ public final class BenchReport {
       }
     }
     return out;
+  }
+
+  /**
+   * The click-through figure: ours at least 3x faster than spark.ml's pipeline to the target log
+   * loss (set at 2M rows), and our mini-batch iteration no slower at the largest hash size than at
+   * the smallest, for the same rows per batch.
+   */
+  private static void ctrTargets(List<SizeRun> runs, List<Target> out) {
+    for (SizeRun r : runs) {
+      Figure ours = r.find(BenchOptions.CTR, Benchmark.OURS);
+      Figure ml = r.find(BenchOptions.CTR, Benchmark.SPARK_ML_PIPELINE);
+      if (ours == null || ml == null) {
+        continue;
+      }
+      Double v = ours.samples.length > 0 && ml.samples.length > 0 ? ml.median() / ours.median() : null;
+      String note = ours.samples.length == 0 ? "ours did not reach the target log loss"
+          : ml.samples.length == 0 ? "spark.ml did not reach the target log loss" : null;
+      Target t = new Target("click rows: time to holdout log loss within 0.5% of the better final >= 3x faster "
+          + "than spark.ml's Pipeline(Imputer, FeatureHasher, LogisticRegression) (spark.ml time / ours)",
+          r.label(), v, ">= 3", v != null && v >= 3, note);
+      out.add(r.rows == CTR_TARGET_ROWS ? t : t.withNote("the target is set at 2M rows"));
+    }
+    for (long n : runs.stream().filter(r -> r.find(BenchOptions.CTR_ITERATION, Benchmark.OURS) != null)
+        .map(r -> r.rows).distinct().toList()) {
+      List<SizeRun> at = runs.stream().filter(r -> r.rows == n && r.find(BenchOptions.CTR_ITERATION, Benchmark.OURS)
+          != null).sorted(java.util.Comparator.comparingInt(r -> r.features)).toList();
+      if (at.size() < 2) {
+        continue;
+      }
+      SizeRun small = at.get(0);
+      SizeRun large = at.get(at.size() - 1);
+      double v = large.find(BenchOptions.CTR_ITERATION, Benchmark.OURS).median()
+          / small.find(BenchOptions.CTR_ITERATION, Benchmark.OURS).median();
+      out.add(new Target("click rows: our mini-batch iteration (same rows per batch) at " + large.features
+          + " hashed features no slower than at " + small.features + " (ratio; " + fmt(CTR_PER_ROW_SLACK)
+          + " allows for noise)", n + " click rows", v, "<= " + fmt(CTR_PER_ROW_SLACK), v <= CTR_PER_ROW_SLACK,
+          null));
+    }
   }
 
   private static Double ratio(Figure f) {

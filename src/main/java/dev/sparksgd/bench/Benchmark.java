@@ -65,6 +65,8 @@ public final class Benchmark {
   public static final String ROOFLINE_ALL = "roofline-all-cores";
   /** Ours with --prefetch-mb 0: a Spark job per iteration (the small-data figure's other contender). */
   public static final String OURS_JOBS = "spark-sgd-jobs";
+  /** spark.ml's Pipeline(Imputer, FeatureHasher, LogisticRegression) (the click-through figure). */
+  public static final String SPARK_ML_PIPELINE = "spark.ml-pipeline";
 
   private final SparkSession spark;
   private final JavaSparkContext sc;
@@ -87,13 +89,20 @@ public final class Benchmark {
     public final int cores;
     public final List<Figure> figures = new ArrayList<>();
     public final Map<String, Object> info = new LinkedHashMap<>();
+    /** The label of a run whose data is not the generated regression rows, else null. */
+    private final String label;
 
     SizeRun(long rows, int features, int sparseNnz, int partitions, int cores) {
+      this(rows, features, sparseNnz, partitions, cores, null);
+    }
+
+    SizeRun(long rows, int features, int sparseNnz, int partitions, int cores, String label) {
       this.rows = rows;
       this.features = features;
       this.sparseNnz = sparseNnz;
       this.partitions = partitions;
       this.cores = cores;
+      this.label = label;
     }
 
     public Figure find(String figure, String contender) {
@@ -106,6 +115,9 @@ public final class Benchmark {
     }
 
     public String label() {
+      if (label != null) {
+        return label;
+      }
       return String.format(Locale.ROOT, "%d x %d %s", rows, features,
           sparseNnz > 0 ? "sparse (" + sparseNnz + " nnz/row)" : "dense");
     }
@@ -113,9 +125,17 @@ public final class Benchmark {
 
   public List<SizeRun> run() {
     List<SizeRun> runs = new ArrayList<>();
-    for (int d : o.features()) {
+    // The click-through figure has data of its own; the others share the generated regression rows.
+    if (o.figures().stream().anyMatch(f -> !f.equals(BenchOptions.CTR))) {
+      for (int d : o.features()) {
+        for (long n : o.rows()) {
+          runs.add(runSize(n, d));
+        }
+      }
+    }
+    if (o.wants(BenchOptions.CTR)) {
       for (long n : o.rows()) {
-        runs.add(runSize(n, d));
+        runs.addAll(new CtrBenchmark(spark, o, this).run(n));
       }
     }
     return runs;
@@ -252,7 +272,7 @@ public final class Benchmark {
     return f;
   }
 
-  private Set<Integer> cachedRddIds() {
+  Set<Integer> cachedRddIds() {
     Set<Integer> ids = new HashSet<>();
     for (RDDInfo i : sc.sc().getRDDStorageInfo()) {
       ids.add(i.id());
@@ -267,7 +287,7 @@ public final class Benchmark {
    * on Spark 4 under load), so this reads until two reads a little apart agree on a non-zero size,
    * for at most 30 s.
    */
-  private long storedBytes(Set<Integer> ids) {
+  long storedBytes(Set<Integer> ids) {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
     long last = storedBytesNow(ids);
     while (System.nanoTime() < deadline) {
@@ -703,7 +723,7 @@ public final class Benchmark {
 
   // ---- ratios and helpers -------------------------------------------------------------------
 
-  private static void ratios(SizeRun run) {
+  static void ratios(SizeRun run) {
     for (Figure f : run.figures) {
       Figure ours = run.find(f.figure, OURS);
       if (ours != null && ours.samples.length > 0 && f.samples.length > 0 && ours.median() > 0) {
@@ -712,16 +732,16 @@ public final class Benchmark {
     }
   }
 
-  private void describe(String s) {
+  void describe(String s) {
     sc.setJobDescription(s);
   }
 
-  private void say(String fmt, Object... args) {
+  void say(String fmt, Object... args) {
     log.println("bench: " + String.format(Locale.ROOT, fmt, args));
     log.flush();
   }
 
-  private static double millisSince(long t) {
+  static double millisSince(long t) {
     return (System.nanoTime() - t) / 1e6;
   }
 

@@ -72,8 +72,26 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Which figures to measure: full-batch, mini-batch, time-to-accuracy, roofline, "
           + "memory, small-data (iterations on the driver's threads against a Spark job per iteration), "
           + "and precision (full-batch iterations and cached bytes of --feature-precision "
-          + "float32 against float64, and MLlib for dense rows). Default: ${DEFAULT-VALUE}.")
+          + "float32 against float64, and MLlib for dense rows), and ctr (click-through rows as "
+          + "generate --kind ctr writes them: time to a holdout log loss within 0.5%% of the better final "
+          + "one, ours against spark.ml's Pipeline(Imputer, FeatureHasher, LogisticRegression), at each "
+          + "--ctr-hash-bits, with cached bytes; the rows are written as CSV under the driver's "
+          + "java.io.tmpdir, so run it with a local master). Default: ${DEFAULT-VALUE}.")
   List<String> figures;
+
+  @Option(names = "--ctr-hash-bits", paramLabel = "B", split = ",", defaultValue = "18,20,22",
+      description = "Hash sizes 2^B of the ctr figure, each run at every --rows. Default: ${DEFAULT-VALUE}.")
+  List<Integer> ctrHashBits;
+
+  @Option(names = "--ctr-epochs", paramLabel = "N", defaultValue = "8",
+      description = "Our largest budget in the ctr figure, in passes over the rows (mini-batches of "
+          + "--batch-rows); the smaller budgets halve it down to a quarter pass. Default: ${DEFAULT-VALUE}.")
+  int ctrEpochs;
+
+  @Option(names = "--ctr-max-iter", paramLabel = "N", defaultValue = "100",
+      description = "spark.ml's largest maxIter in the ctr figure (its default); the smaller budgets "
+          + "are 1, 2, 4, … below it. Default: ${DEFAULT-VALUE}.")
+  int ctrMaxIter;
 
   @Option(names = "--num-partitions", paramLabel = "N", defaultValue = "0",
       description = "Partitions of every contender's data; 0 = Spark's default parallelism. Default: ${DEFAULT-VALUE}.")
@@ -159,6 +177,12 @@ public final class BenchCommand implements Callable<Integer> {
     dev.sparksgd.config.LrSchedule.parse(ttaSchedule);
     require(warmUpRounds >= 1, "--warm-up-rounds must be >= 1 (got " + warmUpRounds + ")");
     require(mllibMaxIter >= 1, "--mllib-max-iter must be >= 1 (got " + mllibMaxIter + ")");
+    require(!ctrHashBits.isEmpty(), "--ctr-hash-bits needs at least one value");
+    for (int b : ctrHashBits) {
+      require(b >= 1 && b <= 28, "--ctr-hash-bits must be in 1..28 (got " + b + ")");
+    }
+    require(ctrEpochs >= 1, "--ctr-epochs must be >= 1 (got " + ctrEpochs + ")");
+    require(ctrMaxIter >= 1, "--ctr-max-iter must be >= 1 (got " + ctrMaxIter + ")");
     Set<String> f = new LinkedHashSet<>();
     for (String s : figures) {
       String name = s.trim().toLowerCase(Locale.ROOT);
@@ -168,7 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     return new BenchOptions(List.copyOf(rows), List.copyOf(features), sparseNnz, batchRows, iterations, rounds, ttaRuns,
         f, numPartitions, seed, ttaStepSize, ttaTol, mllibStepSize, mllibMaxIter, ttaOptimizer, ttaMomentum,
-        miniBatchIterations, ttaSchedule, warmUpRounds);
+        miniBatchIterations, ttaSchedule, warmUpRounds, List.copyOf(ctrHashBits), ctrEpochs, ctrMaxIter);
   }
 
   /** /proc/loadavg's 1, 5 and 15 minute figures, or null where there is none. */

@@ -177,6 +177,73 @@ class BenchCommandTest {
   }
 
   @Test
+  void ctrFigureTimesBothContendersToTheSameHoldoutLogLossAtEachHashSize() throws Exception {
+    JsonNode root = bench("--figures", "ctr", "--ctr-hash-bits", "8,10", "--ctr-epochs", "2", "--ctr-max-iter", "4");
+    JsonNode sizes = root.get("sizes");
+    assertEquals(2, sizes.size());
+    for (int s = 0; s < 2; s++) {
+      JsonNode size = sizes.get(s);
+      assertEquals(2000, size.get("rows").asLong());
+      assertEquals(s == 0 ? 256 : 1024, size.get("features").asInt());
+      assertEquals("ctr", size.get("kind").asText());
+      double target = size.get("targetLogLoss").asDouble();
+      Set<String> seen = new HashSet<>();
+      double[] finals = new double[2];
+      boolean anyReached = false;
+      for (JsonNode f : size.get("figures")) {
+        String key = f.get("figure").asText() + "/" + f.get("contender").asText();
+        seen.add(key);
+        if (f.get("figure").asText().equals("ctr")) {
+          assertEquals(target, f.get("targetLogLoss").asDouble(), 0.0, key);
+          finals[f.get("contender").asText().equals("spark-sgd") ? 0 : 1] = f.get("finalLogLoss").asDouble();
+          JsonNode fits = f.get("fits");
+          assertTrue(fits.size() >= 2, key);
+          for (JsonNode fit : fits) {
+            assertTrue(fit.get("holdoutLogLoss").asDouble() > 0, key);
+            assertTrue(fit.get("millis").asDouble() > 0, key);
+          }
+          // Reached means some fit within the target, and the time is that fit's.
+          boolean reached = f.get("reached").asBoolean();
+          anyReached |= reached;
+          assertEquals(reached ? 1 : 0, f.get("samples").size(), key);
+          if (reached) {
+            int budget = f.get("budgetWithinTarget").asInt();
+            for (JsonNode fit : fits) {
+              if (fit.get("budget").asInt() == budget) {
+                assertTrue(fit.get("holdoutLogLoss").asDouble() <= target, key);
+                assertEquals(fit.get("millis").asDouble(), f.get("median").asDouble(), 0.0, key);
+                break;
+              }
+            }
+          }
+        } else {
+          assertTrue(f.get("median").asDouble() > 0, key);
+        }
+      }
+      assertEquals(Set.of("ctr/spark-sgd", "ctr/spark.ml-pipeline", "ctr-iteration/spark-sgd",
+          "ctr-memory/spark-sgd", "ctr-memory/spark.ml-pipeline"), seen);
+      assertEquals(Math.min(finals[0], finals[1]) * 1.005, target, 1e-12);
+      // The better final is within its own target.
+      assertTrue(anyReached, size.toString());
+    }
+    int speed = 0;
+    int perRow = 0;
+    for (JsonNode t : root.get("targets")) {
+      String name = t.get("target").asText();
+      if (name.startsWith("click rows: time to holdout log loss")) {
+        speed++;
+        assertTrue(t.get("note").asText().contains("2M rows"), t.toString());
+      }
+      if (name.startsWith("click rows: our mini-batch iteration")) {
+        perRow++;
+        assertTrue(t.get("value").asDouble() > 0, t.toString());
+      }
+    }
+    assertEquals(2, speed, root.get("targets").toString());
+    assertEquals(1, perRow, root.get("targets").toString());
+  }
+
+  @Test
   void badOptionsExitWithCode2BeforeSpark() {
     for (String[] args : List.of(new String[] {"bench", "--rows", "1"},
         new String[] {"bench", "--figures", "speed"},
@@ -184,7 +251,9 @@ class BenchCommandTest {
         new String[] {"bench", "--features", "10,5", "--sparse-nnz", "6"},
         new String[] {"bench", "--features", "0"},
         new String[] {"bench", "--iterations", "3", "--rounds", "4"},
-        new String[] {"bench", "--iterations", "5", "--rounds", "3"})) {
+        new String[] {"bench", "--iterations", "5", "--rounds", "3"},
+        new String[] {"bench", "--figures", "ctr", "--ctr-hash-bits", "29"},
+        new String[] {"bench", "--figures", "ctr", "--ctr-epochs", "0"})) {
       TestData.Run run = TestData.cli(args);
       assertEquals(2, run.exitCode(), String.join(" ", args));
       assertTrue(run.err().startsWith("spark-sgd: error: "), run.err());
