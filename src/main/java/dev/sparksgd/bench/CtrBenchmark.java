@@ -328,8 +328,7 @@ final class CtrBenchmark {
         for (int i = 0; i < idx.length; i++) {
           m += weights[idx[i]] * val[i];
         }
-        // -[y log σ(m) + (1 - y) log(1 - σ(m))], without overflow
-        return m > 0 ? (1 - y) * m + Math.log1p(Math.exp(-m)) : -y * m + Math.log1p(Math.exp(m));
+        return LogisticLoss.INSTANCE.value(m, y); // the training loss, labels 0/1
       }).mean();
     } finally {
       bench.describe(null);
