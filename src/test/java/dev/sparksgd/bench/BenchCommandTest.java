@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sparksgd.testing.DefaultLineOnly;
 import dev.sparksgd.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,6 +158,7 @@ class BenchCommandTest {
   }
 
   @Test
+  @DefaultLineOnly
   void severalDimensionsRunEachRowCountAtEachWithTheSparseTargets() throws Exception {
     JsonNode root = bench("--features", "300,1200", "--sparse-nnz", "4", "--figures", "mini-batch,full-batch");
     JsonNode sizes = root.get("sizes");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparksgd.testing.DefaultLineOnly;
 import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Submit;
 import dev.sparksgd.testing.TestData;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * gives a model bit-identical to an uninterrupted run, and history.csv equal to it but for the
  * wall times.
  */
+@DefaultLineOnly
 class DriverRestartIT {
   static final Path WORK = Submit.PROJECT_DIR.resolve("target/driver-restart-it");
   static final Duration TIMEOUT = Hang.BOUND;

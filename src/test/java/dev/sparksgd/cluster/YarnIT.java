@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparksgd.testing.DefaultLineOnly;
 import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Submit;
 import dev.sparksgd.testing.TestData;
@@ -266,6 +267,7 @@ class YarnIT {
    */
   @Test
   @Order(1)
+  @DefaultLineOnly
   void clientModeLosingAnExecutorContainerGivesTheSameModel() throws Exception {
     String name = "yarn-client";
     Path out = WORK.resolve(name);
@@ -354,6 +356,7 @@ class YarnIT {
    */
   @Test
   @Order(4)
+  @DefaultLineOnly
   void aKilledApplicationAttemptIsRetriedAndResumesToTheSameBits() throws Exception {
     String name = "yarn-cluster-retried";
     Path out = WORK.resolve(name);

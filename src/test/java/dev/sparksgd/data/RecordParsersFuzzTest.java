@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.sparksgd.testing.DefaultLineOnly;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
  * in pom.xml): the committed seeds first, then {@code maxDuration} of coverage-guided fuzzing.
  * Without JAZZER_FUZZ it runs only the seeds.
  */
+@DefaultLineOnly
 class RecordParsersFuzzTest {
   @FuzzTest(maxDuration = "10s")
   void parsersGiveFiniteNumbersOrRecordException(byte[] input) {
