@@ -8,7 +8,7 @@ public record BenchOptions(List<Long> rows, List<Integer> features, int sparseNn
     int iterations, int rounds, int ttaRuns, Set<String> figures, int numPartitions, long seed,
     double ttaStepSize, double ttaTol, double mllibStepSize, int mllibMaxIter, String ttaOptimizer,
     double ttaMomentum, int miniBatchIterations, String ttaSchedule, int warmUpRounds, List<Integer> ctrHashBits,
-    int ctrEpochs, int ctrMaxIter) {
+    int ctrEpochs, int ctrMaxIter, double ctrRegParam) {
 
   public static final String FULL_BATCH = "full-batch";
   public static final String MINI_BATCH = "mini-batch";

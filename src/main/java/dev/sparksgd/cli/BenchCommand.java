@@ -93,6 +93,13 @@ public final class BenchCommand implements Callable<Integer> {
           + "are 1, 2, 4, … below it. Default: ${DEFAULT-VALUE}.")
   int ctrMaxIter;
 
+  @Option(names = "--ctr-reg-param", paramLabel = "L", defaultValue = "0",
+      description = "L2 penalty of both contenders in the ctr figure (ours: --reg-param, spark.ml: "
+          + "regParam; the same objective), so that the time to the holdout log loss compares two "
+          + "solvers of one problem; 0 is both contenders' default, where spark.ml's L-BFGS fits the "
+          + "rare hashed features to the training rows. Default: ${DEFAULT-VALUE}.")
+  double ctrRegParam;
+
   @Option(names = "--num-partitions", paramLabel = "N", defaultValue = "0",
       description = "Partitions of every contender's data; 0 = Spark's default parallelism. Default: ${DEFAULT-VALUE}.")
   int numPartitions;
@@ -183,6 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     require(ctrEpochs >= 1, "--ctr-epochs must be >= 1 (got " + ctrEpochs + ")");
     require(ctrMaxIter >= 1, "--ctr-max-iter must be >= 1 (got " + ctrMaxIter + ")");
+    require(ctrRegParam >= 0 && Double.isFinite(ctrRegParam), "--ctr-reg-param must be >= 0 (got " + ctrRegParam + ")");
     Set<String> f = new LinkedHashSet<>();
     for (String s : figures) {
       String name = s.trim().toLowerCase(Locale.ROOT);
@@ -192,7 +200,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
     return new BenchOptions(List.copyOf(rows), List.copyOf(features), sparseNnz, batchRows, iterations, rounds, ttaRuns,
         f, numPartitions, seed, ttaStepSize, ttaTol, mllibStepSize, mllibMaxIter, ttaOptimizer, ttaMomentum,
-        miniBatchIterations, ttaSchedule, warmUpRounds, List.copyOf(ctrHashBits), ctrEpochs, ctrMaxIter);
+        miniBatchIterations, ttaSchedule, warmUpRounds, List.copyOf(ctrHashBits), ctrEpochs, ctrMaxIter,
+        ctrRegParam);
   }
 
   /** /proc/loadavg's 1, 5 and 15 minute figures, or null where there is none. */

@@ -180,7 +180,9 @@ class BenchCommandTest {
 
   @Test
   void ctrFigureTimesBothContendersToTheSameHoldoutLogLossAtEachHashSize() throws Exception {
-    JsonNode root = bench("--figures", "ctr", "--ctr-hash-bits", "8,10", "--ctr-epochs", "2", "--ctr-max-iter", "4");
+    JsonNode root = bench("--figures", "ctr", "--ctr-hash-bits", "8,10", "--ctr-epochs", "2", "--ctr-max-iter", "4",
+        "--ctr-reg-param", "0.001");
+    assertEquals(0.001, root.get("options").get("ctrRegParam").asDouble(), 0.0);
     JsonNode sizes = root.get("sizes");
     assertEquals(2, sizes.size());
     for (int s = 0; s < 2; s++) {
@@ -197,6 +199,9 @@ class BenchCommandTest {
         seen.add(key);
         if (f.get("figure").asText().equals("ctr")) {
           assertEquals(target, f.get("targetLogLoss").asDouble(), 0.0, key);
+          // Both contenders minimize the same penalized objective.
+          assertTrue(f.get("settings").asText().contains(key.endsWith("spark-sgd") ? "--reg-param 0.001" : "regParam 0.001"),
+              f.get("settings").asText());
           finals[f.get("contender").asText().equals("spark-sgd") ? 0 : 1] = f.get("finalLogLoss").asDouble();
           JsonNode fits = f.get("fits");
           assertTrue(fits.size() >= 2, key);
@@ -255,7 +260,8 @@ class BenchCommandTest {
         new String[] {"bench", "--iterations", "3", "--rounds", "4"},
         new String[] {"bench", "--iterations", "5", "--rounds", "3"},
         new String[] {"bench", "--figures", "ctr", "--ctr-hash-bits", "29"},
-        new String[] {"bench", "--figures", "ctr", "--ctr-epochs", "0"})) {
+        new String[] {"bench", "--figures", "ctr", "--ctr-epochs", "0"},
+        new String[] {"bench", "--figures", "ctr", "--ctr-reg-param", "-1"})) {
       TestData.Run run = TestData.cli(args);
       assertEquals(2, run.exitCode(), String.join(" ", args));
       assertTrue(run.err().startsWith("spark-sgd: error: "), run.err());
