@@ -173,7 +173,7 @@ final class CtrBenchmark {
     TrainConfig.Builder base = TrainConfig.builder().dataPath(trainDir).format(DataFormat.CSV).outputPath("(none)")
         .seed(o.seed()).loss(LossType.LOGISTIC).categoricalCols(String.join(",", categorical()))
         .encoding(CategoricalEncoding.HASH).hashBits(bits).missing(MissingMode.MEAN).numPartitions(parts)
-        .miniBatchFraction(fraction).regParam(o.ctrRegParam());
+        .miniBatchFraction(fraction).regParam(o.ctrRegParam()).standardization(false);
     long t = System.nanoTime();
     bench.describe("bench: our load of the click rows (parse, fill, hash, cache)");
     Dataset ours = DataLoader.load(sc, base.build());
@@ -223,11 +223,11 @@ final class CtrBenchmark {
       run.info.put("targetLogLoss", target);
       run.figures.add(timeTo(BenchOptions.CTR, Benchmark.OURS, oursFits, target, oursFinal,
           "logistic, hashed (2^" + bits + "), --missing mean, mini-batch fraction " + fraction
-              + ", --reg-param " + o.ctrRegParam()
+              + ", --reg-param " + o.ctrRegParam() + " --standardization false"
               + ", defaults otherwise (constant step 0.1 on standardized features); budgets in iterations"));
       run.figures.add(timeTo(BenchOptions.CTR, Benchmark.SPARK_ML_PIPELINE, mlFits, target, mlFinal,
           "Pipeline(Imputer mean, FeatureHasher 2^" + bits + ", LogisticRegression regParam " + o.ctrRegParam()
-              + ", defaults otherwise); budgets = maxIter"));
+              + " standardization false, defaults otherwise); budgets = maxIter"));
       if (gaps.length > 0) {
         run.figures.add(new Figure(BenchOptions.CTR_ITERATION, Benchmark.OURS, "ms", gaps)
             .with("rowsPerIteration", Math.round(fraction * n))
@@ -289,7 +289,8 @@ final class CtrBenchmark {
     Pipeline p = new Pipeline().setStages(new PipelineStage[] {
         new Imputer().setInputCols(rawCols).setOutputCols(numeric).setStrategy("mean"),
         new FeatureHasher().setInputCols(all).setOutputCol("features").setNumFeatures(1 << bits),
-        new LogisticRegression().setMaxIter(maxIter).setRegParam(o.ctrRegParam()).setLabelCol("label")
+        new LogisticRegression().setMaxIter(maxIter).setRegParam(o.ctrRegParam()).setStandardization(false)
+            .setLabelCol("label")
             .setFeaturesCol("features")});
     bench.describe("bench: spark.ml Pipeline(Imputer, FeatureHasher, LogisticRegression), maxIter " + maxIter);
     long t = System.nanoTime();

@@ -94,10 +94,12 @@ public final class BenchCommand implements Callable<Integer> {
   int ctrMaxIter;
 
   @Option(names = "--ctr-reg-param", paramLabel = "L", defaultValue = "0",
-      description = "L2 penalty of both contenders in the ctr figure (ours: --reg-param, spark.ml: "
-          + "regParam; the same objective), so that the time to the holdout log loss compares two "
-          + "solvers of one problem; 0 is both contenders' default, where spark.ml's L-BFGS fits the "
-          + "rare hashed features to the training rows. Default: ${DEFAULT-VALUE}.")
+      description = "L2 penalty of both contenders in the ctr figure on the raw weights (ours: "
+          + "--reg-param with --standardization false, spark.ml: regParam with standardization false; "
+          + "one objective), so that the time to the holdout log loss compares two solvers of one "
+          + "problem. A penalty on standardized weights would leave a rare hashed feature almost "
+          + "unpenalized; with 0 (both contenders' default) spark.ml's L-BFGS fits the rare "
+          + "features to the training rows. Default: ${DEFAULT-VALUE}.")
   double ctrRegParam;
 
   @Option(names = "--num-partitions", paramLabel = "N", defaultValue = "0",

@@ -200,8 +200,9 @@ class BenchCommandTest {
         if (f.get("figure").asText().equals("ctr")) {
           assertEquals(target, f.get("targetLogLoss").asDouble(), 0.0, key);
           // Both contenders minimize the same penalized objective.
-          assertTrue(f.get("settings").asText().contains(key.endsWith("spark-sgd") ? "--reg-param 0.001" : "regParam 0.001"),
-              f.get("settings").asText());
+          String penalty = key.endsWith("spark-sgd") ? "--reg-param 0.001 --standardization false"
+              : "regParam 0.001 standardization false";
+          assertTrue(f.get("settings").asText().contains(penalty), f.get("settings").asText());
           finals[f.get("contender").asText().equals("spark-sgd") ? 0 : 1] = f.get("finalLogLoss").asDouble();
           JsonNode fits = f.get("fits");
           assertTrue(fits.size() >= 2, key);
