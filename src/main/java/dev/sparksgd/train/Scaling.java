@@ -44,10 +44,11 @@ final class Scaling implements Serializable {
     invStd = new double[numFeatures];
     shift = new double[numFeatures];
     scale = new double[numFeatures];
-    double[] std = stats.std();
-    double[] deviation = stats.maxDeviation();
+    // Feature by feature: no temporaries as long as the features (at 2^22 features each is a
+    // 32 MB array, a humongous object for G1, per training run).
     for (int j = 0; j < numFeatures; j++) {
-      scale[j] = std[j] > 0 ? Math.max(std[j], deviation[j] / MAX_STANDARDIZED) : 0.0;
+      double std = stats.std(j);
+      scale[j] = std > 0 ? Math.max(std, stats.maxDeviation(j) / MAX_STANDARDIZED) : 0.0;
     }
     preconditioned = precondition;
     if (!precondition) {
@@ -78,17 +79,27 @@ final class Scaling implements Serializable {
    * (factor 0); preconditioned, its weight stays 0 whatever the factor, so it is given 1.
    */
   double[] penaltyFactors(boolean standardization) {
-    double[] f = new double[numFeatures];
-    boolean allOne = true;
+    double[] f = null;
     for (int j = 0; j < numFeatures; j++) {
-      if (preconditioned) {
-        f[j] = standardization || invStd[j] == 0.0 ? 1.0 : invStd[j];
-      } else {
-        f[j] = standardization ? scale[j] : 1.0;
+      double fj = penaltyFactor(j, standardization);
+      if (fj != 1.0 && f == null) { // the array only when some factor is not 1
+        f = new double[numFeatures];
+        for (int k = 0; k < j; k++) {
+          f[k] = penaltyFactor(k, standardization);
+        }
       }
-      allOne &= f[j] == 1.0;
+      if (f != null) {
+        f[j] = fj;
+      }
     }
-    return allOne ? null : f;
+    return f;
+  }
+
+  private double penaltyFactor(int j, boolean standardization) {
+    if (preconditioned) {
+      return standardization || invStd[j] == 0.0 ? 1.0 : invStd[j];
+    }
+    return standardization ? scale[j] : 1.0;
   }
 
   /**
