@@ -366,18 +366,28 @@ public final class FeatureStats implements Serializable {
   public double[] maxDeviation() {
     double[] dev = new double[mean.length];
     for (int j = 0; j < dev.length; j++) {
-      dev[j] = max[j] >= min[j] ? Math.max(max[j] - mean[j], mean[j] - min[j]) : 0.0;
+      dev[j] = maxDeviation(j);
     }
     return dev;
   }
 
+  /** {@link #maxDeviation()} of feature j alone (no array as long as the features). */
+  public double maxDeviation(int j) {
+    return max[j] >= min[j] ? Math.max(max[j] - mean[j], mean[j] - min[j]) : 0.0;
+  }
+
   /** Unbiased (reliability-weighted) standard deviation per feature; 0 for a single row. */
   public double[] std() {
-    double denom = weightSum - (weightSum > 0 ? weightSquareSum / weightSum : 0.0);
     double[] s = new double[mean.length];
     for (int j = 0; j < s.length; j++) {
-      s[j] = denom > 0 ? Math.sqrt(Math.max(0.0, m2[j] / denom)) : 0.0;
+      s[j] = std(j);
     }
     return s;
+  }
+
+  /** {@link #std()} of feature j alone (no array as long as the features). */
+  public double std(int j) {
+    double denom = weightSum - (weightSum > 0 ? weightSquareSum / weightSum : 0.0);
+    return denom > 0 ? Math.sqrt(Math.max(0.0, m2[j] / denom)) : 0.0;
   }
 }

@@ -360,6 +360,7 @@ public abstract class LazyUpdate {
       double[][] aInv = invert(a);
       if (aInv == null || condition(a, aInv) > MAX_CONDITION) {
         flush(params);
+        attach(params); // the Gram matrix summed afresh now: this step reads it
         double[] old = params.clone();
         double penaltyBefore = 0.5 * l2 * squares(old, 0, numWeights);
         double[] full = new double[numParams];
@@ -386,6 +387,7 @@ public abstract class LazyUpdate {
       double[][] nextInv = multiply(prodInv, aInv);
       if (condition(next, nextInv) > MAX_CONDITION) {
         flush(params);
+        attach(params); // the Gram matrix summed afresh now: this step reads it
         next = a;
         nextInv = aInv;
       }
@@ -534,7 +536,11 @@ public abstract class LazyUpdate {
       for (int j = 0; j < numWeights; j++) {
         load(j, prod);
       }
-      rebase();
+      // P = I now; the Gram matrix is summed afresh (rebase) when next needed, not here: the
+      // flush at the end of a run needs no second pass over the coordinates.
+      prod = identity(width);
+      prodInv = identity(width);
+      attached = false;
       if (averaged != null) {
         long n = counted(steps);
         double[] mean = null;

@@ -50,7 +50,8 @@ final class LazyIteration {
   private final boolean fitIntercept;
   /** Raw coefficients [β, c]; β_j is current for the columns of the batch being summed. */
   private final double[] raw;
-  private SparseAccumulator driverSide;
+  /** Columns marked for {@link #refreshMarked}: a bit per feature, all clear between iterations. */
+  private final long[] marks;
   /** The dense block whose columns the current refresh already brought up to date. */
   private Block lastDense;
 
@@ -61,6 +62,7 @@ final class LazyIteration {
     this.d = scaling.numFeatures;
     this.fitIntercept = fitIntercept;
     this.raw = new double[d + 1];
+    this.marks = new long[(d + 63) >>> 6];
   }
 
   /**
@@ -109,14 +111,16 @@ final class LazyIteration {
     raw[d] = params[d] - lazy.dotDirection(params);
     if (prefetch != null) {
       Block[][] parts = prefetch.take(t, cfg.maxIter);
+      lastDense = null;
       for (Block[] part : parts) {
         for (Block b : part) {
-          refresh(b, params);
+          for (int i = 0; i < b.numRows; i++) {
+            markRow(b, i, params);
+          }
         }
       }
-      if (driverSide == null) {
-        driverSide = new SparseAccumulator(d);
-      }
+      refreshMarked(params);
+      SparseAccumulator driverSide = SparseAccumulator.borrow(d);
       Loss bound = loss.bind(raw, d + 1);
       List<SparseSums> partials = new ArrayList<>(parts.length);
       for (Block[] part : parts) {
@@ -127,6 +131,7 @@ final class LazyIteration {
         }
         partials.add(driverSide.finish());
       }
+      SparseAccumulator.release(driverSide);
       return OrderedReduce.mergeInOrder(partials, SparseSums::merge);
     }
     Block[][] held = partitions.held();
@@ -136,8 +141,9 @@ final class LazyIteration {
       // its columns are read (the other coefficients stay as they are: no task reads them).
       for (int p = 0; p < held.length; p++) {
         SparseGradientTask.forEachDrawn(Arrays.asList(held[p]).iterator(), cfg.miniBatchFraction, cfg.seed, t, p,
-            (b, i) -> refreshRow(b, i, params));
+            (b, i) -> markRow(b, i, params));
       }
+      refreshMarked(params);
     } else {
       for (int j = 0; j < d; j++) {
         raw[j] = lazy.current(params, j) * invStd[j];
@@ -152,28 +158,42 @@ final class LazyIteration {
     }
   }
 
-  private void refreshRow(Block b, int i, double[] params) {
+  /**
+   * Row i of b will be summed: marks its columns for {@link #refreshMarked} (a dense block's
+   * columns, all of them, are refreshed at once, once per block).
+   */
+  private void markRow(Block b, int i, double[] params) {
     if (b.isSparse()) {
       for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
         int j = b.colIdx[k];
+        marks[j >>> 6] |= 1L << j;
+      }
+    } else if (b != lastDense) {
+      for (int j = 0; j < b.numCols; j++) {
         raw[j] = lazy.current(params, j) * invStd[j];
       }
-    } else if (b != lastDense) { // a dense block's columns are all of them: once per block
-      refresh(b, params);
       lastDense = b;
     }
   }
 
-  private void refresh(Block b, double[] params) {
-    if (b.isSparse()) {
-      for (int k = 0; k < b.colIdx.length; k++) {
-        int j = b.colIdx[k];
-        raw[j] = lazy.current(params, j) * invStd[j];
+  /**
+   * Brings the marked columns' raw coefficients up to date and clears the marks: in ascending
+   * order, once each, so the reads of the parameters, the optimizer's state and the scales walk
+   * forward through memory (the rows name their columns in random order, and at millions of
+   * features nearly every one of those reads would miss the caches and the TLB).
+   */
+  private void refreshMarked(double[] params) {
+    for (int word = 0; word < marks.length; word++) {
+      long m = marks[word];
+      if (m == 0) {
+        continue;
       }
-    } else {
-      for (int j = 0; j < b.numCols; j++) {
+      marks[word] = 0L;
+      do {
+        int j = (word << 6) + Long.numberOfTrailingZeros(m);
         raw[j] = lazy.current(params, j) * invStd[j];
-      }
+        m &= m - 1;
+      } while (m != 0);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.sparksgd.train;
 
 import dev.sparksgd.data.FeatureStats;
 import java.io.Serializable;
+import java.lang.ref.SoftReference;
 
 /**
  * Preconditioning by standardization, without a scaled copy of the data. The optimizer works on
@@ -34,6 +35,28 @@ final class Scaling implements Serializable {
   /** s_j of the training rows (0 for a constant feature), whether or not the optimizer uses it. */
   private final double[] scale;
   private final boolean preconditioned;
+  private final boolean fitIntercept;
+  /** The statistics this scaling was made from (the key of {@link #of}'s reuse; not shipped). */
+  private final transient FeatureStats from;
+  /** The last scaling {@link #of} made, softly held: runs over the same data share it. */
+  private static volatile SoftReference<Scaling> last = new SoftReference<>(null);
+
+  /**
+   * The scaling of {@code stats} as the constructor makes it, reused when the last one was made
+   * from the same statistics object with the same options (repeated runs over one dataset, as
+   * bench and a parameter search do, then allocate no arrays as long as the features). A
+   * Scaling is never changed after it is made.
+   */
+  static Scaling of(FeatureStats stats, int numFeatures, boolean precondition, boolean fitIntercept) {
+    Scaling s = last.get();
+    if (s != null && s.from == stats && s.numFeatures == numFeatures && s.preconditioned == precondition
+        && s.fitIntercept == fitIntercept) {
+      return s;
+    }
+    s = new Scaling(stats, numFeatures, precondition, fitIntercept);
+    last = new SoftReference<>(s);
+    return s;
+  }
 
   /**
    * @param precondition optimize standardized features (false: raw features, as MLlib's
@@ -41,13 +64,16 @@ final class Scaling implements Serializable {
    */
   Scaling(FeatureStats stats, int numFeatures, boolean precondition, boolean fitIntercept) {
     this.numFeatures = numFeatures;
+    this.fitIntercept = fitIntercept;
+    this.from = stats;
     invStd = new double[numFeatures];
     shift = new double[numFeatures];
     scale = new double[numFeatures];
-    double[] std = stats.std();
-    double[] deviation = stats.maxDeviation();
+    // Feature by feature: no temporaries as long as the features (at 2^22 features each is a
+    // 32 MB array, a humongous object for G1, per training run).
     for (int j = 0; j < numFeatures; j++) {
-      scale[j] = std[j] > 0 ? Math.max(std[j], deviation[j] / MAX_STANDARDIZED) : 0.0;
+      double std = stats.std(j);
+      scale[j] = std > 0 ? Math.max(std, stats.maxDeviation(j) / MAX_STANDARDIZED) : 0.0;
     }
     preconditioned = precondition;
     if (!precondition) {
@@ -78,17 +104,27 @@ final class Scaling implements Serializable {
    * (factor 0); preconditioned, its weight stays 0 whatever the factor, so it is given 1.
    */
   double[] penaltyFactors(boolean standardization) {
-    double[] f = new double[numFeatures];
-    boolean allOne = true;
+    double[] f = null;
     for (int j = 0; j < numFeatures; j++) {
-      if (preconditioned) {
-        f[j] = standardization || invStd[j] == 0.0 ? 1.0 : invStd[j];
-      } else {
-        f[j] = standardization ? scale[j] : 1.0;
+      double fj = penaltyFactor(j, standardization);
+      if (fj != 1.0 && f == null) { // the array only when some factor is not 1
+        f = new double[numFeatures];
+        for (int k = 0; k < j; k++) {
+          f[k] = penaltyFactor(k, standardization);
+        }
       }
-      allOne &= f[j] == 1.0;
+      if (f != null) {
+        f[j] = fj;
+      }
     }
-    return allOne ? null : f;
+    return f;
+  }
+
+  private double penaltyFactor(int j, boolean standardization) {
+    if (preconditioned) {
+      return standardization || invStd[j] == 0.0 ? 1.0 : invStd[j];
+    }
+    return standardization ? scale[j] : 1.0;
   }
 
   /**
@@ -98,13 +134,21 @@ final class Scaling implements Serializable {
   double[] toRaw(double[] params) {
     double[] raw = new double[params.length];
     System.arraycopy(params, numFeatures + 1, raw, numFeatures + 1, params.length - numFeatures - 1);
+    raw[numFeatures] = toRaw(params, raw);
+    return raw;
+  }
+
+  /**
+   * {@link #toRaw(double[])}'s coefficients β into {@code beta}'s first numFeatures entries (the
+   * same bits); returns the raw intercept c.
+   */
+  double toRaw(double[] params, double[] beta) {
     double c = params[numFeatures];
     for (int j = 0; j < numFeatures; j++) {
-      raw[j] = params[j] * invStd[j];
-      c -= raw[j] * shift[j];
+      beta[j] = params[j] * invStd[j];
+      c -= beta[j] * shift[j];
     }
-    raw[numFeatures] = c;
-    return raw;
+    return c;
   }
 
   /** The inverse of {@link #toRaw}: a model in original units → optimizer parameters (warm start). */

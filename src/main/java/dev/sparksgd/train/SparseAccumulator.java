@@ -2,7 +2,9 @@ package dev.sparksgd.train;
 
 import dev.sparksgd.data.Block;
 import dev.sparksgd.loss.Loss;
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * Sums rows into {@link SparseSums} at a cost in the rows' non-zeros: a dense scratch array
@@ -11,7 +13,12 @@ import java.util.Arrays;
  * columns are remembered, and only they are read out and cleared.
  */
 final class SparseAccumulator {
-  private static final ThreadLocal<SparseAccumulator> PER_THREAD = new ThreadLocal<>();
+  /**
+   * Accumulators no task holds, for reuse by the next (the driver's partition threads are new with
+   * every training run, so a per-thread one would be allocated again each run); softly held, so
+   * that memory pressure can take them.
+   */
+  private static final ConcurrentLinkedDeque<SoftReference<SparseAccumulator>> FREE = new ConcurrentLinkedDeque<>();
 
   private final double[] scratch;
   private final long[] marks;
@@ -27,14 +34,23 @@ final class SparseAccumulator {
     marks = new long[(numFeatures + 63) >>> 6];
   }
 
-  /** This thread's accumulator for d features (tasks reuse it from iteration to iteration). */
-  static SparseAccumulator forThread(int numFeatures) {
-    SparseAccumulator a = PER_THREAD.get();
-    if (a == null || a.scratch.length != numFeatures) {
-      a = new SparseAccumulator(numFeatures);
-      PER_THREAD.set(a);
+  /**
+   * An accumulator for d features with nothing summed, reused from earlier tasks and runs when one
+   * is free; give it back with {@link #release} after {@link #finish}.
+   */
+  static SparseAccumulator borrow(int numFeatures) {
+    for (SoftReference<SparseAccumulator> ref; (ref = FREE.pollFirst()) != null; ) {
+      SparseAccumulator a = ref.get();
+      if (a != null && a.scratch.length == numFeatures) {
+        return a;
+      } // else collected, or for another dimension (dropped: the newest runs' sizes stay)
     }
-    return a;
+    return new SparseAccumulator(numFeatures);
+  }
+
+  /** Returns a {@link #finish finished} accumulator (nothing summed since) for the next {@link #borrow}. */
+  static void release(SparseAccumulator a) {
+    FREE.offerFirst(new SoftReference<>(a));
   }
 
   /** Row i of b at coefficients coef ([β, c] on the raw data), as GradientTask adds a drawn row. */

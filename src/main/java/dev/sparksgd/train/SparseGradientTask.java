@@ -41,11 +41,13 @@ final class SparseGradientTask implements Function2<Integer, Iterator<Block>, It
     GradientTask.failFirstAttempt(iteration == failAtIteration, partition, failAtIteration);
     GradientTask.stallUntilKilled(iteration, partition);
     double[] coef = rawCoefficients.value();
-    SparseAccumulator acc = SparseAccumulator.forThread(numFeatures);
+    SparseAccumulator acc = SparseAccumulator.borrow(numFeatures);
     double intercept = coef[numFeatures];
     Loss bound = loss.bind(coef, numFeatures + 1);
     forEachDrawn(blocks, fraction, seed, iteration, partition, (b, i) -> acc.add(b, i, coef, intercept, bound));
-    return List.of(acc.finish()).iterator();
+    SparseSums sums = acc.finish();
+    SparseAccumulator.release(acc); // not on a failure: its scratch would not be clear
+    return List.of(sums).iterator();
   }
 
   /** Receives a drawn row: row {@code i} of block {@code b}. */

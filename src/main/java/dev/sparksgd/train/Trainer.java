@@ -105,7 +105,7 @@ public final class Trainer {
    * {@link Scaling}): what model.json records.
    */
   public static double[] featureScale(Dataset data, TrainConfig cfg) {
-    return new Scaling(data.stats, data.numFeatures, cfg.precondition, cfg.fitIntercept).scale();
+    return Scaling.of(data.stats, data.numFeatures, cfg.precondition, cfg.fitIntercept).scale();
   }
 
   private double[] initialParams(Scaling scaling, int d) {
@@ -147,7 +147,7 @@ public final class Trainer {
   private TrainResult train(JavaSparkContext sc, Dataset data, TrainingListener listener, Partitions parts,
       long start) {
     int d = data.numFeatures;
-    Scaling scaling = new Scaling(data.stats, d, cfg.precondition, cfg.fitIntercept);
+    Scaling scaling = Scaling.of(data.stats, d, cfg.precondition, cfg.fitIntercept);
     Checkpoints checkpoints = Checkpoints.open(sc.hadoopConfiguration(), cfg, data);
     Checkpoint from = checkpoints.resumed();
     double labelScale = LabelScale.of(sc, data, cfg, loss);
@@ -377,8 +377,9 @@ public final class Trainer {
       LOG.info("validation: best holdout loss {} after iteration {}", rules.bestValidationLoss(),
           rules.bestIteration());
     }
-    double[] raw = scaling.toRaw(model);
-    return new TrainResult(Arrays.copyOf(raw, d), raw[d], model, t, reason, history,
+    double[] coefficients = new double[d];
+    double intercept = scaling.toRaw(model, coefficients);
+    return new TrainResult(coefficients, intercept, model, t, reason, history,
         millisSince(start), chosen, smoothing);
   }
 
