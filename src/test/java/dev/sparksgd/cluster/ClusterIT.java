@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparksgd.data.SharedArray;
 import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Submit;
 import dev.sparksgd.testing.TestData;
@@ -167,8 +168,10 @@ class ClusterIT {
   @Order(3)
   void aFailedTaskIsRetriedOnTheClusterWithTheSameModel() throws Exception {
     Path out = WORK.resolve("cluster-retried");
+    // The coefficients as a broadcast here (the other runs send them inside the task: they are small).
     Submit.Result r = train("cluster-retried", out,
-        onCluster("--conf", "spark.task.maxFailures=4", "--conf", "spark.sgd.test.failTaskAtIteration=7"),
+        onCluster("--conf", "spark.task.maxFailures=4", "--conf", "spark.sgd.test.failTaskAtIteration=7",
+            "--conf", SharedArray.CONF_INLINE_MAX_BYTES + "=-1"),
         Map.of("SPARK_HOME", CLUSTER_DIR.resolve("spark-home").toString()), line -> { });
     assertEquals(0, r.exitCode(), r.describe());
     assertTrue(r.err().contains("Lost task") && r.err().contains("injected task failure (spark.sgd.test.failTaskAtIteration=7)"),

@@ -13,7 +13,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** Local mode hands the tasks the driver's array itself; otherwise a broadcast; both read the same. */
+/**
+ * Local mode hands the tasks the driver's array itself; otherwise a small array travels inside the
+ * task and a large one as a broadcast; all read the same.
+ */
 class SharedArrayTest {
   @AfterAll
   static void defaultSession() {
@@ -47,14 +50,29 @@ class SharedArrayTest {
   }
 
   @Test
-  void withBlockResultsOffItIsABroadcast() {
+  void withBlockResultsOffASmallArrayTravelsInTheTaskAndALargeOneAsABroadcast() {
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(SparkTestSession.get(SparkTestSession.DEFAULT_MASTER,
           Map.of(BlockResults.CONF_ENABLED, "false")).sparkContext());
-      SharedArray shared = SharedArray.of(sc, new double[] {1.5, 2.5, -1});
+      SharedArray small = SharedArray.of(sc, new double[] {1.5, 2.5, -1});
+      assertTrue(small.isInline());
+      assertFalse(small.isBroadcast());
+      assertEquals(List.of(3.0, 4.0, 5.0, 6.0), sums(sc, small));
+      small.destroy();
+
+      double[] big = new double[SharedArray.INLINE_MAX_BYTES / 8 + 1];
+      big[0] = 3.0;
+      big[big.length - 1] = -0.5;
+      SharedArray shared = SharedArray.of(sc, big);
       assertTrue(shared.isBroadcast());
-      assertEquals(List.of(3.0, 4.0, 5.0, 6.0), sums(sc, shared));
+      assertFalse(shared.isInline());
+      assertEquals(List.of(2.5, 3.5, 4.5, 5.5), sums(sc, shared));
       shared.destroy();
+
+      double[] edge = new double[SharedArray.INLINE_MAX_BYTES / 8];
+      SharedArray atLimit = SharedArray.of(sc, edge);
+      assertTrue(atLimit.isInline(), "an array of exactly the limit still travels in the task");
+      atLimit.destroy();
     } finally {
       SparkTestSession.get();
     }
