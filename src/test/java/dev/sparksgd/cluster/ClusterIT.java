@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sparksgd.data.SharedArray;
+import dev.sparksgd.testing.DefaultLineOnly;
 import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Submit;
 import dev.sparksgd.testing.TestData;
@@ -257,6 +258,7 @@ class ClusterIT {
    */
   @Test
   @Order(6)
+  @DefaultLineOnly
   void aKilledSupervisedDriverIsRestartedAndResumesToTheSameBits() throws Exception {
     Path out = WORK.resolve("cluster-mode-supervised");
     Path ck = WORK.resolve("cluster-mode-checkpoints");
