@@ -1,0 +1,225 @@
+package dev.sparksgd.data;
+
+import java.io.Serializable;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.FileSplit;
+import org.apache.hadoop.mapred.InputSplit;
+import org.apache.hadoop.mapred.TextInputFormat;
+import org.apache.spark.Partitioner;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaHadoopRDD;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * The lines of text input (LIBSVM or CSV, plain or compressed, one file or many), numbered in
+ * file order (files by path, a CSV file's header line left out) and spread over P partitions as
+ * contiguous ranges: of N lines, partition p holds lines [⌊N·p/P⌋, ⌊N·(p+1)/P⌋), in order. The
+ * partitions depend only on the lines, their order and P, never on the codec or on how Hadoop
+ * splits the files (a gzip file is one split), so neither does a model trained on them.
+ *
+ * <p>As {@code RDD.zipWithIndex}, one job counts the lines of every input split; the splits in
+ * file order and the prefix sums of their counts number every line. When the splits already are
+ * the P ranges, the lines stay where they are; otherwise one shuffle, keyed by line number,
+ * moves each to its range and sorts it back into order. The shuffle's files on local disk then
+ * hold the spread lines: later passes over them (statistics, a cached partition recomputed at a
+ * MEMORY_ONLY level) read those rather than decompress the input again.
+ */
+final class RowRanges implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(RowRanges.class);
+
+  /** Checks a CSV file's header line (the line at offset 0), throwing on a bad one. */
+  @FunctionalInterface
+  interface HeaderCheck extends Serializable {
+    void check(String file, String header);
+  }
+
+  /** A line of input: its number among all the input's lines, its file (an index into {@link #files}), byte offset and text. */
+  record Line(long index, int file, long offset, String text) implements Serializable {
+  }
+
+  /** The input files as Hadoop's splits name them, in path order. */
+  final String[] files;
+  /** N, the lines of the whole input (CSV headers left out). */
+  final long lines;
+  /** P. */
+  final int partitions;
+  private final transient JavaRDD<Line> spread;
+
+  private RowRanges(String[] files, long lines, int partitions, JavaRDD<Line> spread) {
+    this.files = files;
+    this.lines = lines;
+    this.partitions = partitions;
+    this.spread = spread;
+  }
+
+  /** The lines, in P partitions of consecutive line numbers, each in order. */
+  JavaRDD<Line> lines() {
+    return spread;
+  }
+
+  /** What one input split holds: its file, where it starts, how many lines (headers left out). */
+  private record SplitCount(String file, long start, long count) implements Serializable {
+  }
+
+  /**
+   * Counts the lines of {@code dataPath} (one job) and spreads them over {@code partitions}.
+   *
+   * @param headers for CSV: checks every file's header line, which is then left out; null for
+   *     LIBSVM (every line is a record)
+   */
+  static RowRanges of(JavaSparkContext sc, String dataPath, int partitions, HeaderCheck headers) {
+    @SuppressWarnings("unchecked")
+    JavaHadoopRDD<LongWritable, Text> input = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
+        dataPath, TextInputFormat.class, LongWritable.class, Text.class, partitions);
+    List<SplitCount> counts;
+    sc.setJobDescription("count the lines of " + dataPath);
+    try {
+      counts = input.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
+        FileSplit fs = (FileSplit) split;
+        String file = fs.getPath().toString();
+        long n = 0;
+        while (it.hasNext()) {
+          Tuple2<LongWritable, Text> kv = it.next();
+          if (headers != null && kv._1().get() == 0) {
+            headers.check(file, kv._2().toString());
+          } else {
+            n++;
+          }
+        }
+        return List.of(new SplitCount(file, fs.getStart(), n)).iterator();
+      }, false).collect();
+    } finally {
+      sc.setJobDescription(null);
+    }
+    int splits = counts.size();
+    // The splits in file order: by path (as the input is listed), then by start.
+    Integer[] order = new Integer[splits];
+    for (int s = 0; s < splits; s++) {
+      order[s] = s;
+    }
+    Comparator<Integer> byPath = (a, b) -> new Path(counts.get(a).file()).compareTo(new Path(counts.get(b).file()));
+    java.util.Arrays.sort(order, byPath.thenComparingLong(s -> counts.get(s).start()));
+    long[] first = new long[splits];
+    int[] fileOf = new int[splits];
+    List<String> files = new ArrayList<>();
+    long n = 0;
+    boolean inPlace = splits == partitions;
+    for (int k = 0; k < splits; k++) {
+      SplitCount c = counts.get(order[k]);
+      if (files.isEmpty() || !files.get(files.size() - 1).equals(c.file())) {
+        files.add(c.file());
+      }
+      fileOf[order[k]] = files.size() - 1;
+      first[order[k]] = n;
+      n += c.count();
+    }
+    for (int k = 0; inPlace && k < splits; k++) {
+      inPlace = order[k] == k && first[k] == rangeStart(n, k, partitions)
+          && first[k] + counts.get(k).count() == rangeStart(n, k + 1, partitions);
+    }
+    long total = n;
+    JavaRDD<Tuple2<Long, Line>> numbered = input.mapPartitionsWithInputSplit(
+        (InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
+          int s = TaskContext.getPartitionId();
+          long[] next = {first[s]};
+          int file = fileOf[s];
+          return new Pull<>(() -> {
+            while (it.hasNext()) {
+              Tuple2<LongWritable, Text> kv = it.next();
+              long offset = kv._1().get();
+              if (headers != null && offset == 0) {
+                continue;
+              }
+              long i = next[0]++;
+              return new Tuple2<>(i, new Line(i, file, offset, kv._2().toString()));
+            }
+            return null;
+          });
+        }, false);
+    JavaRDD<Line> spread;
+    if (inPlace) {
+      LOG.info("{} input split(s) of {} lines already hold the {} row ranges; no shuffle", splits, total, partitions);
+      spread = numbered.map(Tuple2::_2);
+    } else {
+      LOG.info("spreading {} input split(s) of {} lines over {} partitions by row ranges", splits, total, partitions);
+      spread = JavaPairRDD.fromJavaRDD(numbered)
+          .repartitionAndSortWithinPartitions(new Ranges(total, partitions)).values();
+    }
+    return new RowRanges(files.toArray(new String[0]), total, partitions, spread);
+  }
+
+  /** ⌊n·p/P⌋, the first line of partition p. */
+  static long rangeStart(long n, int p, int partitions) {
+    return mulDiv(n, p, partitions);
+  }
+
+  /** The partition holding line {@code i} of {@code n}: the last p with ⌊n·p/P⌋ ≤ i, i.e. ⌊((i+1)·P − 1)/n⌋. */
+  static int partitionOf(long i, long n, int partitions) {
+    return (int) mulDiv(i + 1, partitions, n, -1);
+  }
+
+  private static long mulDiv(long a, long b, long c) {
+    return mulDiv(a, b, c, 0);
+  }
+
+  /** ⌊(a·b + add)/c⌋ for non-negative a·b + add and positive c, without overflow. */
+  private static long mulDiv(long a, long b, long c, long add) {
+    long hi = Math.multiplyHigh(a, b);
+    long lo = a * b;
+    if (hi == 0 && lo >= 0 && lo + add >= 0) {
+      return (lo + add) / c;
+    }
+    return BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).add(BigInteger.valueOf(add))
+        .divide(BigInteger.valueOf(c)).longValueExact();
+  }
+
+  /** Line numbers (keys) to the partition of their range. */
+  static final class Ranges extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final long lines;
+    private final int partitions;
+
+    Ranges(long lines, int partitions) {
+      this.lines = lines;
+      this.partitions = partitions;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return partitionOf((Long) key, lines, partitions);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Ranges r && r.lines == lines && r.partitions == partitions;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(lines) * 31 + partitions;
+    }
+  }
+
+  /** The path of {@code line}'s file. */
+  String file(Line line) {
+    return files[line.file()];
+  }
+}
