@@ -2,6 +2,7 @@ package dev.sparksgd.data;
 
 import java.io.Serializable;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -131,32 +132,67 @@ final class RowRanges implements Serializable {
           && first[k] + counts.get(k).count() == rangeStart(n, k + 1, partitions);
     }
     long total = n;
-    JavaRDD<Tuple2<Long, Line>> numbered = input.mapPartitionsWithInputSplit(
-        (InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
-          int s = TaskContext.getPartitionId();
-          long[] next = {first[s]};
-          int file = fileOf[s];
-          return new Pull<>(() -> {
-            while (it.hasNext()) {
-              Tuple2<LongWritable, Text> kv = it.next();
-              long offset = kv._1().get();
-              if (headers != null && offset == 0) {
-                continue;
-              }
-              long i = next[0]++;
-              return new Tuple2<>(i, new Line(i, file, offset, kv._2().toString()));
-            }
-            return null;
-          });
-        }, false);
     JavaRDD<Line> spread;
     if (inPlace) {
       LOG.info("{} input split(s) of {} lines already hold the {} row ranges; no shuffle", splits, total, partitions);
-      spread = numbered.map(Tuple2::_2);
+      spread = input.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
+        int s = TaskContext.getPartitionId();
+        long[] next = {first[s]};
+        return new Pull<>(() -> {
+          while (it.hasNext()) {
+            Tuple2<LongWritable, Text> kv = it.next();
+            if (headers == null || kv._1().get() != 0) {
+              return new Line(next[0]++, fileOf[s], kv._1().get(), kv._2().toString());
+            }
+          }
+          return null;
+        });
+      }, false);
     } else {
       LOG.info("spreading {} input split(s) of {} lines over {} partitions by row ranges", splits, total, partitions);
-      spread = JavaPairRDD.fromJavaRDD(numbered)
-          .repartitionAndSortWithinPartitions(new Ranges(total, partitions)).values();
+      // Lines travel in chunks of consecutive lines bound for one partition: few, large shuffle
+      // records (cheap to serialize and to sort by their first line) rather than one per line.
+      JavaRDD<Tuple2<Long, Chunk>> chunks = input.mapPartitionsWithInputSplit(
+          (InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
+            int s = TaskContext.getPartitionId();
+            long[] next = {first[s]};
+            return new Pull<>(() -> {
+              Chunk c = null;
+              while (it.hasNext()) {
+                Tuple2<LongWritable, Text> kv = it.next();
+                if (headers != null && kv._1().get() == 0) {
+                  continue;
+                }
+                long i = next[0]++;
+                if (c == null) {
+                  c = new Chunk(i, fileOf[s], Math.min(rangeStart(total, partitionOf(i, total, partitions) + 1, partitions),
+                      i + Chunk.MAX_LINES) - i);
+                }
+                c.add(kv._1().get(), kv._2());
+                if (c.full()) {
+                  break;
+                }
+              }
+              return c == null ? null : new Tuple2<>(c.first, c.seal());
+            });
+          }, false);
+      spread = JavaPairRDD.fromJavaRDD(chunks).repartitionAndSortWithinPartitions(new Ranges(total, partitions))
+          .values().mapPartitions(it -> new Pull<>(new java.util.function.Supplier<Line>() {
+            private Chunk c;
+            private int k;
+
+            @Override
+            public Line get() {
+              while (c == null || k == c.size) {
+                if (!it.hasNext()) {
+                  return null;
+                }
+                c = it.next();
+                k = 0;
+              }
+              return c.line(k++);
+            }
+          }));
     }
     return new RowRanges(files.toArray(new String[0]), total, partitions, spread);
   }
@@ -184,6 +220,56 @@ final class RowRanges implements Serializable {
     }
     return BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).add(BigInteger.valueOf(add))
         .divide(BigInteger.valueOf(c)).longValueExact();
+  }
+
+  /**
+   * Consecutive lines of one file bound for one partition, for the shuffle: their bytes as read
+   * (UTF-8), so the shuffle copies bytes and a line is decoded once, after it.
+   */
+  static final class Chunk implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final int MAX_LINES = 4096;
+    static final int MAX_BYTES = 1 << 20;
+    final long first;
+    final int file;
+    final long[] offsets;
+    /** Where each line ends in {@link #bytes}. */
+    final int[] ends;
+    int size;
+    byte[] bytes = new byte[1 << 12];
+
+    Chunk(long first, int file, long capacity) {
+      this.first = first;
+      this.file = file;
+      this.offsets = new long[(int) capacity];
+      this.ends = new int[(int) capacity];
+    }
+
+    void add(long offset, Text line) {
+      int at = size == 0 ? 0 : ends[size - 1];
+      int end = at + line.getLength();
+      if (end > bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, Math.max(end, 2 * bytes.length));
+      }
+      System.arraycopy(line.getBytes(), 0, bytes, at, line.getLength());
+      offsets[size] = offset;
+      ends[size++] = end;
+    }
+
+    boolean full() {
+      return size == offsets.length || ends[size - 1] >= MAX_BYTES;
+    }
+
+    /** The chunk trimmed to its lines, for the shuffle. */
+    Chunk seal() {
+      bytes = java.util.Arrays.copyOf(bytes, size == 0 ? 0 : ends[size - 1]);
+      return this;
+    }
+
+    Line line(int k) {
+      int at = k == 0 ? 0 : ends[k - 1];
+      return new Line(first + k, file, offsets[k], new String(bytes, at, ends[k] - at, StandardCharsets.UTF_8));
+    }
   }
 
   /** Line numbers (keys) to the partition of their range. */
