@@ -32,8 +32,9 @@ import scala.Tuple2;
  *
  * <p>As {@code RDD.zipWithIndex}, one job counts the lines of every input split; the splits in
  * file order and the prefix sums of their counts number every line. When the splits already are
- * the P ranges, the lines stay where they are; otherwise one shuffle, keyed by line number,
- * moves each to its range and sorts it back into order. The shuffle's files on local disk then
+ * the P ranges, the lines stay where they are; otherwise one shuffle moves them to their ranges
+ * as chunks of consecutive lines (their bytes as read), keyed by the first line's number and
+ * sorted by it within each partition. The shuffle's files on local disk then
  * hold the spread lines: later passes over them (statistics, a cached partition recomputed at a
  * MEMORY_ONLY level) read those rather than decompress the input again.
  */
