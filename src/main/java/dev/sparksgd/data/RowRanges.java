@@ -13,14 +13,18 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapred.FileSplit;
 import org.apache.hadoop.mapred.InputSplit;
 import org.apache.hadoop.mapred.TextInputFormat;
+import org.apache.spark.Partition;
 import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaHadoopRDD;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.PartitionGroup;
+import org.apache.spark.rdd.RDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 import scala.Tuple2;
 
 /**
@@ -31,12 +35,22 @@ import scala.Tuple2;
  * splits the files (a gzip file is one split), so neither does a model trained on them.
  *
  * <p>As {@code RDD.zipWithIndex}, one job counts the lines of every input split; the splits in
- * file order and the prefix sums of their counts number every line. When the splits already are
- * the P ranges, the lines stay where they are; otherwise one shuffle moves them to their ranges
- * as chunks of consecutive lines (their bytes as read), keyed by the first line's number and
- * sorted by it within each partition. The shuffle's files on local disk then
- * hold the spread lines: later passes over them (statistics, a cached partition recomputed at a
- * MEMORY_ONLY level) read those rather than decompress the input again.
+ * file order and the prefix sums of their counts number every line. Then one of three forms:
+ * <ul>
+ *   <li>the splits already are the P ranges: each partition is its split, as read;
+ *   <li>in place (narrow, no shuffle): partition p reads the splits that overlap its range, in
+ *       file order, skipping the lines before the range and stopping at its end. Chosen when all
+ *       the partitions' reads, skipped lines included, come to at most {@value #DEFAULT_READ_FACTOR}
+ *       × N lines (conf {@value #READ_FACTOR}): splits of plain files cut near the ranges cost about
+ *       N, one gzip file (one split) N·(P+1)/2, so P ≤ 3. A partition recomputed later (MEMORY_ONLY)
+ *       reads its splits again up to its range's end (for gzip, the file's prefix up to there);
+ *   <li>else one shuffle moves the lines to their ranges as chunks of consecutive lines (their bytes
+ *       as read), keyed by the first line's number and sorted by it within each partition. The
+ *       shuffle's files on local disk then hold the spread lines: later passes over them
+ *       (statistics, a cached partition recomputed at a MEMORY_ONLY level) read those rather than
+ *       decompress the input again.
+ * </ul>
+ * The three give the same partitions, so nothing downstream depends on which one ran.
  */
 final class RowRanges implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -134,6 +148,9 @@ final class RowRanges implements Serializable {
     }
     long total = n;
     JavaRDD<Line> spread;
+    NarrowPlan plan = inPlace ? null
+        : narrowPlan(first, counts.stream().mapToLong(SplitCount::count).toArray(), order, total, partitions);
+    double factor = readFactor(sc);
     if (inPlace) {
       LOG.info("{} input split(s) of {} lines already hold the {} row ranges; no shuffle", splits, total, partitions);
       spread = input.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
@@ -149,8 +166,15 @@ final class RowRanges implements Serializable {
           return null;
         });
       }, false);
+    } else if (plan.reads() <= factor * total) {
+      LOG.info("reading {} input split(s) of {} lines in place as {} row ranges (no shuffle): the partitions"
+          + " read {} lines, skipped ones included, at most {} x {}", splits, total, partitions, plan.reads(),
+          factor, total);
+      spread = narrow(input, plan.groups(), first, fileOf, headers, total, partitions);
     } else {
-      LOG.info("spreading {} input split(s) of {} lines over {} partitions by row ranges", splits, total, partitions);
+      LOG.info("spreading {} input split(s) of {} lines over {} partitions by row ranges (shuffle): reading them in"
+          + " place would read {} lines, skipped ones included, more than {} x {}", splits, total, partitions,
+          plan.reads(), factor, total);
       // Lines travel in chunks of consecutive lines bound for one partition: few, large shuffle
       // records (cheap to serialize and to sort by their first line) rather than one per line.
       JavaRDD<Tuple2<Long, Chunk>> chunks = input.mapPartitionsWithInputSplit(
@@ -196,6 +220,129 @@ final class RowRanges implements Serializable {
           }));
     }
     return new RowRanges(files.toArray(new String[0]), total, partitions, spread);
+  }
+
+  /**
+   * The conf key bounding the narrow form: the range partitions read the input splits in place
+   * (no shuffle) when all their reads, lines skipped before a range included, are at most this
+   * many times N; otherwise one shuffle moves the lines.
+   */
+  static final String READ_FACTOR = "spark.sgd.rowRanges.maxReadFactor";
+  static final double DEFAULT_READ_FACTOR = 2.0;
+
+  private static double readFactor(JavaSparkContext sc) {
+    return sc.getConf().getDouble(READ_FACTOR, DEFAULT_READ_FACTOR);
+  }
+
+  /** For each range partition, the input splits that overlap its lines, in file order; and the lines they read. */
+  record NarrowPlan(int[][] groups, long reads) {
+  }
+
+  /**
+   * Which splits each range partition reads in the narrow form: those with lines in its range
+   * (split s holds lines [first[s], first[s] + count[s]); {@code order} lists the splits in file order).
+   * A split is read from its start up to the range's end (the end of its lines at most), so a
+   * partition starting inside a split pays the lines before the range: a gzip file, one split,
+   * costs its P partitions ⌊N·1/P⌋ + … + ⌊N·P/P⌋ ≈ N·(P+1)/2 lines.
+   */
+  static NarrowPlan narrowPlan(long[] first, long[] count, Integer[] order, long n, int partitions) {
+    int[][] groups = new int[partitions][];
+    long reads = 0;
+    List<Integer> g = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      long start = rangeStart(n, p, partitions);
+      long end = rangeStart(n, p + 1, partitions);
+      g.clear();
+      for (Integer s : order) {
+        long last = first[s] + count[s];
+        if (start < end && first[s] < end && last > start) {
+          g.add(s);
+          reads += Math.min(end, last) - first[s];
+        }
+      }
+      groups[p] = g.stream().mapToInt(Integer::intValue).toArray();
+    }
+    return new NarrowPlan(groups, reads);
+  }
+
+  /** A line as read, numbered; one holder per split, overwritten line after line. */
+  private static final class Numbered implements Serializable {
+    private static final long serialVersionUID = 1L;
+    long index;
+    int file;
+    transient LongWritable key;
+    transient Text text;
+  }
+
+  /**
+   * The narrow form: partition p reads the splits of its group in file order (a narrow
+   * dependency, as {@code coalesce} without a shuffle), skips the lines before its range and
+   * stops at its end. A partition rebuilt later (MEMORY_ONLY) reads the same: its splits again,
+   * up to its range's end.
+   */
+  private static JavaRDD<Line> narrow(JavaHadoopRDD<LongWritable, Text> input, int[][] groups, long[] first,
+      int[] fileOf, HeaderCheck headers, long total, int partitions) {
+    JavaRDD<Numbered> numbered = input.mapPartitionsWithIndex((s, it) -> {
+      Numbered line = new Numbered();
+      line.file = fileOf[s];
+      long[] next = {first[s]};
+      return new Pull<>(() -> {
+        while (it.hasNext()) {
+          Tuple2<LongWritable, Text> kv = it.next();
+          if (headers == null || kv._1().get() != 0) {
+            line.index = next[0]++;
+            line.key = kv._1();
+            line.text = kv._2();
+            return line;
+          }
+        }
+        return null;
+      });
+    }, false);
+    JavaRDD<Numbered> grouped = JavaRDD.fromRDD(numbered.rdd().coalesce(partitions, false,
+        Option.apply(new RangeGroups(groups)), null), numbered.classTag());
+    return grouped.mapPartitionsWithIndex((p, it) -> {
+      long start = rangeStart(total, p, partitions);
+      long end = rangeStart(total, p + 1, partitions);
+      return new Pull<>(() -> {
+        while (it.hasNext()) {
+          Numbered l = it.next();
+          if (l.index >= end) {
+            return null;
+          }
+          if (l.index >= start) {
+            return new Line(l.index, l.file, l.key.get(), l.text.toString());
+          }
+        }
+        return null;
+      });
+    }, true);
+  }
+
+  /** Range partition p computes the input splits {@code groups[p]}, in that order. */
+  static final class RangeGroups extends SerializableCoalescer {
+    private static final long serialVersionUID = 1L;
+    private final int[][] groups;
+
+    RangeGroups(int[][] groups) {
+      this.groups = groups;
+    }
+
+    @Override
+    public PartitionGroup[] coalesce(int maxPartitions, RDD<?> parent) {
+      Partition[] splits = parent.partitions();
+      PartitionGroup[] out = new PartitionGroup[groups.length];
+      for (int p = 0; p < groups.length; p++) {
+        // Prefer where the split holding most of the range lives (its last one, read in full up to the range's end).
+        Option<String> where = groups[p].length == 0 ? Option.empty()
+            : parent.preferredLocations(splits[groups[p][groups[p].length - 1]]).headOption();
+        out[p] = new PartitionGroup(where);
+        for (int s : groups[p]) {
+          out[p].partitions().$plus$eq(splits[s]);
+        }
+      }
+      return out;
+    }
   }
 
   /** ⌊n·p/P⌋, the first line of partition p. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparksgd.testing.LogCapture;
+import dev.sparksgd.testing.SparkTestSession;
 import dev.sparksgd.testing.TestData;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,11 +91,17 @@ class RowRangesTest {
     long[] bits = null;
     int run = 0;
     try {
-      for (String[] in : new String[][] {{plain.toString(), "MEMORY_AND_DISK"}, {gz.toString(), "MEMORY_AND_DISK"},
-          {dir.toString(), "MEMORY_AND_DISK"}, {gz.toString(), "MEMORY_ONLY"}}) {
+      // Each layout both ways: read in place (narrow) and shuffled, as the read factor forces.
+      String[][] runs = {{gz.toString(), "MEMORY_AND_DISK", null}, {plain.toString(), "MEMORY_AND_DISK", NARROW},
+          {dir.toString(), "MEMORY_AND_DISK", NARROW}, {gz.toString(), "MEMORY_ONLY", NARROW},
+          {plain.toString(), "MEMORY_AND_DISK", SHUFFLE}, {gz.toString(), "MEMORY_AND_DISK", SHUFFLE},
+          {dir.toString(), "MEMORY_AND_DISK", SHUFFLE}, {gz.toString(), "MEMORY_ONLY", SHUFFLE}};
+      for (String[] in : runs) {
+        SparkTestSession.get(SparkTestSession.DEFAULT_MASTER,
+            in[2] == null ? Map.of() : Map.of(RowRanges.READ_FACTOR, in[2]));
         Path out = tmp.resolve(ext + "-model-" + run++);
-        TestData.Run r = TestData.cli("train", "--data", in[0], "--output", out.toString(), "--max-iter", "5",
-            "--num-partitions", "3", "--validation-fraction", "0.2", "--storage-level", in[1],
+        TestData.Run r = TestData.cliOnCurrentSession("train", "--data", in[0], "--output", out.toString(),
+            "--max-iter", "5", "--num-partitions", "3", "--validation-fraction", "0.2", "--storage-level", in[1],
             "--mini-batch-fraction", "0.5", "--format", ext);
         assertEquals(0, r.exitCode(), r.err());
         JsonNode m = TestData.json(out.resolve("metrics.json"));
@@ -101,19 +109,24 @@ class RowRangesTest {
         if (bits == null) {
           bits = TestData.modelBits(out);
         } else {
-          assertArrayEquals(bits, TestData.modelBits(out), in[0] + " at " + in[1]);
+          assertArrayEquals(bits, TestData.modelBits(out), in[0] + " at " + in[1] + ", read factor " + in[2]);
         }
       }
       LogCapture.awaitQuiet();
       String logged = log.all();
-      assertTrue(logged.contains("spreading 1 input split(s) of 700 lines over 3 partitions by row ranges"), logged);
-      assertTrue(logged.contains("spreading 3 input split(s) of 700 lines over 3 partitions by row ranges"), logged);
+      // One gzip split over 3 partitions: they read 233 + 466 + 700 lines, within 2 x 700.
+      assertTrue(logged.contains("reading 1 input split(s) of 700 lines in place as 3 row ranges (no shuffle):"
+          + " the partitions read 1399 lines, skipped ones included, at most 2.0 x 700"), logged);
+      assertTrue(logged.contains("spreading 1 input split(s) of 700 lines over 3 partitions by row ranges (shuffle)"),
+          logged);
+      assertTrue(logged.contains("input split(s) of 700 lines in place as 3 row ranges (no shuffle)"), logged);
+      assertTrue(logged.contains("input split(s) of 700 lines over 3 partitions by row ranges (shuffle)"), logged);
     } finally {
       log.close();
     }
   }
 
-  /** One split that already is the one range is not shuffled, and gives what three files shuffled give. */
+  /** One split that already is the one range is read as it is, and gives what three files read in place give. */
   @Test
   void splitsThatAreTheRangesStayInPlace() throws Exception {
     Path plain = tmp.resolve("one.libsvm");
@@ -140,11 +153,41 @@ class RowRangesTest {
       LogCapture.awaitQuiet();
       String logged = log.all();
       assertTrue(logged.contains("1 input split(s) of 300 lines already hold the 1 row ranges; no shuffle"), logged);
-      assertTrue(logged.contains("spreading 3 input split(s) of 300 lines over 1 partitions by row ranges"), logged);
+      assertTrue(logged.contains("reading 3 input split(s) of 300 lines in place as 1 row ranges (no shuffle)"), logged);
     } finally {
       log.close();
     }
   }
+
+  /**
+   * What the narrow form reads: a gzip file (one split) costs its P partitions the lines up to
+   * each range's end, N·(P+1)/2 in all, so the default factor 2 reads it in place for P ≤ 3 only;
+   * splits near the ranges cost about N.
+   */
+  @Test
+  void narrowReadsCountTheSkippedLines() {
+    Integer[] one = {0};
+    assertEquals(233 + 466 + 700, RowRanges.narrowPlan(new long[] {0}, new long[] {700}, one, 700, 3).reads());
+    RowRanges.NarrowPlan four = RowRanges.narrowPlan(new long[] {0}, new long[] {700}, one, 700, 4);
+    assertEquals(175 + 350 + 525 + 700, four.reads());
+    assertTrue(four.reads() > RowRanges.DEFAULT_READ_FACTOR * 700);
+    assertArrayEquals(new int[][] {{0}, {0}, {0}, {0}}, four.groups());
+    // Three splits listed out of file order (2, 0, 1) holding lines [0, 90), [90, 500), [500, 700).
+    Integer[] order = {1, 2, 0};
+    long[] first = {500, 0, 90};
+    long[] count = {200, 90, 410};
+    RowRanges.NarrowPlan three = RowRanges.narrowPlan(first, count, order, 700, 3);
+    // Ranges [0, 233), [233, 466), [466, 700).
+    assertArrayEquals(new int[][] {{1, 2}, {2}, {2, 0}}, three.groups());
+    assertEquals(90 + (233 - 90) + (466 - 90) + (500 - 90) + 200, three.reads());
+    // More partitions than lines: the empty ranges read nothing.
+    RowRanges.NarrowPlan sparse = RowRanges.narrowPlan(new long[] {0}, new long[] {2}, one, 2, 4);
+    assertArrayEquals(new int[][] {{}, {0}, {}, {0}}, sparse.groups());
+    assertEquals(1 + 2, sparse.reads());
+  }
+
+  private static final String NARROW = "1e9";
+  private static final String SHUFFLE = "0";
 
   private static List<String> concat(List<String> a, List<String> b) {
     List<String> all = new ArrayList<>(a);
