@@ -20,26 +20,21 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.LongWritable;
-import org.apache.hadoop.io.Text;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
-import org.apache.hadoop.mapred.FileSplit;
-import org.apache.hadoop.mapred.InputSplit;
-import org.apache.hadoop.mapred.TextInputFormat;
-import org.apache.spark.api.java.JavaHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 
 /**
  * Reads LIBSVM, CSV or Parquet from any Hadoop path (file, directory, glob), validates every
- * record once, packs each input split into blocks (LIBSVM as CSR unless dense enough, CSV dense)
- * and caches them. Whether a row is held out depends only on (seed, file name, byte offset or
- * Parquet row index), never on partitioning or where the files live.
+ * record once, packs each partition into blocks (LIBSVM as CSR unless dense enough, CSV dense)
+ * and caches them. Text input is spread over the partitions as contiguous ranges of lines in
+ * file order ({@link RowRanges}), whatever its codec or files. Whether a row is held out depends
+ * only on (seed, line number in the whole input) for text, (seed, file name, row index) for
+ * Parquet, never on partitioning or where the files live.
  */
 public final class DataLoader {
   private static final Logger LOG = LoggerFactory.getLogger(DataLoader.class);
@@ -158,9 +153,10 @@ public final class DataLoader {
     final int fDenseCols = denseCols;
     final BadRecordPolicy badRecords = new BadRecordPolicy(cfg.badRecords, cfg.maxBadRecords);
     String[] columns = csv ? layout.parser().featureNames() : null;
+    RowRanges lines = RowRanges.of(sc, cfg.dataPath, wanted, headerCheck(layout));
     // The statistics pass counts no bad records: the loading pass below does.
     MissingValues fill = missingValues(sc, cfg, missing, columns,
-        () -> textBlocks(sc, cfg, wanted, fLayout, fDenseCols, null, true, null, badRecords, badRecords.newTally(sc)));
+        () -> textBlocks(cfg, lines, fLayout, fDenseCols, null, true, null, badRecords, badRecords.newTally(sc)));
     String[] numeric = fill == null ? columns : fill.featureNames(columns);
     if (encoder != null && !Arrays.equals(numeric, encoder.numericNames())) {
       throw new ConfigException("--data " + cfg.dataPath + ": the numeric columns are " + String.join(",", numeric)
@@ -168,9 +164,9 @@ public final class DataLoader {
     }
     CategoricalEncoder coder = encoder != null || !csv || layout.parser().categoricalNames().length == 0 ? encoder
         : encoder(sc, cfg, numeric, layout.parser().categoricalNames(), wanted,
-            () -> trainingCategories(sc, cfg, wanted, fLayout, fillsMissing));
+            () -> trainingCategories(cfg, lines, fLayout, fillsMissing));
     BadRecordPolicy.Tally rejected = badRecords.newTally(sc);
-    JavaRDD<Block> blocks = textBlocks(sc, cfg, wanted, layout, denseCols, fill, fillsMissing, coder,
+    JavaRDD<Block> blocks = textBlocks(cfg, lines, layout, denseCols, fill, fillsMissing, coder,
         badRecords, rejected);
     Dataset ds = finish(sc, cfg, format, blocks, wanted,
         !csv ? -1 : coder != null ? coder.numFeatures() : fill == null ? denseCols : fill.numFeatures(),
@@ -198,29 +194,24 @@ public final class DataLoader {
    * The categories of the CSV training rows (held-out and bad records left out: the loading pass
    * reports those), for the statistics pass of one-hot encoding.
    */
-  private static JavaRDD<String[]> trainingCategories(JavaSparkContext sc, TrainConfig cfg, int wanted,
-      CsvLayout layout, boolean allowMissing) {
-    @SuppressWarnings("unchecked")
-    JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
-        cfg.dataPath, TextInputFormat.class, LongWritable.class, Text.class, wanted);
+  private static JavaRDD<String[]> trainingCategories(TrainConfig cfg, RowRanges input, CsvLayout layout,
+      boolean allowMissing) {
     final boolean classification = cfg.loss.isClassification();
     final double holdoutFraction = cfg.validationFraction;
     final long seed = cfg.seed;
-    return lines.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
-      long fileHash = ((FileSplit) split).getPath().getName().hashCode();
+    return input.lines().mapPartitions((Iterator<RowRanges.Line> it) -> {
       CsvParser parser = layout.parser(allowMissing);
       int n = parser.categoricalNames().length;
       ParsedRecord rec = new ParsedRecord();
       return new Pull<>(() -> {
         while (it.hasNext()) {
-          Tuple2<LongWritable, Text> kv = it.next();
-          long offset = kv._1().get();
-          if (offset == 0 || isHoldout(holdoutFraction, seed, fileHash, offset)) {
+          RowRanges.Line line = it.next();
+          if (isHoldout(holdoutFraction, seed, line.index())) {
             continue;
           }
           String[] categories = new String[n];
           try {
-            if (!parser.parse(kv._2().toString(), rec, categories)) {
+            if (!parser.parse(line.text(), rec, categories)) {
               continue;
             }
             if (classification) {
@@ -233,7 +224,7 @@ public final class DataLoader {
         }
         return null;
       });
-    }, false);
+    });
   }
 
   /**
@@ -260,65 +251,59 @@ public final class DataLoader {
    * @param encoder how the filled numbers and the categories of a CSV row become sparse
    *     features, or null to keep the numbers as dense features
    */
-  private static JavaRDD<Block> textBlocks(JavaSparkContext sc, TrainConfig cfg, int wanted, CsvLayout layout,
+  private static JavaRDD<Block> textBlocks(TrainConfig cfg, RowRanges input, CsvLayout layout,
       int denseCols, MissingValues fill, boolean allowMissing, CategoricalEncoder encoder, BadRecordPolicy badRecords,
       BadRecordPolicy.Tally rejected) {
-    @SuppressWarnings("unchecked")
-    JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>) sc.hadoopFile(
-        cfg.dataPath, TextInputFormat.class, LongWritable.class, Text.class, wanted);
     final boolean classification = cfg.loss.isClassification();
     final int blockCols = encoder != null ? 0 : fill == null ? denseCols : fill.numFeatures();
     final int numFeaturesLimit = cfg.numFeatures;
     final double holdoutFraction = cfg.validationFraction;
     final long seed = cfg.seed;
     final FeaturePrecision precision = cfg.featurePrecision;
-    return lines.mapPartitionsWithInputSplit(
-        (InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
-          String file = ((FileSplit) split).getPath().toString();
-          // The file's name, not its full path: the same files moved elsewhere split the same way.
-          long fileHash = ((FileSplit) split).getPath().getName().hashCode();
-          LibsvmParser libsvm = layout == null ? new LibsvmParser(numFeaturesLimit) : null;
-          CsvParser csvParser = layout == null ? null : layout.parser(allowMissing);
-          String[] categories = layout == null ? null : new String[csvParser.categoricalNames().length];
-          ParsedRecord rec = new ParsedRecord();
-          ParsedRecord encoded = encoder == null ? null : new ParsedRecord();
-          return new PartitionBlocks(layout == null || encoder != null, blockCols, precision, out -> {
-            if (!it.hasNext()) {
-              return false;
-            }
-            Tuple2<LongWritable, Text> kv = it.next();
-            long offset = kv._1().get();
-            String line = kv._2().toString();
-            boolean ok;
-            try {
-              if (csvParser != null && offset == 0) {
-                try {
-                  layout.checkHeader(line);
-                } catch (RecordException e) {
-                  throw new BadRecordException(LineLocator.describe(file, offset), e.getMessage());
-                }
-                return true;
-              }
-              ok = csvParser != null ? csvParser.parse(line, rec, categories) : libsvm.parse(line, rec);
-              if (ok && classification) {
-                Labels.checkBinary(rec.label);
-              }
-            } catch (RecordException e) {
-              badRecords.reject(file, offset, e.getMessage(), rejected);
-              return true;
-            }
-            if (ok) {
-              if (fill != null) {
-                fill.apply(rec);
-              }
-              if (encoder != null) {
-                encoder.encode(rec, categories, encoded);
-              }
-              out.add(encoder != null ? encoded : rec, isHoldout(holdoutFraction, seed, fileHash, offset));
-            }
-            return true;
-          });
-        }, false);
+    return input.lines().mapPartitions((Iterator<RowRanges.Line> it) -> {
+      LibsvmParser libsvm = layout == null ? new LibsvmParser(numFeaturesLimit) : null;
+      CsvParser csvParser = layout == null ? null : layout.parser(allowMissing);
+      String[] categories = layout == null ? null : new String[csvParser.categoricalNames().length];
+      ParsedRecord rec = new ParsedRecord();
+      ParsedRecord encoded = encoder == null ? null : new ParsedRecord();
+      return new PartitionBlocks(layout == null || encoder != null, blockCols, precision, out -> {
+        if (!it.hasNext()) {
+          return false;
+        }
+        RowRanges.Line line = it.next();
+        boolean ok;
+        try {
+          ok = csvParser != null ? csvParser.parse(line.text(), rec, categories) : libsvm.parse(line.text(), rec);
+          if (ok && classification) {
+            Labels.checkBinary(rec.label);
+          }
+        } catch (RecordException e) {
+          badRecords.reject(input.file(line), line.offset(), e.getMessage(), rejected);
+          return true;
+        }
+        if (ok) {
+          if (fill != null) {
+            fill.apply(rec);
+          }
+          if (encoder != null) {
+            encoder.encode(rec, categories, encoded);
+          }
+          out.add(encoder != null ? encoded : rec, isHoldout(holdoutFraction, seed, line.index()));
+        }
+        return true;
+      });
+    });
+  }
+
+  /** Checks every CSV file's header line against the layout (null for LIBSVM). */
+  private static RowRanges.HeaderCheck headerCheck(CsvLayout layout) {
+    return layout == null ? null : (file, header) -> {
+      try {
+        layout.checkHeader(header);
+      } catch (RecordException e) {
+        throw new BadRecordException(LineLocator.describe(file, 0), e.getMessage());
+      }
+    };
   }
 
   /**
@@ -331,10 +316,11 @@ public final class DataLoader {
   static Dataset finish(JavaSparkContext sc, TrainConfig cfg, DataFormat format, JavaRDD<Block> blocks,
       int wanted, int fixedNumFeatures, String[] featureNames, BadRecordPolicy badRecords,
       BadRecordPolicy.Tally rejected) {
+    // Text input comes in exactly `wanted` row ranges; Parquet and DataFrames in their own partitions.
     if (blocks.getNumPartitions() > wanted) {
       blocks = blocks.coalesce(wanted, false);
     } else if (blocks.getNumPartitions() < wanted && cfg.numPartitions > 0) {
-      LOG.warn("the input has only {} splits; using {} partitions instead of {}",
+      LOG.warn("the Parquet or DataFrame input has only {} partitions; using {} partitions instead of {}",
           blocks.getNumPartitions(), blocks.getNumPartitions(), wanted);
     }
     blocks = blocks.persist(StorageLevel.fromString(cfg.storageLevel.cliName()));
@@ -413,7 +399,16 @@ public final class DataLoader {
     return wanted;
   }
 
-  /** Whether the row at {@code position} (byte offset or row index) of a file is held out. */
+  /**
+   * Whether line {@code index} of text input (its number among all the input's lines in file
+   * order, CSV headers left out) is held out: the same rows give the same holdout however they
+   * are compressed or cut into files.
+   */
+  static boolean isHoldout(double fraction, long seed, long index) {
+    return isHoldout(fraction, seed, 0, index);
+  }
+
+  /** Whether the row at {@code position} (row index) of a Parquet file or DataFrame part is held out. */
   static boolean isHoldout(double fraction, long seed, long fileNameHash, long position) {
     return fraction > 0
         && Seeds.unitInterval(Seeds.derive(seed, 0x486f6c64L, fileNameHash, position)) < fraction;
