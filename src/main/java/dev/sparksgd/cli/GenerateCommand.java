@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     description = {"Writes synthetic data with a known model, recorded in a truth file next to the data.",
         "--kind regression: x ~ N(0,1), y = w·x + b + noise·N(0,1), with known w (in [-2, 2]) and b.",
         "--kind ctr: a click-through table shaped like Criteo's (CSV only): a 0/1 label, 13 integer "
-            + "columns I1..I13 with empty cells (2% to 44% per column), 26 categorical columns C1..C26 of "
+            + "columns I1..I13 with empty cells (2%% to 44%% per column), 26 categorical columns C1..C26 of "
             + "8-digit hex strings (3 to 10^6 levels, frequencies ∝ rank^-1.2), the label drawn from a "
             + "logistic model over the FeatureHasher indices of the categories (2^22 slots) and the counts.",
         "An --output ending in .libsvm or .csv is one file written by the driver; any other "
