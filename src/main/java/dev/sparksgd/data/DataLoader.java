@@ -173,6 +173,7 @@ public final class DataLoader {
         coder != null ? coder.featureNames() : numeric, badRecords, rejected);
     ds.missing = fill;
     ds.encoder = coder;
+    LOG.info("{}: {}", cfg.dataPath, lines.how);
     return ds;
   }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
@@ -72,12 +73,18 @@ final class RowRanges implements Serializable {
   final long lines;
   /** P. */
   final int partitions;
+  /**
+   * How the lines reach their partitions, for the loader's log once the rows loaded (a log line
+   * before then would stand between a bad record's error and the console).
+   */
+  final String how;
   private final transient JavaRDD<Line> spread;
 
-  private RowRanges(String[] files, long lines, int partitions, JavaRDD<Line> spread) {
+  private RowRanges(String[] files, long lines, int partitions, String how, JavaRDD<Line> spread) {
     this.files = files;
     this.lines = lines;
     this.partitions = partitions;
+    this.how = how;
     this.spread = spread;
   }
 
@@ -151,8 +158,10 @@ final class RowRanges implements Serializable {
     NarrowPlan plan = inPlace ? null
         : narrowPlan(first, counts.stream().mapToLong(SplitCount::count).toArray(), order, total, partitions);
     double factor = readFactor(sc);
+    String how;
     if (inPlace) {
-      LOG.info("{} input split(s) of {} lines already hold the {} row ranges; no shuffle", splits, total, partitions);
+      how = String.format(Locale.ROOT, "%d input split(s) of %d lines already hold the %d row ranges; no shuffle",
+          splits, total, partitions);
       spread = input.mapPartitionsWithInputSplit((InputSplit split, Iterator<Tuple2<LongWritable, Text>> it) -> {
         int s = TaskContext.getPartitionId();
         long[] next = {first[s]};
@@ -167,14 +176,14 @@ final class RowRanges implements Serializable {
         });
       }, false);
     } else if (plan.reads() <= factor * total) {
-      LOG.info("reading {} input split(s) of {} lines in place as {} row ranges (no shuffle): the partitions"
-          + " read {} lines, skipped ones included, at most {} x {}", splits, total, partitions, plan.reads(),
-          factor, total);
+      how = String.format(Locale.ROOT, "reading %d input split(s) of %d lines in place as %d row ranges (no shuffle):"
+          + " the partitions read %d lines, skipped ones included, at most %s x %d", splits, total, partitions,
+          plan.reads(), factor, total);
       spread = narrow(input, plan.groups(), first, fileOf, headers, total, partitions);
     } else {
-      LOG.info("spreading {} input split(s) of {} lines over {} partitions by row ranges (shuffle): reading them in"
-          + " place would read {} lines, skipped ones included, more than {} x {}", splits, total, partitions,
-          plan.reads(), factor, total);
+      how = String.format(Locale.ROOT, "spreading %d input split(s) of %d lines over %d partitions by row ranges"
+          + " (shuffle): reading them in place would read %d lines, skipped ones included, more than %s x %d",
+          splits, total, partitions, plan.reads(), factor, total);
       // Lines travel in chunks of consecutive lines bound for one partition: few, large shuffle
       // records (cheap to serialize and to sort by their first line) rather than one per line.
       JavaRDD<Tuple2<Long, Chunk>> chunks = input.mapPartitionsWithInputSplit(
@@ -219,7 +228,8 @@ final class RowRanges implements Serializable {
             }
           }));
     }
-    return new RowRanges(files.toArray(new String[0]), total, partitions, spread);
+    LOG.debug("{}", how);
+    return new RowRanges(files.toArray(new String[0]), total, partitions, how, spread);
   }
 
   /**
