@@ -67,6 +67,8 @@ public final class Benchmark {
   public static final String OURS_JOBS = "spark-sgd-jobs";
   /** spark.ml's Pipeline(Imputer, FeatureHasher, LogisticRegression) (the click-through figure). */
   public static final String SPARK_ML_PIPELINE = "spark.ml-pipeline";
+  /** Ours in full-batch iterations at the defaults (lbfgs), the click-through figure's third contender. */
+  public static final String OURS_FULL_BATCH = "spark-sgd-full-batch";
 
   private final SparkSession spark;
   private final JavaSparkContext sc;

@@ -188,20 +188,26 @@ final class CtrBenchmark {
       }
       long perEpoch = Math.max(1, (long) Math.ceil(1.0 / fraction));
       List<Integer> oursBudgets = budgets((int) Math.max(1, perEpoch / 4), (int) (o.ctrEpochs() * perEpoch));
+      List<Integer> fullBudgets = budgets(1, o.ctrMaxIter());
       List<Integer> mlBudgets = budgets(1, o.ctrMaxIter());
-      bench.say("ctr 2^%d: ours %s mini-batch iterations of %.0f rows, spark.ml maxIter %s", bits, oursBudgets,
-          fraction * n, mlBudgets);
+      TrainConfig.Builder full = base.build().toBuilder().miniBatchFraction(1.0);
+      bench.say("ctr 2^%d: ours %s mini-batch iterations of %.0f rows and %s full-batch iterations, spark.ml "
+          + "maxIter %s", bits, oursBudgets, fraction * n, fullBudgets, mlBudgets);
       // One untimed fit of each at its smallest budget first: class loading, code generation and the
       // JIT would otherwise count in whichever fit comes first.
       oursFit(base, ours, holdout, fills, oursBudgets.get(0), bits, null);
+      oursFit(full, ours, holdout, fills, fullBudgets.get(0), bits, null);
       sparkMl(train, holdout, bits, mlBudgets.get(0));
       List<List<Fit>> oursFits = new ArrayList<>();
+      List<List<Fit>> fullFits = new ArrayList<>();
       List<List<Fit>> mlFits = new ArrayList<>();
       double[] gaps = new double[0];
       for (int r = 0; r < o.ttaRuns(); r++) {
         List<Fit> a = new ArrayList<>();
+        List<Fit> c = new ArrayList<>();
         List<Fit> b = new ArrayList<>();
-        for (int i = 0; i < Math.max(oursBudgets.size(), mlBudgets.size()); i++) {
+        int most = Math.max(oursBudgets.size(), Math.max(fullBudgets.size(), mlBudgets.size()));
+        for (int i = 0; i < most; i++) {
           if (i < oursBudgets.size()) {
             List<Double> g = new ArrayList<>();
             a.add(oursFit(base, ours, holdout, fills, oursBudgets.get(i), bits, g));
@@ -209,22 +215,31 @@ final class CtrBenchmark {
               gaps = Samples.concat(gaps, g.stream().mapToDouble(Double::doubleValue).toArray());
             }
           }
+          if (i < fullBudgets.size()) {
+            c.add(oursFit(full, ours, holdout, fills, fullBudgets.get(i), bits, null));
+          }
           if (i < mlBudgets.size()) {
             b.add(sparkMl(train, holdout, bits, mlBudgets.get(i)));
           }
         }
         oursFits.add(a);
+        fullFits.add(c);
         mlFits.add(b);
-        bench.say("ctr 2^%d run %d: ours %s; spark.ml %s", bits, r + 1, describe(a), describe(b));
+        bench.say("ctr 2^%d run %d: ours %s; ours full batch %s; spark.ml %s", bits, r + 1, describe(a),
+            describe(c), describe(b));
       }
       double oursFinal = finalLoss(oursFits);
+      double fullFinal = finalLoss(fullFits);
       double mlFinal = finalLoss(mlFits);
-      double target = Math.min(oursFinal, mlFinal) * (1 + BenchOptions.CTR_TOLERANCE);
+      double target = Math.min(Math.min(oursFinal, fullFinal), mlFinal) * (1 + BenchOptions.CTR_TOLERANCE);
       run.info.put("targetLogLoss", target);
+      String penalty = ", --reg-param " + o.ctrRegParam() + " --standardization false";
       run.figures.add(timeTo(BenchOptions.CTR, Benchmark.OURS, oursFits, target, oursFinal,
-          "logistic, hashed (2^" + bits + "), --missing mean, mini-batch fraction " + fraction
-              + ", --reg-param " + o.ctrRegParam() + " --standardization false"
-              + ", defaults otherwise (constant step 0.1 on standardized features); budgets in iterations"));
+          "logistic, hashed (2^" + bits + "), --missing mean, mini-batch fraction " + fraction + penalty
+              + ", defaults otherwise; budgets in iterations"));
+      run.figures.add(timeTo(BenchOptions.CTR, Benchmark.OURS_FULL_BATCH, fullFits, target, fullFinal,
+          "logistic, hashed (2^" + bits + "), --missing mean, full batch" + penalty
+              + ", defaults otherwise (lbfgs); budgets = --max-iter"));
       run.figures.add(timeTo(BenchOptions.CTR, Benchmark.SPARK_ML_PIPELINE, mlFits, target, mlFinal,
           "Pipeline(Imputer mean, FeatureHasher 2^" + bits + ", LogisticRegression regParam " + o.ctrRegParam()
               + " standardization false, defaults otherwise); budgets = maxIter"));
@@ -245,7 +260,7 @@ final class CtrBenchmark {
   }
 
   /**
-   * Our fit of {@code k} mini-batch iterations from the cached blocks, and its holdout log loss;
+   * Our fit of {@code k} iterations (mini-batch or full batch, as {@code base} says) from the cached blocks, and its holdout log loss;
    * {@code gaps} (if not null) gets the times between the ends of successive iterations (the
    * first iteration, with the set-up, left out).
    */
@@ -254,7 +269,8 @@ final class CtrBenchmark {
     long[] stamps = new long[k];
     int[] count = {0};
     TrainConfig cfg = base.maxIter(k).build();
-    bench.describe("bench: ours, " + k + " mini-batch iterations (click rows)");
+    bench.describe("bench: ours, " + k + (cfg.miniBatchFraction < 1 ? " mini-batch" : " full-batch")
+        + " iterations (click rows)");
     long s = System.nanoTime();
     TrainResult res = new Trainer(cfg, LogisticLoss.INSTANCE).train(sc, ours, (rec, max) -> {
       if (count[0] < stamps.length) {
