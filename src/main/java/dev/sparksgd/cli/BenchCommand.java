@@ -73,8 +73,8 @@ public final class BenchCommand implements Callable<Integer> {
           + "memory, small-data (iterations on the driver's threads against a Spark job per iteration), "
           + "and precision (full-batch iterations and cached bytes of --feature-precision "
           + "float32 against float64, and MLlib for dense rows), and ctr (click-through rows as "
-          + "generate --kind ctr writes them: time to a holdout log loss within 0.5%% of the better final "
-          + "one, ours against spark.ml's Pipeline(Imputer, FeatureHasher, LogisticRegression), at each "
+          + "generate --kind ctr writes them: time to a holdout log loss within 0.5%% of the best final "
+          + "one, ours in mini-batch and in full-batch iterations against spark.ml's Pipeline(Imputer, FeatureHasher, LogisticRegression), at each "
           + "--ctr-hash-bits, with cached bytes; the rows are written as CSV under the driver's "
           + "java.io.tmpdir, so run it with a local master). Default: ${DEFAULT-VALUE}.")
   List<String> figures;
@@ -89,14 +89,14 @@ public final class BenchCommand implements Callable<Integer> {
   int ctrEpochs;
 
   @Option(names = "--ctr-max-iter", paramLabel = "N", defaultValue = "100",
-      description = "spark.ml's largest maxIter in the ctr figure (its default); the smaller budgets "
-          + "are 1, 2, 4, … below it. Default: ${DEFAULT-VALUE}.")
+      description = "The largest maxIter of spark.ml and of our full-batch iterations in the ctr figure "
+          + "(spark.ml's default); the smaller budgets are 1, 2, 4, … below it. Default: ${DEFAULT-VALUE}.")
   int ctrMaxIter;
 
   @Option(names = "--ctr-reg-param", paramLabel = "L", defaultValue = "0",
-      description = "L2 penalty of both contenders in the ctr figure on the raw weights (ours: "
+      description = "L2 penalty of every contender in the ctr figure on the raw weights (ours: "
           + "--reg-param with --standardization false, spark.ml: regParam with standardization false; "
-          + "one objective), so that the time to the holdout log loss compares two solvers of one "
+          + "one objective), so that the time to the holdout log loss compares solvers of one "
           + "problem. A penalty on standardized weights would leave a rare hashed feature almost "
           + "unpenalized; with 0 (both contenders' default) spark.ml's L-BFGS fits the rare "
           + "features to the training rows. Default: ${DEFAULT-VALUE}.")
