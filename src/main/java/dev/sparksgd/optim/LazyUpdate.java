@@ -533,8 +533,13 @@ public abstract class LazyUpdate {
     @Override
     public void flush(double[] params) {
       attach(params);
-      for (int j = 0; j < numWeights; j++) {
-        load(j, prod);
+      // P = I (every step since the rebase left untouched coordinates as they were: plain SGD or
+      // Adagrad without a penalty or direction): each ŝ_j is its state already, and the pass,
+      // which would rewrite every coordinate, is skipped.
+      if (!isIdentity(prod)) {
+        for (int j = 0; j < numWeights; j++) {
+          load(j, prod);
+        }
       }
       // P = I now; the Gram matrix is summed afresh (rebase) when next needed, not here: the
       // flush at the end of a run needs no second pass over the coordinates.
@@ -569,6 +574,18 @@ public abstract class LazyUpdate {
         addOuter(gram, s, 1);
       }
     }
+  }
+
+  /** Whether m is exactly the identity. */
+  static boolean isIdentity(double[][] m) {
+    for (int r = 0; r < m.length; r++) {
+      for (int c = 0; c < m.length; c++) {
+        if (m[r][c] != (r == c ? 1.0 : 0.0)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   static double squares(double[] v, int from, int to) {

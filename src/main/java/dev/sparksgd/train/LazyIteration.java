@@ -13,9 +13,11 @@ import dev.sparksgd.optim.LearningRate;
 import dev.sparksgd.optim.LossFeedback;
 import dev.sparksgd.optim.Optimizer;
 import dev.sparksgd.optim.Regularizer;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,26 +45,75 @@ final class LazyIteration {
   /** Cached bytes per stored non-zero of a sparse block of 8-byte values (a double and an int). */
   private static final double BYTES_PER_NONZERO = 12.0;
 
+  /**
+   * Buffers as long as the features that no run holds, for reuse by the next (bench and parameter
+   * searches train many times over one dataset; at millions of features each is tens of MB);
+   * softly held, so that memory pressure can take them.
+   */
+  private static final ConcurrentLinkedDeque<SoftReference<Buffers>> FREE = new ConcurrentLinkedDeque<>();
+
   private final LazyUpdate lazy;
+  /** The scales, or null when they are all 1 (raw features: the products are skipped, same bits). */
   private final double[] invStd;
   private final double[] direction;
   private final int d;
   private final boolean fitIntercept;
+  private Buffers buffers;
   /** Raw coefficients [β, c]; β_j is current for the columns of the batch being summed. */
   private final double[] raw;
   /** Columns marked for {@link #refreshMarked}: a bit per feature, all clear between iterations. */
   private final long[] marks;
+  /**
+   * The columns the last {@link #refreshMarked} brought up to date, ascending, and their invStd:
+   * the columns of the batch's sums, whose step then reads the scales from here rather than
+   * across the whole array again.
+   */
+  private int[] refreshed = new int[0];
+  private double[] refreshedInvStd = new double[0];
+  private int numRefreshed;
   /** The dense block whose columns the current refresh already brought up to date. */
   private Block lastDense;
 
+  /** The arrays as long as the features that a run needs; contents left from the last run. */
+  private static final class Buffers {
+    final double[] raw;
+    /** All clear while free. */
+    final long[] marks;
+
+    Buffers(int d) {
+      raw = new double[d + 1];
+      marks = new long[(d + 63) >>> 6];
+    }
+  }
+
   private LazyIteration(LazyUpdate lazy, Scaling scaling, double[] direction, boolean fitIntercept) {
     this.lazy = lazy;
-    this.invStd = scaling.invStd;
+    this.invStd = scaling.isIdentity() ? null : scaling.invStd;
     this.direction = direction;
     this.d = scaling.numFeatures;
     this.fitIntercept = fitIntercept;
-    this.raw = new double[d + 1];
-    this.marks = new long[(d + 63) >>> 6];
+    this.buffers = borrow(d);
+    this.raw = buffers.raw;
+    this.marks = buffers.marks;
+  }
+
+  private static Buffers borrow(int d) {
+    for (SoftReference<Buffers> ref; (ref = FREE.pollFirst()) != null; ) {
+      Buffers b = ref.get();
+      if (b != null && b.raw.length == d + 1) {
+        return b;
+      } // else collected, or for another dimension (dropped: the newest runs' sizes stay)
+    }
+    return new Buffers(d);
+  }
+
+  /** Gives the run's buffers back for the next run; this iteration is not to be used after. */
+  void release() {
+    if (buffers != null) {
+      Arrays.fill(marks, 0L); // clear already unless the run ended between marking and refreshing
+      FREE.offerFirst(new SoftReference<>(buffers));
+      buffers = null;
+    }
   }
 
   /**
@@ -82,16 +133,7 @@ final class LazyIteration {
     if (touched > MAX_TOUCHED_SHARE * data.numFeatures) {
       return null;
     }
-    double[] direction = null;
-    for (int j = 0; j < scaling.numFeatures; j++) {
-      if (scaling.shift[j] != 0 && scaling.invStd[j] != 0) {
-        direction = new double[scaling.numFeatures];
-        for (int k = 0; k < direction.length; k++) {
-          direction[k] = scaling.shift[k] * scaling.invStd[k];
-        }
-        break;
-      }
-    }
+    double[] direction = scaling.direction();
     // With L1 the stopping rules' norms would need every weight (LazyUpdate.lastNorms is null).
     LazyUpdate lazy = reg.hasProx() ? null
         : LazyUpdate.of(optimizer, reg, data.numFeatures, data.numFeatures + 1, direction);
@@ -145,9 +187,8 @@ final class LazyIteration {
       }
       refreshMarked(params);
     } else {
-      for (int j = 0; j < d; j++) {
-        raw[j] = lazy.current(params, j) * invStd[j];
-      }
+      numRefreshed = 0;
+      refreshColumns(params, 0, d);
     }
     SharedArray coef = partitions.share(raw);
     try {
@@ -169,10 +210,21 @@ final class LazyIteration {
         marks[j >>> 6] |= 1L << j;
       }
     } else if (b != lastDense) {
-      for (int j = 0; j < b.numCols; j++) {
+      refreshColumns(params, 0, b.numCols);
+      lastDense = b;
+    }
+  }
+
+  /** Raw coefficients from..to−1 brought up to date. */
+  private void refreshColumns(double[] params, int from, int to) {
+    if (invStd == null) {
+      for (int j = from; j < to; j++) {
+        raw[j] = lazy.current(params, j);
+      }
+    } else {
+      for (int j = from; j < to; j++) {
         raw[j] = lazy.current(params, j) * invStd[j];
       }
-      lastDense = b;
     }
   }
 
@@ -183,18 +235,33 @@ final class LazyIteration {
    * features nearly every one of those reads would miss the caches and the TLB).
    */
   private void refreshMarked(double[] params) {
+    int n = 0;
     for (int word = 0; word < marks.length; word++) {
       long m = marks[word];
       if (m == 0) {
         continue;
       }
       marks[word] = 0L;
+      if (n + Long.bitCount(m) > refreshed.length) {
+        int size = Math.max(n + Long.bitCount(m), 2 * refreshed.length);
+        refreshed = Arrays.copyOf(refreshed, size);
+        refreshedInvStd = Arrays.copyOf(refreshedInvStd, size);
+      }
       do {
         int j = (word << 6) + Long.numberOfTrailingZeros(m);
-        raw[j] = lazy.current(params, j) * invStd[j];
+        refreshed[n] = j;
+        if (invStd == null) {
+          raw[j] = lazy.current(params, j);
+        } else {
+          double inv = invStd[j];
+          refreshedInvStd[n] = inv;
+          raw[j] = lazy.current(params, j) * inv;
+        }
+        n++;
         m &= m - 1;
       } while (m != 0);
     }
+    numRefreshed = n;
   }
 
   /**
@@ -204,14 +271,38 @@ final class LazyIteration {
   LazyUpdate.Norms step(double[] params, SparseSums s, double eta) {
     double w = s.weightSum();
     int[] idx = s.idx();
+    double[] val = s.val();
     double[] g = new double[idx.length];
-    for (int k = 0; k < idx.length; k++) {
-      g[k] = s.val()[k] * invStd[idx[k]] / w;
+    if (invStd == null) {
+      for (int k = 0; k < idx.length; k++) {
+        g[k] = val[k] / w;
+      }
+    } else if (sameColumns(idx)) {
+      for (int k = 0; k < idx.length; k++) {
+        g[k] = val[k] * refreshedInvStd[k] / w;
+      }
+    } else {
+      for (int k = 0; k < idx.length; k++) {
+        g[k] = val[k] * invStd[idx[k]] / w;
+      }
     }
     double along = direction != null ? -s.derivSum() / w : 0.0;
     double[] tail = {fitIntercept ? s.derivSum() / w : 0.0};
     lazy.step(params, idx, g, idx.length, along, tail, eta);
     return lazy.lastNorms();
+  }
+
+  /** Whether idx names the columns the last refresh did, in its order. */
+  private boolean sameColumns(int[] idx) {
+    if (idx.length != numRefreshed) {
+      return false;
+    }
+    for (int k = 0; k < idx.length; k++) {
+      if (idx[k] != refreshed[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Brings the parameters and the optimizer's state up to date (before anything else reads them). */

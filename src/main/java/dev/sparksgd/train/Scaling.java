@@ -38,6 +38,9 @@ final class Scaling implements Serializable {
   private final boolean fitIntercept;
   /** The statistics this scaling was made from (the key of {@link #of}'s reuse; not shipped). */
   private final transient FeatureStats from;
+  /** {@link #direction}'s value once asked for (a Scaling is shared by the runs over its data). */
+  private transient double[] direction;
+  private transient boolean directionKnown;
   /** The last scaling {@link #of} made, softly held: runs over the same data share it. */
   private static volatile SoftReference<Scaling> last = new SoftReference<>(null);
 
@@ -85,6 +88,31 @@ final class Scaling implements Serializable {
       invStd[j] = scale[j] > 0 ? 1.0 / scale[j] : 0.0;
       shift[j] = fitIntercept ? mean[j] : 0.0;
     }
+  }
+
+  /** Whether the optimizer sees the raw features: every invStd_j is 1 and every shift_j 0. */
+  boolean isIdentity() {
+    return !preconditioned;
+  }
+
+  /**
+   * μ_j/s_j for every feature (the direction in which the centring moves the gradient of the
+   * optimizer's weights), or null when nothing is centred; made once per Scaling and shared: not
+   * to be changed.
+   */
+  synchronized double[] direction() {
+    if (!directionKnown) {
+      for (int j = 0; j < numFeatures && direction == null; j++) {
+        if (shift[j] != 0 && invStd[j] != 0) {
+          direction = new double[numFeatures];
+          for (int k = 0; k < numFeatures; k++) {
+            direction[k] = shift[k] * invStd[k];
+          }
+        }
+      }
+      directionKnown = true;
+    }
+    return direction;
   }
 
   /** The scale s_j of each feature (w_j = β_j·s_j), 0 for a constant feature, all 1 when off. */

@@ -361,6 +361,7 @@ public final class Trainer {
     }
     if (lazy != null) {
       lazy.flush(params);
+      lazy.release();
     }
     if (reason == StopReason.MAX_ITER || reason == StopReason.MAX_TIME || reason == StopReason.INTERRUPTED) {
       checkpoints.atEnd(t, params, optimizer, rate.state(),
