@@ -115,8 +115,10 @@ public final class TrainCommand implements Callable<Integer> {
           + "from the last move s and gradient change y (η₀ for the first step; full batch, optimizer "
           + "sgd), a step above the last 10 accepted objectives rejected and η halved; lbfgs: "
           + "L-BFGS directions (OWL-QN with L1; 10 pairs; full batch, optimizer sgd), η₀ for the first "
-          + "step, then 1, halved while a step raises the objective; auto: lbfgs where it applies, "
-          + "else constant. Default: ${DEFAULT-VALUE}.")
+          + "step, then 1, halved while a step raises the objective; plateau: η₀, halved after "
+          + "2 epochs in a row (of ⌈1/mini-batch-fraction⌉ iterations) whose mean objective is not below "
+          + "the lowest so far; auto: lbfgs where it applies, plateau for mini-batches, else "
+          + "constant. Default: ${DEFAULT-VALUE}.")
   String lrSchedule;
 
   @Option(names = "--mini-batch-fraction", paramLabel = "F", defaultValue = "1.0",

@@ -7,7 +7,7 @@ package dev.sparksgd.config;
 public enum LrSchedule {
   CONSTANT("constant"), INVERSE_SQRT("inverse-sqrt"), INVERSE_TIME("inverse-time"),
   EXPONENTIAL("exponential"), STEP("step"), ADAPTIVE("adaptive"), BB("bb"), LBFGS("lbfgs"),
-  AUTO("auto");
+  PLATEAU("plateau"), AUTO("auto");
 
   private final String cliName;
 

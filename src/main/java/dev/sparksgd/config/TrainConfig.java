@@ -715,14 +715,21 @@ public final class TrainConfig implements Serializable {
 
     /**
      * What --lr-schedule auto runs: L-BFGS steps (OWL-QN with L1) with a backtracking line search
-     * where they apply (full batches of plain gradient descent), else a constant rate. Measured
-     * against safeguarded Barzilai–Borwein steps on nearly separable or correlated data, where BB
-     * needs hundreds of iterations to reach spark.ml's optimum (see docs/algorithms.md).
+     * where they apply (full batches of plain gradient descent), measured against safeguarded
+     * Barzilai–Borwein steps on nearly separable or correlated data, where BB needs hundreds of
+     * iterations to reach spark.ml's optimum; for mini-batch gradients, a constant rate halved on
+     * each epoch whose objective did not fall, so that the noisy steps shrink near the optimum until
+     * the step-size rules stop the run; else (model averaging, full-batch adaptive optimizers) a
+     * constant rate (see docs/algorithms.md).
      */
     private LrSchedule autoSchedule() {
-      boolean fullBatchGradientDescent = miniBatchFraction == 1.0 && optimizer == OptimizerKind.SGD
-          && updateMode == UpdateMode.GRADIENT;
-      return fullBatchGradientDescent ? LrSchedule.LBFGS : LrSchedule.CONSTANT;
+      if (updateMode != UpdateMode.GRADIENT) {
+        return LrSchedule.CONSTANT;
+      }
+      if (miniBatchFraction < 1.0) {
+        return LrSchedule.PLATEAU;
+      }
+      return optimizer == OptimizerKind.SGD ? LrSchedule.LBFGS : LrSchedule.CONSTANT;
     }
 
     private static List<String> names(String text) {

@@ -11,6 +11,7 @@ import dev.sparksgd.optim.LearningRate;
 import dev.sparksgd.optim.Momentum;
 import dev.sparksgd.optim.Nesterov;
 import dev.sparksgd.optim.Optimizer;
+import dev.sparksgd.optim.PlateauRate;
 import dev.sparksgd.optim.Regularizer;
 import dev.sparksgd.optim.RmsProp;
 import dev.sparksgd.optim.Sgd;
@@ -44,6 +45,7 @@ final class OptimSetup {
       case ADAPTIVE -> new BoldDriver(eta0);
       case BB -> new BarzilaiBorwein(eta0);
       case LBFGS -> new Lbfgs(eta0);
+      case PLATEAU -> new PlateauRate(eta0, PlateauRate.epochLength(cfg.miniBatchFraction));
       case AUTO -> throw new IllegalStateException("--lr-schedule auto is resolved when the config is built");
     };
   }

@@ -13,6 +13,7 @@ import dev.sparksgd.optim.LazyUpdate;
 import dev.sparksgd.optim.Lbfgs;
 import dev.sparksgd.optim.LearningRate;
 import dev.sparksgd.optim.LossFeedback;
+import dev.sparksgd.optim.ObjectiveFeedback;
 import dev.sparksgd.optim.Optimizer;
 import dev.sparksgd.optim.Regularizer;
 import java.util.ArrayList;
@@ -180,6 +181,7 @@ public final class Trainer {
       quasiNewton.growSteps();
     }
     LossFeedback feedback = rate instanceof LossFeedback f ? f : null;
+    ObjectiveFeedback objectiveWatch = rate instanceof ObjectiveFeedback w ? w : null;
     Optimizer optimizer = OptimSetup.optimizer(cfg);
     StoppingRules rules = new StoppingRules(cfg, data.holdoutRows > 0);
     int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
@@ -268,7 +270,7 @@ public final class Trainer {
       }
       if (lazy != null) {
         reason = lazyStep(lazy, sparse, sc, parts, data, scaling, rules, optimizer, params, t, rate.rate(t), batch,
-            history, listener, iterStart, carriedMillis + millisSince(start));
+            objectiveWatch, history, listener, iterStart, carriedMillis + millisSince(start));
         if (reason != StopReason.MAX_ITER) {
           break;
         }
@@ -328,6 +330,9 @@ public final class Trainer {
       double stepNorm = distance(before, params);
       record(history, listener, new IterationRecord(t, batch.meanLoss, objective, eta, stepNorm, gradNorm,
           millisSince(iterStart), batch.rows));
+      if (objectiveWatch != null) {
+        objectiveWatch.observe(objective);
+      }
       // 4. the stopping rules
       StopReason r = rules.afterStep(objective, params, stepNorm, norm(params), gradNorm);
       if (r == null && rules.validationDue(t)) {
@@ -393,11 +398,15 @@ public final class Trainer {
   private StopReason lazyStep(LazyIteration lazy, SparseSums sparse, JavaSparkContext sc, Partitions parts,
       Dataset data,
       Scaling scaling, StoppingRules rules, Optimizer optimizer, double[] params, int t, double eta, Batch batch,
-      List<IterationRecord> history, TrainingListener listener, long iterStart, long elapsedMillis) {
+      ObjectiveFeedback objectiveWatch, List<IterationRecord> history, TrainingListener listener, long iterStart,
+      long elapsedMillis) {
     LazyUpdate.Norms n = lazy.step(params, sparse, eta);
     double objective = batch.meanLoss + n.penaltyBefore();
     record(history, listener, new IterationRecord(t, batch.meanLoss, objective, eta, n.step(), n.gradient(),
         millisSince(iterStart), batch.rows));
+    if (objectiveWatch != null) {
+      objectiveWatch.observe(objective);
+    }
     StopReason r = rules.afterStep(objective, Double.isFinite(n.params()), n.step(), n.params(), n.gradient());
     if (r == null && rules.validationDue(t)) {
       lazy.flush(params);

@@ -110,12 +110,19 @@ class OptimOptionsTest {
     assertSame(LrSchedule.LBFGS, valid().lrSchedule(LrSchedule.LBFGS).loss(LossType.HINGE).build().lrSchedule);
   }
 
-  /** auto: lbfgs for full-batch gradient descent, else a constant rate; the config holds what runs. */
+  /**
+   * auto: lbfgs for full-batch gradient descent, plateau for mini-batch gradients (any optimizer),
+   * else a constant rate; the config holds what runs.
+   */
   @Test
   void autoSchedule() {
     assertSame(LrSchedule.LBFGS, valid().build().lrSchedule);
     assertSame(LrSchedule.LBFGS, valid().lrSchedule(LrSchedule.AUTO).loss(LossType.HINGE).build().lrSchedule);
-    assertSame(LrSchedule.CONSTANT, valid().miniBatchFraction(0.5).build().lrSchedule);
+    assertSame(LrSchedule.PLATEAU, valid().miniBatchFraction(0.5).build().lrSchedule);
+    assertSame(LrSchedule.PLATEAU, valid().miniBatchFraction(0.5).optimizer(OptimizerKind.ADAGRAD).build().lrSchedule);
+    assertSame(LrSchedule.CONSTANT, valid().miniBatchFraction(0.5).updateMode(UpdateMode.MODEL_AVERAGING).build()
+        .lrSchedule);
+    assertEquals("plateau", valid().miniBatchFraction(0.5).build().toOptionMap().get("lr-schedule"));
     assertSame(LrSchedule.CONSTANT, valid().optimizer(OptimizerKind.ADAM).build().lrSchedule);
     assertSame(LrSchedule.CONSTANT, valid().updateMode(UpdateMode.MODEL_AVERAGING).build().lrSchedule);
     assertEquals("lbfgs", valid().build().toOptionMap().get("lr-schedule"));

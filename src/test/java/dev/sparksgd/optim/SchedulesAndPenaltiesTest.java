@@ -56,6 +56,49 @@ class SchedulesAndPenaltiesTest {
   }
 
   @Test
+  void plateauHalvesAfterTwoEpochsWithoutANewLowestMean() {
+    assertEquals(10, PlateauRate.epochLength(0.1));
+    assertEquals(4, PlateauRate.epochLength(0.3));
+    assertEquals(1, PlateauRate.epochLength(1.0));
+    PlateauRate p = new PlateauRate(0.8, 2);
+    // epoch means: 5 (lowest), 4 (lowest), 4.5, 3.9 (lowest: count restarts), 4.5, 4 (halve), 4, 4.5 (halve)
+    double[][] epochs = {{6, 4}, {3, 5}, {4, 5}, {3.8, 4}, {5, 4}, {4, 4}, {4, 4}, {4, 5}};
+    double[] rateAfter = {0.8, 0.8, 0.8, 0.8, 0.8, 0.4, 0.4, 0.2};
+    for (int e = 0; e < epochs.length; e++) {
+      p.observe(epochs[e][0]);
+      assertEquals(e == 0 ? 0.8 : rateAfter[e - 1], p.rate(2 * e + 2), "mid-epoch " + e + ": unchanged");
+      p.observe(epochs[e][1]);
+      assertEquals(rateAfter[e], p.rate(2 * e + 3), "after epoch " + e);
+    }
+    PlateauRate nan = new PlateauRate(1.0, 1);
+    nan.observe(1.0);
+    nan.observe(Double.NaN);
+    nan.observe(Double.NaN);
+    assertEquals(0.5, nan.rate(4), "a NaN epoch is no new lowest");
+  }
+
+  @Test
+  void plateauStateRoundTripsMidEpoch() {
+    PlateauRate p = new PlateauRate(0.8, 3);
+    double[] seq = {5, 5, 5, 6, 6, 6, 7, 1};
+    for (double v : seq) {
+      p.observe(v);
+    }
+    Map<String, double[]> s = p.state();
+    PlateauRate q = new PlateauRate(99, 3);
+    q.restoreState(s);
+    for (PlateauRate r : new PlateauRate[] {p, q}) {
+      r.observe(7); // epoch mean 5 = the lowest: the second stale epoch, η halved
+      assertEquals(0.4, r.rate(9));
+    }
+    assertThrows(IllegalArgumentException.class, () -> q.restoreState(Map.of("eta", new double[] {1},
+        "epoch", new double[] {0, 3, 1, 0})), "an epoch count at the epoch length");
+    assertThrows(IllegalArgumentException.class, () -> q.restoreState(Map.of("eta", new double[] {1},
+        "epoch", new double[] {0, 0, 1, 2})), "a stale count at the patience");
+    assertThrows(IllegalArgumentException.class, () -> q.restoreState(Map.of("eta", new double[] {1})));
+  }
+
+  @Test
   void elasticNetValueGradientAndIntercept() {
     Regularizer r = Regularizer.elasticNet(0.3, 0.5);
     double[] p = {1, -2, 0, 7, 100}; // weights 0..2; 7 is the intercept, 100 an extra loss parameter
