@@ -9,6 +9,7 @@ import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.data.DataLoader;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.loss.LogisticLoss;
+import dev.sparksgd.testing.DefaultLineOnly;
 import dev.sparksgd.testing.SparkTestSession;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * binary features, 10 per row drawn with frequencies ∝ rank^-1.1 (most features occur in a few
  * rows), labels from a planted logistic model. The run stops by a step-size rule, not max-iter, and
  * its objective is within the documented gap of spark.ml's optimum of the same objective.
+ * The schedule and the stopping rules are our own Java, the same on both Spark lines.
  */
+@DefaultLineOnly
 class SparseMiniBatchDefaultsTest {
   private static final int N = 20_000;
   private static final int D = 1 << 16;
