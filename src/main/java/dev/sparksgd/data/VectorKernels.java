@@ -14,13 +14,15 @@ import jdk.incubator.vector.VectorSpecies;
  * the single-row bits), and load and store each entry of {@code acc} once for both rows. Loaded by
  * reflection only, so a JVM without jdk.incubator.vector never links it.
  *
- * <p>Every operation is called here on a vector as an instance method the vector classes
- * implement ({@code lanewise}, {@code convertShape}, {@code lane}), never through the API's final
- * helpers ({@code add}, {@code mul}, {@code castShape}): a helper's own call into the vector
- * class has one type profile shared by every caller in the JVM, and once another library (such
- * as MLlib's BLAS, on 512-bit vectors) has used it with another species, the JIT no longer
- * compiles it to a vector instruction and each call falls back to boxed Java code, 10–20 times
- * slower. Called here, the profile is this class's own.
+ * <p>The JIT turns these loops into vector instructions only while it knows each vector's exact
+ * class, and a vector that crosses a call it did not inline is a boxed Java object from then on,
+ * whose operations go through type profiles the whole JVM shares (MLlib's BLAS fills them with
+ * its 512-bit species): the store then falls back to Java code, 10–20 times slower. So every
+ * vector here lives inside one method (no helper takes or returns one; a call that is not
+ * inlined passes only arrays and numbers), and each operation is called as an instance method
+ * the vector classes implement ({@code lanewise}, {@code convertShape}, {@code lane}), not
+ * through the API's final helpers ({@code add}, {@code mul}, {@code castShape}), whose call into
+ * the vector class is profiled in the shared JDK code.
  */
 final class VectorKernels implements Kernels.VectorForm {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
@@ -28,6 +30,7 @@ final class VectorKernels implements Kernels.VectorForm {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_128;
   private static final VectorOperators.Binary ADD = VectorOperators.ADD;
   private static final VectorOperators.Binary MUL = VectorOperators.MUL;
+  private static final VectorOperators.Conversion<Float, Double> F2D = VectorOperators.F2D;
 
   VectorKernels() {
     if (DoubleVector.SPECIES_PREFERRED.vectorBitSize() < 256) {
@@ -36,34 +39,22 @@ final class VectorKernels implements Kernels.VectorForm {
     }
   }
 
-  private static DoubleVector load(double[] x, int at) {
-    return DoubleVector.fromArray(S, x, at);
-  }
-
-  /** x[at..at+4) widened to doubles (exact). */
-  private static DoubleVector load(float[] x, int at) {
-    return (DoubleVector) FloatVector.fromArray(F, x, at).convertShape(VectorOperators.F2D, S, 0);
-  }
-
-  /** The scalar form's ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)), s0 being lane 0 of a plus the tail. */
-  private static double sum(double s0, DoubleVector a, DoubleVector b) {
-    return ((s0 + a.lane(1)) + (a.lane(2) + a.lane(3))) + ((b.lane(0) + b.lane(1)) + (b.lane(2) + b.lane(3)));
-  }
-
   @Override
   public double dot(double[] x, int off, double[] w, int n) {
     DoubleVector a = DoubleVector.zero(S);
     DoubleVector b = DoubleVector.zero(S);
     int j = 0;
     for (; j + 7 < n; j += 8) {
-      a = a.lanewise(ADD, load(x, off + j).lanewise(MUL, load(w, j)));
-      b = b.lanewise(ADD, load(x, off + j + 4).lanewise(MUL, load(w, j + 4)));
+      DoubleVector xa = DoubleVector.fromArray(S, x, off + j);
+      DoubleVector xb = DoubleVector.fromArray(S, x, off + j + 4);
+      a = a.lanewise(ADD, xa.lanewise(MUL, DoubleVector.fromArray(S, w, j)));
+      b = b.lanewise(ADD, xb.lanewise(MUL, DoubleVector.fromArray(S, w, j + 4)));
     }
     double s0 = a.lane(0);
     for (; j < n; j++) {
       s0 += x[off + j] * w[j];
     }
-    return sum(s0, a, b);
+    return ((s0 + a.lane(1)) + (a.lane(2) + a.lane(3))) + ((b.lane(0) + b.lane(1)) + (b.lane(2) + b.lane(3)));
   }
 
   @Override
@@ -71,7 +62,8 @@ final class VectorKernels implements Kernels.VectorForm {
     DoubleVector a = DoubleVector.broadcast(S, alpha);
     int j = 0;
     for (int end = S.loopBound(n); j < end; j += 4) {
-      load(acc, j).lanewise(ADD, load(x, off + j).lanewise(MUL, a)).intoArray(acc, j);
+      DoubleVector xa = DoubleVector.fromArray(S, x, off + j);
+      DoubleVector.fromArray(S, acc, j).lanewise(ADD, xa.lanewise(MUL, a)).intoArray(acc, j);
     }
     for (; j < n; j++) {
       acc[j] += alpha * x[off + j];
@@ -87,12 +79,16 @@ final class VectorKernels implements Kernels.VectorForm {
     int o1 = off + n;
     int j = 0;
     for (; j + 7 < n; j += 8) {
-      DoubleVector wa = load(w, j);
-      DoubleVector wb = load(w, j + 4);
-      a0 = a0.lanewise(ADD, load(x, off + j).lanewise(MUL, wa));
-      b0 = b0.lanewise(ADD, load(x, off + j + 4).lanewise(MUL, wb));
-      a1 = a1.lanewise(ADD, load(x, o1 + j).lanewise(MUL, wa));
-      b1 = b1.lanewise(ADD, load(x, o1 + j + 4).lanewise(MUL, wb));
+      DoubleVector wa = DoubleVector.fromArray(S, w, j);
+      DoubleVector wb = DoubleVector.fromArray(S, w, j + 4);
+      DoubleVector x0a = DoubleVector.fromArray(S, x, off + j);
+      DoubleVector x0b = DoubleVector.fromArray(S, x, off + j + 4);
+      DoubleVector x1a = DoubleVector.fromArray(S, x, o1 + j);
+      DoubleVector x1b = DoubleVector.fromArray(S, x, o1 + j + 4);
+      a0 = a0.lanewise(ADD, x0a.lanewise(MUL, wa));
+      b0 = b0.lanewise(ADD, x0b.lanewise(MUL, wb));
+      a1 = a1.lanewise(ADD, x1a.lanewise(MUL, wa));
+      b1 = b1.lanewise(ADD, x1b.lanewise(MUL, wb));
     }
     double s0 = a0.lane(0);
     double t0 = a1.lane(0);
@@ -100,8 +96,8 @@ final class VectorKernels implements Kernels.VectorForm {
       s0 += x[off + j] * w[j];
       t0 += x[o1 + j] * w[j];
     }
-    out[0] = sum(s0, a0, b0);
-    out[1] = sum(t0, a1, b1);
+    out[0] = ((s0 + a0.lane(1)) + (a0.lane(2) + a0.lane(3))) + ((b0.lane(0) + b0.lane(1)) + (b0.lane(2) + b0.lane(3)));
+    out[1] = ((t0 + a1.lane(1)) + (a1.lane(2) + a1.lane(3))) + ((b1.lane(0) + b1.lane(1)) + (b1.lane(2) + b1.lane(3)));
   }
 
   @Override
@@ -111,8 +107,10 @@ final class VectorKernels implements Kernels.VectorForm {
     int o1 = off + n;
     int j = 0;
     for (int end = S.loopBound(n); j < end; j += 4) {
-      load(acc, j).lanewise(ADD, load(x, off + j).lanewise(MUL, c0))
-          .lanewise(ADD, load(x, o1 + j).lanewise(MUL, c1)).intoArray(acc, j);
+      DoubleVector x0 = DoubleVector.fromArray(S, x, off + j);
+      DoubleVector x1 = DoubleVector.fromArray(S, x, o1 + j);
+      DoubleVector.fromArray(S, acc, j).lanewise(ADD, x0.lanewise(MUL, c0)).lanewise(ADD, x1.lanewise(MUL, c1))
+          .intoArray(acc, j);
     }
     for (; j < n; j++) {
       acc[j] = (acc[j] + alpha0 * x[off + j]) + alpha1 * x[o1 + j];
@@ -125,14 +123,16 @@ final class VectorKernels implements Kernels.VectorForm {
     DoubleVector b = DoubleVector.zero(S);
     int j = 0;
     for (; j + 7 < n; j += 8) {
-      a = a.lanewise(ADD, load(x, off + j).lanewise(MUL, load(w, j)));
-      b = b.lanewise(ADD, load(x, off + j + 4).lanewise(MUL, load(w, j + 4)));
+      DoubleVector xa = (DoubleVector) FloatVector.fromArray(F, x, off + j).convertShape(F2D, S, 0);
+      DoubleVector xb = (DoubleVector) FloatVector.fromArray(F, x, off + j + 4).convertShape(F2D, S, 0);
+      a = a.lanewise(ADD, xa.lanewise(MUL, DoubleVector.fromArray(S, w, j)));
+      b = b.lanewise(ADD, xb.lanewise(MUL, DoubleVector.fromArray(S, w, j + 4)));
     }
     double s0 = a.lane(0);
     for (; j < n; j++) {
       s0 += (double) x[off + j] * w[j];
     }
-    return sum(s0, a, b);
+    return ((s0 + a.lane(1)) + (a.lane(2) + a.lane(3))) + ((b.lane(0) + b.lane(1)) + (b.lane(2) + b.lane(3)));
   }
 
   @Override
@@ -140,7 +140,8 @@ final class VectorKernels implements Kernels.VectorForm {
     DoubleVector a = DoubleVector.broadcast(S, alpha);
     int j = 0;
     for (int end = S.loopBound(n); j < end; j += 4) {
-      load(acc, j).lanewise(ADD, load(x, off + j).lanewise(MUL, a)).intoArray(acc, j);
+      DoubleVector xa = (DoubleVector) FloatVector.fromArray(F, x, off + j).convertShape(F2D, S, 0);
+      DoubleVector.fromArray(S, acc, j).lanewise(ADD, xa.lanewise(MUL, a)).intoArray(acc, j);
     }
     for (; j < n; j++) {
       acc[j] += alpha * (double) x[off + j];
@@ -156,12 +157,16 @@ final class VectorKernels implements Kernels.VectorForm {
     int o1 = off + n;
     int j = 0;
     for (; j + 7 < n; j += 8) {
-      DoubleVector wa = load(w, j);
-      DoubleVector wb = load(w, j + 4);
-      a0 = a0.lanewise(ADD, load(x, off + j).lanewise(MUL, wa));
-      b0 = b0.lanewise(ADD, load(x, off + j + 4).lanewise(MUL, wb));
-      a1 = a1.lanewise(ADD, load(x, o1 + j).lanewise(MUL, wa));
-      b1 = b1.lanewise(ADD, load(x, o1 + j + 4).lanewise(MUL, wb));
+      DoubleVector wa = DoubleVector.fromArray(S, w, j);
+      DoubleVector wb = DoubleVector.fromArray(S, w, j + 4);
+      DoubleVector x0a = (DoubleVector) FloatVector.fromArray(F, x, off + j).convertShape(F2D, S, 0);
+      DoubleVector x0b = (DoubleVector) FloatVector.fromArray(F, x, off + j + 4).convertShape(F2D, S, 0);
+      DoubleVector x1a = (DoubleVector) FloatVector.fromArray(F, x, o1 + j).convertShape(F2D, S, 0);
+      DoubleVector x1b = (DoubleVector) FloatVector.fromArray(F, x, o1 + j + 4).convertShape(F2D, S, 0);
+      a0 = a0.lanewise(ADD, x0a.lanewise(MUL, wa));
+      b0 = b0.lanewise(ADD, x0b.lanewise(MUL, wb));
+      a1 = a1.lanewise(ADD, x1a.lanewise(MUL, wa));
+      b1 = b1.lanewise(ADD, x1b.lanewise(MUL, wb));
     }
     double s0 = a0.lane(0);
     double t0 = a1.lane(0);
@@ -169,8 +174,8 @@ final class VectorKernels implements Kernels.VectorForm {
       s0 += (double) x[off + j] * w[j];
       t0 += (double) x[o1 + j] * w[j];
     }
-    out[0] = sum(s0, a0, b0);
-    out[1] = sum(t0, a1, b1);
+    out[0] = ((s0 + a0.lane(1)) + (a0.lane(2) + a0.lane(3))) + ((b0.lane(0) + b0.lane(1)) + (b0.lane(2) + b0.lane(3)));
+    out[1] = ((t0 + a1.lane(1)) + (a1.lane(2) + a1.lane(3))) + ((b1.lane(0) + b1.lane(1)) + (b1.lane(2) + b1.lane(3)));
   }
 
   @Override
@@ -180,8 +185,10 @@ final class VectorKernels implements Kernels.VectorForm {
     int o1 = off + n;
     int j = 0;
     for (int end = S.loopBound(n); j < end; j += 4) {
-      load(acc, j).lanewise(ADD, load(x, off + j).lanewise(MUL, c0))
-          .lanewise(ADD, load(x, o1 + j).lanewise(MUL, c1)).intoArray(acc, j);
+      DoubleVector x0 = (DoubleVector) FloatVector.fromArray(F, x, off + j).convertShape(F2D, S, 0);
+      DoubleVector x1 = (DoubleVector) FloatVector.fromArray(F, x, o1 + j).convertShape(F2D, S, 0);
+      DoubleVector.fromArray(S, acc, j).lanewise(ADD, x0.lanewise(MUL, c0)).lanewise(ADD, x1.lanewise(MUL, c1))
+          .intoArray(acc, j);
     }
     for (; j < n; j++) {
       acc[j] = (acc[j] + alpha0 * (double) x[off + j]) + alpha1 * (double) x[o1 + j];
