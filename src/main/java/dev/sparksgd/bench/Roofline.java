@@ -66,9 +66,22 @@ final class Roofline {
     double loss = 0;
     double dc = 0;
     if (rowPtr == null) {
-      for (int i = from, off = from * d; i < to; i++, off += d) {
-        double r = Kernels.dot(values, off, coef, d) + intercept - labels[i];
-        Kernels.axpy(r, values, off, acc, d);
+      // Rows in pairs, as the cached blocks' kernel takes them.
+      double[] dots = new double[2];
+      int i = from;
+      for (int off = from * d; i + 1 < to; i += 2, off += 2 * d) {
+        Kernels.dotPair(values, off, coef, d, dots);
+        double r0 = dots[0] + intercept - labels[i];
+        double r1 = dots[1] + intercept - labels[i + 1];
+        Kernels.axpyPair(r0, r1, values, off, acc, d);
+        dc += r0;
+        loss += 0.5 * r0 * r0;
+        dc += r1;
+        loss += 0.5 * r1 * r1;
+      }
+      if (i < to) {
+        double r = Kernels.dot(values, i * d, coef, d) + intercept - labels[i];
+        Kernels.axpy(r, values, i * d, acc, d);
         dc += r;
         loss += 0.5 * r * r;
       }

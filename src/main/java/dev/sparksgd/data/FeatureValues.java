@@ -60,6 +60,12 @@ public abstract sealed class FeatureValues implements Serializable permits Featu
   /** {@link Kernels#axpy}: acc[j] += a·x[off+j]. */
   public abstract void axpy(double a, int off, double[] acc, int n);
 
+  /** {@link Kernels#dotPair}: the dots of the rows of n entries at off and off+n, into out[0..2). */
+  public abstract void dotPair(int off, double[] w, int n, double[] out);
+
+  /** {@link Kernels#axpyPair}: acc[j] = (acc[j] + a0·x[off+j]) + a1·x[off+n+j]. */
+  public abstract void axpyPair(double a0, double a1, int off, double[] acc, int n);
+
   /** {@link Kernels#sparseDot}: Σ x[k]·w[idx[k]] for from ≤ k < to. */
   public abstract double sparseDot(int[] idx, int from, int to, double[] w);
 
@@ -125,6 +131,16 @@ public abstract sealed class FeatureValues implements Serializable permits Featu
     }
 
     @Override
+    public void dotPair(int off, double[] w, int n, double[] out) {
+      Kernels.dotPair(array, off, w, n, out);
+    }
+
+    @Override
+    public void axpyPair(double a0, double a1, int off, double[] acc, int n) {
+      Kernels.axpyPair(a0, a1, array, off, acc, n);
+    }
+
+    @Override
     public double sparseDot(int[] idx, int from, int to, double[] w) {
       return Kernels.sparseDot(array, idx, from, to, w);
     }
@@ -177,6 +193,16 @@ public abstract sealed class FeatureValues implements Serializable permits Featu
     @Override
     public void axpy(double a, int off, double[] acc, int n) {
       Kernels.axpy(a, array, off, acc, n);
+    }
+
+    @Override
+    public void dotPair(int off, double[] w, int n, double[] out) {
+      Kernels.dotPair(array, off, w, n, out);
+    }
+
+    @Override
+    public void axpyPair(double a0, double a1, int off, double[] acc, int n) {
+      Kernels.axpyPair(a0, a1, array, off, acc, n);
     }
 
     @Override

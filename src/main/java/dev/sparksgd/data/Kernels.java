@@ -70,15 +70,26 @@ public final class Kernels {
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
-  /** {@link #dot} and {@link #axpy}, for double and float values, with the same bits as their scalar forms. */
+  /**
+   * {@link #dot}, {@link #axpy} and their pair forms, for double and float values, with the same
+   * bits as their scalar forms.
+   */
   interface VectorForm {
     double dot(double[] x, int off, double[] w, int n);
 
     void axpy(double a, double[] x, int off, double[] acc, int n);
 
+    void dotPair(double[] x, int off, double[] w, int n, double[] out);
+
+    void axpyPair(double a0, double a1, double[] x, int off, double[] acc, int n);
+
     double dot(float[] x, int off, double[] w, int n);
 
     void axpy(double a, float[] x, int off, double[] acc, int n);
+
+    void dotPair(float[] x, int off, double[] w, int n, double[] out);
+
+    void axpyPair(double a0, double a1, float[] x, int off, double[] acc, int n);
   }
 
   /** The Vector API form, or null where this JVM lacks the module or 256-bit vectors. */
@@ -124,6 +135,68 @@ public final class Kernels {
   static void axpyScalar(double a, float[] x, int off, double[] acc, int n) {
     for (int j = 0; j < n; j++) {
       acc[j] += a * (double) x[off + j];
+    }
+  }
+
+  /**
+   * The {@link #dot}s of two consecutive rows of n values, at off and off+n, into out[0] and
+   * out[1]: each with the bits of its own {@link #dot} (one loop for both rows, so each entry of
+   * w is loaded once for two rows and the two rows' sums overlap).
+   */
+  public static void dotPair(double[] x, int off, double[] w, int n, double[] out) {
+    VectorForm v = VECTOR;
+    if (v != null) {
+      v.dotPair(x, off, w, n, out);
+    } else {
+      out[0] = dotScalar(x, off, w, n);
+      out[1] = dotScalar(x, off + n, w, n);
+    }
+  }
+
+  /**
+   * {@link #axpy} of two consecutive rows of n values, at off (times a0) and off+n (times a1):
+   * acc[j] = (acc[j] + a0·x[off+j]) + a1·x[off+n+j], the bits of the two axpys one after the
+   * other, with one load and one store of acc[j].
+   */
+  public static void axpyPair(double a0, double a1, double[] x, int off, double[] acc, int n) {
+    VectorForm v = VECTOR;
+    if (v != null) {
+      v.axpyPair(a0, a1, x, off, acc, n);
+    } else {
+      axpyPairScalar(a0, a1, x, off, acc, n);
+    }
+  }
+
+  static void axpyPairScalar(double a0, double a1, double[] x, int off, double[] acc, int n) {
+    for (int j = 0, o1 = off + n; j < n; j++) {
+      acc[j] = (acc[j] + a0 * x[off + j]) + a1 * x[o1 + j];
+    }
+  }
+
+  /** {@link #dotPair} on float values, each widened to double (exact) first. */
+  public static void dotPair(float[] x, int off, double[] w, int n, double[] out) {
+    VectorForm v = VECTOR;
+    if (v != null) {
+      v.dotPair(x, off, w, n, out);
+    } else {
+      out[0] = dotScalar(x, off, w, n);
+      out[1] = dotScalar(x, off + n, w, n);
+    }
+  }
+
+  /** {@link #axpyPair} on float values, each widened to double (exact) first. */
+  public static void axpyPair(double a0, double a1, float[] x, int off, double[] acc, int n) {
+    VectorForm v = VECTOR;
+    if (v != null) {
+      v.axpyPair(a0, a1, x, off, acc, n);
+    } else {
+      axpyPairScalar(a0, a1, x, off, acc, n);
+    }
+  }
+
+  static void axpyPairScalar(double a0, double a1, float[] x, int off, double[] acc, int n) {
+    for (int j = 0, o1 = off + n; j < n; j++) {
+      acc[j] = (acc[j] + a0 * (double) x[off + j]) + a1 * (double) x[o1 + j];
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.sparksgd.bench;
 
+import dev.sparksgd.config.FeaturePrecision;
 import dev.sparksgd.data.Block;
+import dev.sparksgd.data.FeatureValues;
 import dev.sparksgd.data.Generator;
 import dev.sparksgd.data.ParsedRecord;
 import dev.sparksgd.loss.SquaredLoss;
@@ -43,6 +45,10 @@ public class KernelBenchmark {
   @Param({"cache", "memory"})
   public String workingSet;
 
+  /** The cached blocks' feature values: float64 or float32 (--feature-precision). */
+  @Param({"float64", "float32"})
+  public String precision;
+
   private Block[] blocks;
   private Roofline roofline;
   private double[] coef;
@@ -56,7 +62,7 @@ public class KernelBenchmark {
     int nnz = dense ? 0 : 20;
     long rows = workingSet.equals("cache") ? (dense ? 1310 : 6553) : (dense ? 300_000 : 1_000_000);
     Generator gen = new Generator(7, d, nnz, 0.1, 0.0);
-    blocks = pack(gen, rows);
+    blocks = pack(gen, rows, FeaturePrecision.parse(precision));
     roofline = Roofline.build(gen, rows);
     coef = gen.weights();
     for (int j = 0; j < d; j++) {
@@ -66,8 +72,8 @@ public class KernelBenchmark {
     rooflineAcc = new double[d + 1];
   }
 
-  /** Blocks as the loader packs them: ~2^17 values per block. */
-  static Block[] pack(Generator gen, long rows) {
+  /** Blocks as the loader packs them: ~2^17 values per block, stored at precision p. */
+  static Block[] pack(Generator gen, long rows, FeaturePrecision p) {
     int d = gen.numFeatures();
     List<Block> out = new ArrayList<>();
     ParsedRecord rec = new ParsedRecord();
@@ -89,8 +95,9 @@ public class KernelBenchmark {
         at += rec.nnz;
         rowPtr[i + 1] = at;
       }
-      out.add(gen.isDense() ? Block.dense(n, d, values, labels, null, false)
-          : Block.sparse(n, rowPtr, colIdx, values, labels, null, false));
+      FeatureValues stored = FeatureValues.of(p, values, values.length);
+      out.add(gen.isDense() ? Block.dense(n, d, stored, labels, null, false)
+          : Block.sparse(n, rowPtr, colIdx, stored, labels, null, false));
     }
     return out.toArray(new Block[0]);
   }

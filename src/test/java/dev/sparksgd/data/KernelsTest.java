@@ -145,4 +145,58 @@ class KernelsTest {
       }
     }
   }
+
+  /**
+   * The pair forms, scalar and Vector API, for doubles and floats: out[0] and out[1] are the
+   * single-row dots of the rows at off and off+n, and acc gets the first row's axpy and then the
+   * second's, to the bit.
+   */
+  @Test
+  void pairFormsGiveTheBitsOfTwoSingleRows() {
+    SplittableRandom r = new SplittableRandom(14);
+    for (int n = 0; n <= 70; n++) {
+      for (int rep = 0; rep < 10; rep++) {
+        int off = r.nextInt(5);
+        float[] xf = floats(r, off + 2 * n);
+        double[] x = new double[xf.length];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = r.nextGaussian() * Math.pow(10, r.nextInt(-8, 9));
+        }
+        double[] w = new double[n];
+        for (int j = 0; j < n; j++) {
+          w[j] = r.nextGaussian() * Math.pow(10, r.nextInt(-8, 9));
+        }
+        double a0 = r.nextGaussian() * 1e3;
+        double a1 = r.nextGaussian() * 1e-3;
+        String at = "n=" + n + " off=" + off;
+        double[] out = new double[2];
+
+        Kernels.dotPair(x, off, w, n, out);
+        assertEquals(Double.doubleToRawLongBits(Kernels.dotScalar(x, off, w, n)), Double.doubleToRawLongBits(out[0]), at);
+        assertEquals(Double.doubleToRawLongBits(Kernels.dotScalar(x, off + n, w, n)), Double.doubleToRawLongBits(out[1]), at);
+        double[] expected = w.clone();
+        Kernels.axpyScalar(a0, x, off, expected, n);
+        Kernels.axpyScalar(a1, x, off + n, expected, n);
+        double[] acc = w.clone();
+        Kernels.axpyPairScalar(a0, a1, x, off, acc, n);
+        assertSameBits(expected, acc, "axpyPairScalar " + at);
+        acc = w.clone();
+        Kernels.axpyPair(a0, a1, x, off, acc, n);
+        assertSameBits(expected, acc, "axpyPair " + at);
+
+        Kernels.dotPair(xf, off, w, n, out);
+        assertEquals(Double.doubleToRawLongBits(Kernels.dotScalar(xf, off, w, n)), Double.doubleToRawLongBits(out[0]), at);
+        assertEquals(Double.doubleToRawLongBits(Kernels.dotScalar(xf, off + n, w, n)), Double.doubleToRawLongBits(out[1]), at);
+        expected = w.clone();
+        Kernels.axpyScalar(a0, xf, off, expected, n);
+        Kernels.axpyScalar(a1, xf, off + n, expected, n);
+        acc = w.clone();
+        Kernels.axpyPairScalar(a0, a1, xf, off, acc, n);
+        assertSameBits(expected, acc, "float axpyPairScalar " + at);
+        acc = w.clone();
+        Kernels.axpyPair(a0, a1, xf, off, acc, n);
+        assertSameBits(expected, acc, "float axpyPair " + at);
+      }
+    }
+  }
 }

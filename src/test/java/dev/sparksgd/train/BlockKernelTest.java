@@ -2,7 +2,11 @@ package dev.sparksgd.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sparksgd.config.FeaturePrecision;
 import dev.sparksgd.data.Block;
+import dev.sparksgd.data.FeatureValues;
+import dev.sparksgd.loss.HingeLoss;
+import dev.sparksgd.loss.LogisticLoss;
 import dev.sparksgd.loss.Loss;
 import dev.sparksgd.loss.SquaredLoss;
 import java.util.SplittableRandom;
@@ -32,6 +36,10 @@ class BlockKernelTest {
   }
 
   private static Block dense(SplittableRandom r, int rows, int cols, boolean weighted) {
+    return dense(r, rows, cols, weighted, FeaturePrecision.FLOAT64);
+  }
+
+  private static Block dense(SplittableRandom r, int rows, int cols, boolean weighted, FeaturePrecision p) {
     double[] v = new double[rows * cols];
     double[] y = new double[rows];
     double[] w = weighted ? new double[rows] : null;
@@ -44,7 +52,7 @@ class BlockKernelTest {
         w[i] = r.nextDouble() * 2;
       }
     }
-    return Block.dense(rows, cols, v, y, w, false);
+    return Block.dense(rows, cols, FeatureValues.of(p, v, v.length), y, w, false);
   }
 
   static Block sparse(SplittableRandom r, int rows, int d, int nnz) {
@@ -101,5 +109,32 @@ class BlockKernelTest {
     coef[d] = -0.3;
     assertSameBits(rowByRow(blocks, SquaredLoss.INSTANCE, coef, -0.3, d),
         KernelAccess.gradientTask(blocks, coef, d, SquaredLoss.INSTANCE, 1.0, 1));
+  }
+
+  /**
+   * Dense rows go through the kernel in pairs: with an even and an odd number of rows (one left
+   * over), float and double values, and several losses, the bits are still the row-by-row
+   * sums'.
+   */
+  @Test
+  void rowPairsKeepTheRowByRowBits() {
+    SplittableRandom r = new SplittableRandom(4);
+    Loss[] losses = {SquaredLoss.INSTANCE, LogisticLoss.INSTANCE, HingeLoss.INSTANCE};
+    for (FeaturePrecision p : FeaturePrecision.values()) {
+      for (Loss loss : losses) {
+        for (int rows : new int[] {1, 2, 3, 64, 65}) {
+          for (int cols : new int[] {1, 9, 100}) {
+            Block[] blocks = {dense(r, rows, cols, rows % 2 == 1, p)};
+            double[] coef = new double[cols];
+            for (int j = 0; j < cols; j++) {
+              coef[j] = r.nextGaussian() * 0.3;
+            }
+            double[] acc = new double[cols + 4];
+            BlockKernel.addGradientSums(blocks[0], loss, coef, -0.2, acc, cols);
+            assertSameBits(rowByRow(blocks, loss, coef, -0.2, cols), acc);
+          }
+        }
+      }
+    }
   }
 }
