@@ -22,7 +22,8 @@ import org.apache.logging.log4j.message.Message;
  * Drops the lines Spark logs about a task that failed on one of our {@code BadRecordException}s.
  * A bad record already ends the run with one clear line ({@link Errors}); Spark would add five
  * more (BlockManager, Executor with the exception, TaskSetManager "Lost task" and "aborting job")
- * that say the same thing louder, and two more for each other task the abort kills. Every other failure is left alone, so a real problem still
+ * that say the same thing louder, two more for each other task the abort kills, and one when such
+ * a task's status arrives after Spark was stopped. Every other failure is left alone, so a real problem still
  * shows Spark's own lines, and {@code train --verbose} turns this filter off.
  *
  * <p>It is installed in code as a configuration-wide filter rather than in conf/log4j2.properties:
@@ -38,6 +39,11 @@ final class BadRecordLogFilter extends AbstractFilter {
   private static final Pattern NOT_REMOVED = Pattern.compile("^Block (\\S+) could not be removed");
 
   private static final String KILLED = "org.apache.spark.TaskKilledException";
+  /**
+   * A killed task's status that reaches the scheduler after the run stopped Spark (the result
+   * threads are gone): TaskSchedulerImpl logs it with a RejectedExecutionException.
+   */
+  private static final String STATUS_AFTER_STOP = "Exception in statusUpdate";
   /** How long after a bad record the lines of the tasks killed by the job's abort are dropped. */
   static final long KILLED_WINDOW_NANOS = 30_000_000_000L;
 
@@ -129,6 +135,10 @@ final class BadRecordLogFilter extends AbstractFilter {
         failed.add("block " + m.group(1));
         return true;
       }
+    }
+    if (text.startsWith(STATUS_AFTER_STOP) && t instanceof java.util.concurrent.RejectedExecutionException
+        && System.nanoTime() - lastBadRecordNanos < KILLED_WINDOW_NANOS) {
+      return true;
     }
     Matcher m = ABORTING.matcher(text);
     if (m.find()) {

@@ -76,6 +76,19 @@ class BadRecordLogFilterTest {
   }
 
   @Test
+  void aKilledTasksStatusAfterSparkStoppedIsQuietOnlyRightAfterABadRecord() {
+    String late = "Exception in statusUpdate";
+    java.util.concurrent.RejectedExecutionException rejected = new java.util.concurrent.RejectedExecutionException(
+        "Task rejected from java.util.concurrent.ThreadPoolExecutor[Terminated]");
+    assertFalse(f.drop("org.apache.spark.scheduler.TaskSchedulerImpl", late, rejected), "no bad record yet");
+    f.drop("org.apache.spark.scheduler.TaskSetManager",
+        "Lost task 1.0 in stage 10.0 (TID 21) (localhost executor driver): dev.sparksgd.data.BadRecordException: x", null);
+    assertTrue(f.drop("org.apache.spark.scheduler.TaskSchedulerImpl", late, rejected));
+    assertFalse(f.drop("org.apache.spark.scheduler.TaskSchedulerImpl", late, new IllegalStateException("other")),
+        "another failure of a status update still shows");
+  }
+
+  @Test
   void ourOwnLoggersAndVerboseRunsAreNeverFiltered() {
     assertFalse(f.drop("dev.sparksgd.data.DataLoader", "skipped dev.sparksgd.data.BadRecordException", null));
     BadRecordLogFilter.setEnabled(false);
