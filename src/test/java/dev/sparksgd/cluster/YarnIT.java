@@ -14,12 +14,17 @@ import dev.sparksgd.testing.TestData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
@@ -238,15 +243,48 @@ class YarnIT {
     assertEquals(0, kill.waitFor());
   }
 
-  /** Every container log file of the application, concatenated (the NodeManager's log directory). */
+  /**
+   * Every container log file of the application, concatenated (the NodeManager's log directory).
+   * The NodeManager deletes an ended application's private directories while the walk runs, so a
+   * file or directory that vanishes under it is passed over.
+   */
   static String containerLogs(ApplicationReport app, String file) throws IOException {
-    StringBuilder sb = new StringBuilder();
     // MiniYARNCluster's directories: target/test/data/YarnIT/yarn-NNN/YarnIT-logDir-nm-0_0/APP/CONTAINER/
-    try (Stream<Path> s = Files.walk(Submit.PROJECT_DIR.resolve("target/test/data/YarnIT"))) {
-      for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-        if (p.getFileName().toString().equals(file) && p.toString().contains("/" + app.getApplicationId() + "/")) {
-          sb.append("==> ").append(p).append('\n').append(Files.readString(p));
+    List<Path> found = new ArrayList<>();
+    Files.walkFileTree(Submit.PROJECT_DIR.resolve("target/test/data/YarnIT"), new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+        if (p.getFileName().toString().equals(file) && p.toString().contains("-logDir-")
+            && p.toString().contains("/" + app.getApplicationId() + "/")) {
+          found.add(p);
         }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        if (e != null && !(e instanceof NoSuchFileException)) {
+          throw e;
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    Collections.sort(found);
+    StringBuilder sb = new StringBuilder();
+    for (Path p : found) {
+      try {
+        String text = Files.readString(p);
+        sb.append("==> ").append(p).append('\n').append(text);
+      } catch (NoSuchFileException e) {
+        // deleted by the NodeManager between the walk and the read
       }
     }
     return sb.toString();
