@@ -160,31 +160,8 @@ public final class GenerateCommand implements Callable<Integer> {
         ids.add(p);
       }
       // One id per partition; its rows are made as the writer asks for them, not held in memory.
-      sc.parallelize(ids, parts).mapPartitions((Iterator<Integer> it) -> {
-        int p = it.next();
-        long from = n * p / parts;
-        long to = n * (p + 1) / parts;
-        ParsedRecord rec = new ParsedRecord();
-        StringBuilder sb = new StringBuilder();
-        return new Iterator<String>() {
-          private long i = fcsv ? from - 1 : from;
-
-          @Override
-          public boolean hasNext() {
-            return i < to;
-          }
-
-          @Override
-          public String next() {
-            long row = i++;
-            if (row < from) {
-              return header(d);
-            }
-            gen.row(row, rec);
-            return Generator.format(rec, fcsv, d, sb);
-          }
-        };
-      }).saveAsTextFile(output);
+      sc.parallelize(ids, parts).mapPartitions((Iterator<Integer> it) -> rowsOf(gen, it.next(), parts, n, d, fcsv))
+          .saveAsTextFile(output);
     }
     Path truth = singleFile ? new Path(output + ".truth.json") : new Path(out, "_truth.json");
     Map<String, Object> t = ctr ? ctrTruth(ctrGen) : regressionTruth(gen);
@@ -239,6 +216,35 @@ public final class GenerateCommand implements Callable<Integer> {
     t.put("intercept", gen.intercept());
     t.put("weights", gen.weights());
     return t;
+  }
+
+  /**
+   * The text rows of partition {@code p} of {@code parts}, made as the writer asks for them. Static,
+   * so that the task's closure does not capture the command (picocli's object is not serializable).
+   */
+  private static Iterator<String> rowsOf(Generator gen, int p, int parts, long n, int d, boolean csv) {
+    long from = n * p / parts;
+    long to = n * (p + 1) / parts;
+    ParsedRecord rec = new ParsedRecord();
+    StringBuilder sb = new StringBuilder();
+    return new Iterator<String>() {
+      private long i = csv ? from - 1 : from;
+
+      @Override
+      public boolean hasNext() {
+        return i < to;
+      }
+
+      @Override
+      public String next() {
+        long row = i++;
+        if (row < from) {
+          return header(d);
+        }
+        gen.row(row, rec);
+        return Generator.format(rec, csv, d, sb);
+      }
+    };
   }
 
   static String header(int d) {

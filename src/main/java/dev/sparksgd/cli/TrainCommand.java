@@ -102,9 +102,11 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Maximum iterations. Default: ${DEFAULT-VALUE}.")
   int maxIter;
 
-  @Option(names = "--step-size", paramLabel = "X|auto", defaultValue = "0.1",
-      description = "Learning rate η₀, or auto: try rates from large to small on a seeded sample "
-          + "and keep the largest whose double still lowers the loss steadily. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--step-size", paramLabel = "X|auto|default", defaultValue = TrainConfig.DEFAULT,
+      description = "Learning rate η₀; auto: try rates from large to small on a seeded sample "
+          + "and keep the largest whose double still lowers the loss steadily; default: 1/L for "
+          + "mini-batch gradient steps of sgd, momentum ((1 - momentum)/L) or nesterov on squared or "
+          + "logistic loss, L the curvature of a sampled batch, else 0.1. Default: ${DEFAULT-VALUE}.")
   String stepSize;
 
   @Option(names = "--lr-schedule", paramLabel = "SCHEDULE", defaultValue = "auto",
@@ -504,7 +506,8 @@ public final class TrainCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "spark-sgd: error: training diverged at iteration %d (loss %s); "
             + "try a smaller --step-size (now %s) or --lr-schedule adaptive; no model was written%n",
             last.iteration(), last.objective(),
-            cfg.stepSizeAuto ? "auto: " + result.chosenStepSize() : String.valueOf(cfg.stepSize));
+            Double.isNaN(result.chosenStepSize()) ? String.valueOf(cfg.stepSize)
+                : (cfg.stepSizeAuto ? TrainConfig.AUTO : TrainConfig.DEFAULT) + ": " + result.chosenStepSize());
         return ExitCodes.DIVERGED;
       }
       if (stop.requested()) { // training ended on its own just as the signal came
@@ -512,7 +515,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
       Map<String, Object> options = cfg.toOptionMap();
       options.put("format", data.format.cliName());
-      if (cfg.stepSizeAuto) {
+      if (!Double.isNaN(result.chosenStepSize())) {
         options.put("chosen-step-size", result.chosenStepSize());
       }
       if (!Double.isNaN(result.hingeSmoothing())) {

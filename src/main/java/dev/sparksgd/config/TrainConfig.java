@@ -19,6 +19,10 @@ public final class TrainConfig implements Serializable {
   public static final int MAX_PREFETCH_MB = 512;
   /** --categorical-cols: the columns are found in the data. */
   public static final String AUTO = "auto";
+  /** --step-size default: no rate given (see {@link #stepSizeDefault}). */
+  public static final String DEFAULT = "default";
+  /** The rate of --step-size default where no batch curvature sets it. */
+  public static final double DEFAULT_STEP_SIZE = 0.1;
   /** Largest --max-levels: a million one-hot features per categorical column. */
   public static final int MAX_LEVELS = 1_000_000;
 
@@ -55,6 +59,12 @@ public final class TrainConfig implements Serializable {
   public final boolean overwrite;
   /** --step-size auto: {@link #stepSize} is then NaN and the trainer picks the rate. */
   public final boolean stepSizeAuto;
+  /**
+   * --step-size default (no rate given): {@link #stepSize} is {@link #DEFAULT_STEP_SIZE}, which
+   * mini-batch gradient steps of sgd, momentum and nesterov on a smooth loss replace by 1/L of a
+   * sampled batch (train/BatchCurvature; see docs/algorithms.md).
+   */
+  public final boolean stepSizeDefault;
   public final OptimizerKind optimizer;
   public final double momentum;
   public final double beta1;
@@ -151,6 +161,7 @@ public final class TrainConfig implements Serializable {
     validationFraction = b.validationFraction;
     overwrite = b.overwrite;
     stepSizeAuto = b.stepSizeAuto;
+    stepSizeDefault = b.stepSizeDefault;
     optimizer = b.optimizer;
     momentum = b.momentum;
     beta1 = b.beta1;
@@ -221,6 +232,7 @@ public final class TrainConfig implements Serializable {
     b.validationFraction = validationFraction;
     b.overwrite = overwrite;
     b.stepSizeAuto = stepSizeAuto;
+    b.stepSizeDefault = stepSizeDefault;
     b.optimizer = optimizer;
     b.momentum = momentum;
     b.beta1 = beta1;
@@ -301,8 +313,10 @@ public final class TrainConfig implements Serializable {
       TrainOption.of("num-features", Kind.INT, "feature count of LIBSVM input", c -> c.numFeatures,
           Builder::numFeatures).param(null),
       TrainOption.of("max-iter", Kind.INT, "maximum iterations (>= 1)", c -> c.maxIter, Builder::maxIter),
-      TrainOption.of("step-size", Kind.DOUBLE, "learning rate (> 0)", c -> c.stepSize, Builder::stepSize)
-          .getter(c -> c.stepSizeAuto ? (Object) "auto" : (Object) c.stepSize)
+      TrainOption.of("step-size", Kind.DOUBLE, "learning rate (> 0); not given: 1/L for mini-batch gradient "
+          + "steps of sgd, momentum ((1 - momentum)/L) or nesterov on squared or logistic loss, L the curvature "
+          + "of a sampled batch, else 0.1", c -> c.stepSize, Builder::stepSize)
+          .getter(c -> c.stepSizeAuto ? (Object) AUTO : c.stepSizeDefault ? (Object) DEFAULT : (Object) c.stepSize)
           .setter((b, v) -> {
             if (v instanceof String text) {
               b.stepSize(text);
@@ -435,7 +449,7 @@ public final class TrainConfig implements Serializable {
     private String labelCol = "label";
     private int numFeatures = 0;
     private int maxIter = 1000;
-    private double stepSize = 0.1;
+    private double stepSize = DEFAULT_STEP_SIZE;
     private LrSchedule lrSchedule = LrSchedule.AUTO;
     /** {@link #lrSchedule} with auto decided; set by {@link #buildForInput()}. */
     private LrSchedule lrScheduleResolved;
@@ -453,6 +467,7 @@ public final class TrainConfig implements Serializable {
     private double validationFraction = 0.0;
     private boolean overwrite = false;
     private boolean stepSizeAuto = false;
+    private boolean stepSizeDefault = true;
     private String stepSizeText;
     private OptimizerKind optimizer = OptimizerKind.SGD;
     private double momentum = 0.9;
@@ -503,8 +518,14 @@ public final class TrainConfig implements Serializable {
     public Builder labelCol(String v) { labelCol = v; return this; }
     public Builder numFeatures(int v) { numFeatures = v; return this; }
     public Builder maxIter(int v) { maxIter = v; return this; }
-    public Builder stepSize(double v) { stepSize = v; stepSizeAuto = false; stepSizeText = null; return this; }
-    /** A number, or "auto"; checked in {@link #build()}. */
+    public Builder stepSize(double v) {
+      stepSize = v;
+      stepSizeAuto = false;
+      stepSizeDefault = false;
+      stepSizeText = null;
+      return this;
+    }
+    /** A number, "auto" or "default"; checked in {@link #build()}. */
     public Builder stepSize(String v) { stepSizeText = v; return this; }
     public Builder lrSchedule(LrSchedule v) { lrSchedule = v; return this; }
     public Builder miniBatchFraction(double v) { miniBatchFraction = v; return this; }
@@ -582,15 +603,16 @@ public final class TrainConfig implements Serializable {
       require(maxIter >= 1, "--max-iter must be >= 1 (got " + maxIter + ")");
       if (stepSizeText != null) {
         String t = stepSizeText.trim();
-        if (t.equalsIgnoreCase("auto")) {
-          stepSizeAuto = true;
-        } else {
+        stepSizeAuto = t.equalsIgnoreCase(AUTO);
+        stepSizeDefault = t.equalsIgnoreCase(DEFAULT);
+        if (stepSizeDefault) {
+          stepSize = DEFAULT_STEP_SIZE;
+        } else if (!stepSizeAuto) {
           try {
             stepSize = Double.parseDouble(t);
           } catch (NumberFormatException e) {
-            throw new ConfigException("--step-size must be a number or auto (got '" + stepSizeText + "')");
+            throw new ConfigException("--step-size must be a number, auto or default (got '" + stepSizeText + "')");
           }
-          stepSizeAuto = false;
         }
         stepSizeText = null;
       }

@@ -38,4 +38,10 @@ public final class LogisticLoss implements Loss {
   public boolean isClassification() {
     return true;
   }
+
+  /** σ(m)(1 − σ(m)) ≤ 1/4, reached at m = 0. */
+  @Override
+  public double curvatureBound() {
+    return 0.25;
+  }
 }

@@ -24,6 +24,15 @@ public interface Loss extends Serializable {
     return false;
   }
 
+  /**
+   * The largest second derivative in the margin, sup over (m, y) of ∂²value/∂m² (squared 1, logistic
+   * 1/4), or NaN when there is none (a kink, as the hinge's, or a curvature that moves with the
+   * loss's own parameters, as huber's 1/σ).
+   */
+  default double curvatureBound() {
+    return Double.NaN;
+  }
+
   /** How many parameters of its own this loss optimizes (0 for most). */
   default int numExtraParams() {
     return 0;

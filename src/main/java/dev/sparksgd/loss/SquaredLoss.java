@@ -20,4 +20,10 @@ public final class SquaredLoss implements Loss {
   public String name() {
     return "squared";
   }
+
+  /** ½(m − y)² has curvature 1 everywhere. */
+  @Override
+  public double curvatureBound() {
+    return 1.0;
+  }
 }

@@ -58,7 +58,8 @@ final class FrameTrainer {
           IterationRecord last = r.history().get(r.history().size() - 1);
           throw new IllegalArgumentException(String.format(Locale.ROOT, "training diverged at iteration %d "
               + "(loss %s); try a smaller stepSize (now %s) or lrSchedule adaptive", last.iteration(),
-              last.objective(), cfg.stepSizeAuto ? "auto: " + r.chosenStepSize() : String.valueOf(cfg.stepSize)));
+              last.objective(), Double.isNaN(r.chosenStepSize()) ? String.valueOf(cfg.stepSize)
+              : (cfg.stepSizeAuto ? "auto: " : "from the batch's curvature: ") + r.chosenStepSize()));
         }
         SgdTrainingSummary summary = new SgdTrainingSummary(r.iterations(), r.stopReason().label(), r.history(),
             System.currentTimeMillis() - start, r.millis(), r.chosenStepSize(), data.trainRows, data.holdoutRows);

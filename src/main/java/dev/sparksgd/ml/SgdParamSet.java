@@ -34,6 +34,8 @@ public final class SgdParamSet implements Serializable {
   private static final long serialVersionUID = 1L;
   /** {@code --step-size auto}: a DoubleParam cannot hold "auto", so a switch says it. */
   public static final String STEP_SIZE_AUTO = "stepSizeAuto";
+  /** The option whose param default (0.1) differs from the option's (default: see {@link #setDefaults}). */
+  private static final String STEP_SIZE = "step-size";
   /** As spark.ml's GBTs: a boolean column, true for the rows held out for early stopping. */
   public static final String VALIDATION_INDICATOR_COL = "validationIndicatorCol";
   /** What {@link TrainConfig#dataPath} says in a config made for a DataFrame. */
@@ -104,7 +106,9 @@ public final class SgdParamSet implements Serializable {
   void setDefaults(Params owner) {
     for (String name : options) {
       TrainOption o = TrainConfig.option(name);
-      Object dflt = o.defaultValue();
+      // stepSize holds a number: unset, the run takes --step-size default (the rate of 0.1, or of
+      // the batch's curvature for mini-batches), which toConfig leaves to the builder.
+      Object dflt = name.equals(STEP_SIZE) ? (Object) TrainConfig.DEFAULT_STEP_SIZE : o.defaultValue();
       if (dflt != null) {
         owner.setDefault((Param<Object>) owner.getParam(o.paramName()), dflt);
       }
@@ -118,7 +122,7 @@ public final class SgdParamSet implements Serializable {
     for (String name : options) {
       TrainOption o = TrainConfig.option(name);
       Param<?> p = owner.getParam(o.paramName());
-      if (owner.isDefined(p)) {
+      if (name.equals(STEP_SIZE) ? owner.isSet(p) : owner.isDefined(p)) {
         o.set(b, coerce(o, owner.getOrDefault(p)));
       }
     }

@@ -19,7 +19,8 @@ import org.apache.spark.ml.Model;
  * @param history one record per iteration (loss, objective, step size, step and gradient norms, time)
  * @param totalMillis time of the whole fit: loading, statistics and training
  * @param trainMillis time of the training loop
- * @param chosenStepSize the rate stepSizeAuto chose, NaN when stepSize was given
+ * @param chosenStepSize the rate stepSizeAuto chose, or the batch's curvature set
+ *     when no stepSize was given (mini-batches); NaN when stepSize was given
  * @param trainRows rows trained on
  * @param holdoutRows rows held out for early stopping
  */

@@ -42,7 +42,7 @@ final class StepSizeSearch {
 
   static Result choose(JavaSparkContext sc, Dataset data, TrainConfig cfg, Loss loss, Scaling scaling,
       Regularizer reg, Consumer<String> out) {
-    LocalRows sample = sample(sc, data, cfg.seed);
+    LocalRows sample = sample(sc, data, cfg.seed, SAMPLE_STREAM, SAMPLE_ROWS, "step-size auto: sample");
     Result r = choose(sample, cfg, loss, scaling, reg);
     StringBuilder sb = new StringBuilder("spark-sgd: --step-size auto on " + r.sampleRows
         + " sampled rows, " + PROBE_ITERATIONS + " iterations each:");
@@ -54,13 +54,17 @@ final class StepSizeSearch {
     return r;
   }
 
-  static LocalRows sample(JavaSparkContext sc, Dataset data, long seed) {
-    double fraction = Math.min(1.0, (double) SAMPLE_ROWS / Math.max(1, data.trainRows));
-    sc.setJobDescription("step-size auto: sample");
+  /**
+   * About {@code size} training rows drawn to the driver, each with the same probability, from the
+   * seed stream {@code stream} (one Spark job named {@code job}).
+   */
+  static LocalRows sample(JavaSparkContext sc, Dataset data, long seed, long stream, long size, String job) {
+    double fraction = Math.min(1.0, (double) size / Math.max(1, data.trainRows));
+    sc.setJobDescription(job);
     try {
       return OrderedReduce.reduce(data.blocks.mapPartitionsWithIndex((p, it) -> {
         LocalRows rows = new LocalRows();
-        IndexSampler sampler = new IndexSampler(fraction, Seeds.derive(seed, SAMPLE_STREAM, p));
+        IndexSampler sampler = new IndexSampler(fraction, Seeds.derive(seed, stream, p));
         long base = 0;
         while (it.hasNext()) {
           Block b = it.next();

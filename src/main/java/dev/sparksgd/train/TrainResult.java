@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The outcome of a run: weights in original feature units ({@code coefficients}, {@code intercept}),
  * the optimizer-space parameters they came from, and the history. {@code chosenStepSize} is the
- * rate --step-size auto picked (NaN when the step size was given). {@code hingeSmoothing} is the
+ * rate --step-size auto picked, or the one the batch's curvature set when no step size was given
+ * (mini-batches; NaN when the step size was given or is the default's 0.1). {@code hingeSmoothing} is the
  * width of the smoothed hinge the last iterations minimized (NaN when the loss ran as it is).
  */
 public record TrainResult(double[] coefficients, double intercept, double[] params, int iterations,

@@ -163,8 +163,11 @@ public final class Trainer {
           + "checkpointed run did)", chosen));
     } else if (cfg.stepSizeAuto) {
       chosen = StepSizeSearch.choose(sc, data, cfg, loss, scaling, reg, listener::onMessage).chosen();
+    } else if (BatchCurvature.applies(cfg, loss)) {
+      // Deterministic (a seeded sample and power iteration): a resumed run finds the same rate.
+      chosen = BatchCurvature.choose(sc, data, cfg, loss, scaling, listener::onMessage).rate();
     }
-    LearningRate rate = OptimSetup.schedule(cfg, cfg.stepSizeAuto ? chosen : cfg.stepSize);
+    LearningRate rate = OptimSetup.schedule(cfg, Double.isNaN(chosen) ? cfg.stepSize : chosen);
     // A quasi-Newton step takes the whole smooth part (L2 included) into its curvature estimate.
     Lbfgs quasiNewton = rate instanceof Lbfgs q ? q : null;
     if (quasiNewton != null) {
