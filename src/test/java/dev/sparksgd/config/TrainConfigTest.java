@@ -85,7 +85,8 @@ class TrainConfigTest {
     assertEquals("csv", valid().format(DataFormat.CSV).build().toOptionMap().get("format"));
     assertEquals("inverse-sqrt", m.get("lr-schedule"));
     assertEquals(1000, m.get("max-iter"));
-    assertEquals(0.1, m.get("step-size"));
+    assertEquals("default", m.get("step-size"));
+    assertEquals(0.1, valid().stepSize(0.1).build().toOptionMap().get("step-size"));
     assertEquals(42L, m.get("seed"));
     assertFalse(m.containsKey("data"));
     assertFalse(m.containsKey("output"));

@@ -37,7 +37,7 @@ class SparseMiniBatchDefaultsTest {
   private static final int NNZ = 10;
   private static final double REG = 1e-3;
   /** The documented gap (docs/algorithms.md): relative excess of the objective over the optimum. */
-  private static final double GAP = 0.01;
+  private static final double GAP = 0.005;
 
   @TempDir
   Path tmp;
