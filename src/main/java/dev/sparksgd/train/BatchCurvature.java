@@ -61,6 +61,7 @@ final class BatchCurvature {
 
   static Result choose(JavaSparkContext sc, Dataset data, TrainConfig cfg, Loss loss, Scaling scaling,
       Consumer<String> out) {
+    long start = System.nanoTime();
     long batch = Math.max(1, Math.round(cfg.miniBatchFraction * data.trainRows));
     double valuesPerRow = Math.max(1.0, data.cachedBytes / 8.0 / Math.max(1, data.trainRows + data.holdoutRows));
     long rows = Math.max(1, Math.min(Math.min(batch, MAX_ROWS), (long) (MAX_VALUES / valuesPerRow)));
@@ -68,8 +69,9 @@ final class BatchCurvature {
         "step size: the curvature of a sampled batch");
     Result r = rate(sample, cfg, loss, scaling);
     out.accept(String.format(Locale.ROOT, "spark-sgd: step size %.4g = %s1/L, L = %.4g the curvature of a "
-        + "sampled batch of %d rows (no --step-size given)", r.rate,
-        cfg.optimizer == OptimizerKind.SGD ? "" : "(1 - momentum)·", r.curvature, r.sampleRows));
+        + "sampled batch of %d rows (no --step-size given; %d ms)", r.rate,
+        cfg.optimizer == OptimizerKind.SGD ? "" : "(1 - momentum)·", r.curvature, r.sampleRows,
+        (System.nanoTime() - start) / 1_000_000));
     return r;
   }
 

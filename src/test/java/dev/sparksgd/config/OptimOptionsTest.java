@@ -53,12 +53,21 @@ class OptimOptionsTest {
     assertEquals("auto", auto.toOptionMap().get("step-size"));
     assertEquals(0.25, valid().stepSize("0.25").build().stepSize);
     assertEquals(0.25, valid().stepSize("0.25").build().toOptionMap().get("step-size"));
-    assertInvalid("--step-size must be a number or auto (got 'fast')", b -> b.stepSize("fast"));
+    assertInvalid("--step-size must be a number, auto or default (got 'fast')", b -> b.stepSize("fast"));
     assertInvalid("--step-size must be > 0", b -> b.stepSize("-1"));
     assertInvalid("--step-size must be a finite number", b -> b.stepSize("NaN"));
     assertFalse(auto.toBuilder().build().toOptionMap().isEmpty());
     assertTrue(auto.toBuilder().build().stepSizeAuto, "toBuilder keeps auto");
     assertFalse(auto.toBuilder().stepSize(0.5).build().stepSizeAuto, "a number replaces auto");
+    TrainConfig unset = valid().build();
+    assertTrue(unset.stepSizeDefault, "no step size given");
+    assertEquals(TrainConfig.DEFAULT_STEP_SIZE, unset.stepSize);
+    assertEquals("default", unset.toOptionMap().get("step-size"));
+    assertTrue(valid().stepSize(" Default ").build().stepSizeDefault);
+    assertTrue(unset.toBuilder().build().stepSizeDefault, "toBuilder keeps default");
+    assertFalse(unset.toBuilder().stepSize(0.1).build().stepSizeDefault, "a number replaces default");
+    assertFalse(valid().stepSize("0.1").build().stepSizeDefault, "a number, even the default's rate, is given");
+    assertFalse(auto.stepSizeDefault);
   }
 
   @Test
