@@ -640,6 +640,15 @@ public abstract class LazyUpdate {
       for (double[] row : gram) {
         Arrays.fill(row, 0.0);
       }
+      if (width == 1) { // the same sum (w·w added in order) without the general loop's copies
+        double[] w = cols[0];
+        double g = 0.0;
+        for (int j = 0; j < numWeights; j++) {
+          g += w[j] * w[j];
+        }
+        gram[0][0] = g;
+        return;
+      }
       for (int j = 0; j < numWeights; j++) {
         for (int c = 0; c < width; c++) {
           s[c] = cols[c][j];
