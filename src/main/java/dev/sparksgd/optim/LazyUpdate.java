@@ -462,30 +462,60 @@ public abstract class LazyUpdate {
       double stepSq = 0;
       double gradSq = 0;
       double paramSq = 0;
-      for (int k = 0; k < nnz; k++) {
-        if (k % CHUNK == 0) {
-          touchState(params, idx, k, Math.min(nnz, k + CHUNK));
+      if (width == 1) {
+        // Plain SGD (no state of its own, no averaging, no direction): the loop below with its
+        // 1×1 matrices as scalars, the same operations in the same order (the same bits).
+        double p = prod[0][0];
+        double q = nextInv[0][0];
+        double gramSum = gram[0][0];
+        double untouchedSum = untouched[0][0];
+        for (int k = 0; k < nnz; k++) {
+          if (k % CHUNK == 0) {
+            touchState(params, idx, k, Math.min(nnz, k + CHUNK));
+          }
+          int j = idx[k];
+          double stored = params[j];
+          params[j] = 0.0 + p * stored; // load(j, prod)
+          gramSum += -1 * stored * stored; // addOuter(…, s, -1)
+          untouchedSum += -1 * stored * stored;
+          double old = params[j];
+          double grad = g[k];
+          double smooth = l2 != 0 ? grad + l2 * old : grad;
+          stepCurrent(params, j, grad, eta);
+          stepSq += (params[j] - old) * (params[j] - old);
+          gradSq += smooth * smooth;
+          paramSq += params[j] * params[j];
+          params[j] = 0.0 + q * params[j]; // load(j, nextInv)
+          gramSum += 1 * params[j] * params[j]; // addOuter(gram, s, 1)
         }
-        int j = idx[k];
-        double u = direction != null ? direction[j] : 0.0;
-        load(j, prod); // s: ŝ_j, the columns: its state now
-        addOuter(gram, s, -1);
-        addOuter(untouched, s, -1);
-        double old = params[j];
-        double grad = direction != null ? g[k] + along * u : g[k];
-        double smooth = l2 != 0 ? grad + l2 * old : grad;
-        stepCurrent(params, j, grad, eta);
-        if (averages) {
-          sum[j] += params[j];
+        gram[0][0] = gramSum;
+        untouched[0][0] = untouchedSum;
+      } else {
+        for (int k = 0; k < nnz; k++) {
+          if (k % CHUNK == 0) {
+            touchState(params, idx, k, Math.min(nnz, k + CHUNK));
+          }
+          int j = idx[k];
+          double u = direction != null ? direction[j] : 0.0;
+          load(j, prod); // s: ŝ_j, the columns: its state now
+          addOuter(gram, s, -1);
+          addOuter(untouched, s, -1);
+          double old = params[j];
+          double grad = direction != null ? g[k] + along * u : g[k];
+          double smooth = l2 != 0 ? grad + l2 * old : grad;
+          stepCurrent(params, j, grad, eta);
+          if (averages) {
+            sum[j] += params[j];
+          }
+          stepSq += (params[j] - old) * (params[j] - old);
+          gradSq += smooth * smooth;
+          paramSq += params[j] * params[j];
+          load(j, nextInv);
+          for (int c = 0; c < width; c++) {
+            s[c] = cols[c][j];
+          }
+          addOuter(gram, s, 1);
         }
-        stepSq += (params[j] - old) * (params[j] - old);
-        gradSq += smooth * smooth;
-        paramSq += params[j] * params[j];
-        load(j, nextInv);
-        for (int c = 0; c < width; c++) {
-          s[c] = cols[c][j];
-        }
-        addOuter(gram, s, 1);
       }
       for (int j = numWeights; j < numParams; j++) {
         double old = params[j];
