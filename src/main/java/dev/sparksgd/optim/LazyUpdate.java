@@ -41,8 +41,15 @@ import java.util.Arrays;
 public abstract class LazyUpdate {
   /** Rebase once the catch-up factors are this ill-conditioned (their rounding grows with it). */
   static final double MAX_CONDITION = 1e2;
+  /**
+   * Coordinates per {@link #touchState} ahead of the per-coordinate loops: their cache lines of a
+   * few state arrays fit the L2 cache.
+   */
+  static final int CHUNK = 512;
 
   final CoordinateWise opt;
+  /** Where {@link #touch} leaves what it read (nothing reads it). */
+  private long sink;
   final int numWeights;
   final int numParams;
   final double l1;
@@ -141,6 +148,49 @@ public abstract class LazyUpdate {
   /** Weight j's value now. */
   public abstract double current(double[] params, int j);
 
+  /**
+   * out[k] = {@link #current(double[], int) current}(params, idx[k]) for k < n, in that order
+   * (indexes ascending, as a batch's columns).
+   */
+  public final void current(double[] params, int[] idx, int n, double[] out) {
+    for (int from = 0; from < n; from += CHUNK) {
+      int to = Math.min(n, from + CHUNK);
+      touchState(params, idx, from, to);
+      for (int k = from; k < to; k++) {
+        out[k] = current(params, idx[k]);
+      }
+    }
+  }
+
+  /**
+   * Reads coordinates idx[from..to)'s entries of the parameters and of the state this form keeps
+   * per coordinate, ahead of a loop over them: see {@link #touch}.
+   */
+  abstract void touchState(double[] params, int[] idx, int from, int to);
+
+  /**
+   * Reads a[idx[k]] for from ≤ k < to, changing nothing. At millions of coordinates nearly every
+   * coordinate's state is in memory, not in the caches, and a per-coordinate loop as long as the
+   * update's waits for its misses one at a time; this loop is so short that the core keeps many
+   * of them in flight, and the update that follows finds the lines in the cache.
+   */
+  final void touch(double[] a, int[] idx, int from, int to) {
+    long x = 0;
+    for (int k = from; k < to; k++) {
+      x ^= Double.doubleToRawLongBits(a[idx[k]]);
+    }
+    sink ^= x;
+  }
+
+  /** {@link #touch(double[], int[], int, int)} for an int array. */
+  final void touch(int[] a, int[] idx, int from, int to) {
+    long x = 0;
+    for (int k = from; k < to; k++) {
+      x ^= a[idx[k]];
+    }
+    sink ^= x;
+  }
+
   /** Brings every parameter and the optimizer's state to what the dense updates would hold. */
   public abstract void flush(double[] params);
 
@@ -197,6 +247,9 @@ public abstract class LazyUpdate {
       p[r + 1] = p[r] * a;
       q[r + 1] = q[r] + eta * l1 / p[r + 1];
       for (int k = 0; k < nnz; k++) {
+        if (k % CHUNK == 0) {
+          touchState(params, idx, k, Math.min(nnz, k + CHUNK));
+        }
         int j = idx[k];
         catchUp(params, j, r);
         stepCurrent(params, j, g[k], eta);
@@ -225,6 +278,15 @@ public abstract class LazyUpdate {
     public double current(double[] params, int j) {
       catchUp(params, j, r);
       return params[j];
+    }
+
+    @Override
+    void touchState(double[] params, int[] idx, int from, int to) {
+      touch(params, idx, from, to);
+      touch(last, idx, from, to);
+      for (double[] state : opt.stateArrays(numParams)) {
+        touch(state, idx, from, to);
+      }
     }
 
     @Override
@@ -400,27 +462,60 @@ public abstract class LazyUpdate {
       double stepSq = 0;
       double gradSq = 0;
       double paramSq = 0;
-      for (int k = 0; k < nnz; k++) {
-        int j = idx[k];
-        double u = direction != null ? direction[j] : 0.0;
-        load(j, prod); // s: ŝ_j, the columns: its state now
-        addOuter(gram, s, -1);
-        addOuter(untouched, s, -1);
-        double old = params[j];
-        double grad = direction != null ? g[k] + along * u : g[k];
-        double smooth = l2 != 0 ? grad + l2 * old : grad;
-        stepCurrent(params, j, grad, eta);
-        if (averages) {
-          sum[j] += params[j];
+      if (width == 1) {
+        // Plain SGD (no state of its own, no averaging, no direction): the loop below with its
+        // 1×1 matrices as scalars, the same operations in the same order (the same bits).
+        double p = prod[0][0];
+        double q = nextInv[0][0];
+        double gramSum = gram[0][0];
+        double untouchedSum = untouched[0][0];
+        for (int k = 0; k < nnz; k++) {
+          if (k % CHUNK == 0) {
+            touchState(params, idx, k, Math.min(nnz, k + CHUNK));
+          }
+          int j = idx[k];
+          double stored = params[j];
+          params[j] = 0.0 + p * stored; // load(j, prod)
+          gramSum += -1 * stored * stored; // addOuter(…, s, -1)
+          untouchedSum += -1 * stored * stored;
+          double old = params[j];
+          double grad = g[k];
+          double smooth = l2 != 0 ? grad + l2 * old : grad;
+          stepCurrent(params, j, grad, eta);
+          stepSq += (params[j] - old) * (params[j] - old);
+          gradSq += smooth * smooth;
+          paramSq += params[j] * params[j];
+          params[j] = 0.0 + q * params[j]; // load(j, nextInv)
+          gramSum += 1 * params[j] * params[j]; // addOuter(gram, s, 1)
         }
-        stepSq += (params[j] - old) * (params[j] - old);
-        gradSq += smooth * smooth;
-        paramSq += params[j] * params[j];
-        load(j, nextInv);
-        for (int c = 0; c < width; c++) {
-          s[c] = cols[c][j];
+        gram[0][0] = gramSum;
+        untouched[0][0] = untouchedSum;
+      } else {
+        for (int k = 0; k < nnz; k++) {
+          if (k % CHUNK == 0) {
+            touchState(params, idx, k, Math.min(nnz, k + CHUNK));
+          }
+          int j = idx[k];
+          double u = direction != null ? direction[j] : 0.0;
+          load(j, prod); // s: ŝ_j, the columns: its state now
+          addOuter(gram, s, -1);
+          addOuter(untouched, s, -1);
+          double old = params[j];
+          double grad = direction != null ? g[k] + along * u : g[k];
+          double smooth = l2 != 0 ? grad + l2 * old : grad;
+          stepCurrent(params, j, grad, eta);
+          if (averages) {
+            sum[j] += params[j];
+          }
+          stepSq += (params[j] - old) * (params[j] - old);
+          gradSq += smooth * smooth;
+          paramSq += params[j] * params[j];
+          load(j, nextInv);
+          for (int c = 0; c < width; c++) {
+            s[c] = cols[c][j];
+          }
+          addOuter(gram, s, 1);
         }
-        addOuter(gram, s, 1);
       }
       for (int j = numWeights; j < numParams; j++) {
         double old = params[j];
@@ -518,6 +613,14 @@ public abstract class LazyUpdate {
     }
 
     @Override
+    void touchState(double[] params, int[] idx, int from, int to) {
+      attach(params);
+      for (double[] col : cols) {
+        touch(col, idx, from, to);
+      }
+    }
+
+    @Override
     public double dotDirection(double[] params) {
       if (direction == null) {
         return 0.0;
@@ -566,6 +669,15 @@ public abstract class LazyUpdate {
       prodInv = identity(width);
       for (double[] row : gram) {
         Arrays.fill(row, 0.0);
+      }
+      if (width == 1) { // the same sum (w·w added in order) without the general loop's copies
+        double[] w = cols[0];
+        double g = 0.0;
+        for (int j = 0; j < numWeights; j++) {
+          g += w[j] * w[j];
+        }
+        gram[0][0] = g;
+        return;
       }
       for (int j = 0; j < numWeights; j++) {
         for (int c = 0; c < width; c++) {

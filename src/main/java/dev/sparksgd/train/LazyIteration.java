@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The coefficients a batch reads are refreshed only at its columns when its rows are known on
  * the driver: drawn ahead ({@link BatchPrefetch}), or held there ({@link Partitions#onDriver}),
- * where the same sampler the tasks use names them first. Spark jobs over the executors' rows do
- * not know the columns in advance and refresh all of them (one pass, no allocation) before
- * sharing them with the tasks.
+ * where the same sampler the tasks use names them first. There, with sparse rows, the batch's
+ * coefficients and sums live in arrays as long as its columns ({@link BatchColumns}), not the
+ * features. Spark jobs over the executors' rows do not know the columns in advance and refresh
+ * all of them (one pass, no allocation) before sharing them with the tasks.
  */
 final class LazyIteration {
   private static final Logger LOG = LoggerFactory.getLogger(LazyIteration.class);
@@ -61,15 +62,16 @@ final class LazyIteration {
   private Buffers buffers;
   /** Raw coefficients [β, c]; β_j is current for the columns of the batch being summed. */
   private final double[] raw;
-  /** Columns marked for {@link #refreshMarked}: a bit per feature, all clear between iterations. */
-  private final long[] marks;
+  /** The batch's columns while it is summed; none marked between iterations. */
+  private final BatchColumns columns;
   /**
    * The columns the last {@link #refreshMarked} brought up to date, ascending, and their invStd:
    * the columns of the batch's sums, whose step then reads the scales from here rather than
-   * across the whole array again.
+   * across the whole array again; and their raw coefficients.
    */
   private int[] refreshed = new int[0];
   private double[] refreshedInvStd = new double[0];
+  private double[] refreshedRaw = new double[0];
   private int numRefreshed;
   /** The dense block whose columns the current refresh already brought up to date. */
   private Block lastDense;
@@ -77,12 +79,12 @@ final class LazyIteration {
   /** The arrays as long as the features that a run needs; contents left from the last run. */
   private static final class Buffers {
     final double[] raw;
-    /** All clear while free. */
-    final long[] marks;
+    /** None marked while free. */
+    final BatchColumns columns;
 
     Buffers(int d) {
       raw = new double[d + 1];
-      marks = new long[(d + 63) >>> 6];
+      columns = new BatchColumns(d);
     }
   }
 
@@ -94,7 +96,7 @@ final class LazyIteration {
     this.fitIntercept = fitIntercept;
     this.buffers = borrow(d);
     this.raw = buffers.raw;
-    this.marks = buffers.marks;
+    this.columns = buffers.columns;
   }
 
   private static Buffers borrow(int d) {
@@ -110,7 +112,7 @@ final class LazyIteration {
   /** Gives the run's buffers back for the next run; this iteration is not to be used after. */
   void release() {
     if (buffers != null) {
-      Arrays.fill(marks, 0L); // clear already unless the run ended between marking and refreshing
+      columns.clear(); // clear already unless the run ended while a batch was summed
       FREE.offerFirst(new SoftReference<>(buffers));
       buffers = null;
     }
@@ -151,8 +153,34 @@ final class LazyIteration {
   SparseSums sums(Partitions partitions, TrainConfig cfg, Loss loss, double[] params, int t, int failAt,
       BatchPrefetch prefetch) {
     raw[d] = params[d] - lazy.dotDirection(params);
+    Loss bound = loss.bind(raw, d + 1);
     if (prefetch != null) {
       Block[][] parts = prefetch.take(t, cfg.maxIter);
+      if (allSparse(parts)) {
+        for (Block[] part : parts) {
+          for (Block b : part) {
+            for (int i = 0; i < b.numRows; i++) {
+              columns.mark(b, i);
+            }
+          }
+        }
+        refreshMarked(params);
+        try {
+          List<SparseSums> partials = new ArrayList<>(parts.length);
+          for (Block[] part : parts) {
+            BatchColumns.Sums sums = columns.new Sums(refreshedRaw, raw[d], bound);
+            for (Block b : part) {
+              for (int i = 0; i < b.numRows; i++) {
+                sums.add(b, i);
+              }
+            }
+            partials.add(sums.finish());
+          }
+          return OrderedReduce.mergeInOrder(partials, SparseSums::merge);
+        } finally {
+          columns.clear();
+        }
+      }
       lastDense = null;
       for (Block[] part : parts) {
         for (Block b : part) {
@@ -162,8 +190,8 @@ final class LazyIteration {
         }
       }
       refreshMarked(params);
+      scatterRefreshed();
       SparseAccumulator driverSide = SparseAccumulator.borrow(d);
-      Loss bound = loss.bind(raw, d + 1);
       List<SparseSums> partials = new ArrayList<>(parts.length);
       for (Block[] part : parts) {
         for (Block b : part) {
@@ -178,14 +206,34 @@ final class LazyIteration {
     }
     Block[][] held = partitions.held();
     if (held != null) {
-      lastDense = null;
       // On the driver the rows are at hand: the mini-batch the tasks will draw is known, and only
       // its columns are read (the other coefficients stay as they are: no task reads them).
+      double fraction = cfg.miniBatchFraction;
+      long seed = cfg.seed;
+      if (allSparse(held)) {
+        for (int p = 0; p < held.length; p++) {
+          SparseGradientTask.forEachDrawn(Arrays.asList(held[p]).iterator(), fraction, seed, t, p, columns::mark);
+        }
+        refreshMarked(params);
+        double[] coef = refreshedRaw;
+        double intercept = raw[d];
+        try {
+          return partitions.reduce("iteration " + t + ": gradient (sparse)", (p, blocks) -> {
+            BatchColumns.Sums sums = columns.new Sums(coef, intercept, bound);
+            SparseGradientTask.forEachDrawn(blocks, fraction, seed, t, p, sums::add);
+            return List.of(sums.finish()).iterator();
+          }, SparseSums::merge, true);
+        } finally {
+          columns.clear();
+        }
+      }
+      lastDense = null;
       for (int p = 0; p < held.length; p++) {
-        SparseGradientTask.forEachDrawn(Arrays.asList(held[p]).iterator(), cfg.miniBatchFraction, cfg.seed, t, p,
+        SparseGradientTask.forEachDrawn(Arrays.asList(held[p]).iterator(), fraction, seed, t, p,
             (b, i) -> markRow(b, i, params));
       }
       refreshMarked(params);
+      scatterRefreshed();
     } else {
       numRefreshed = 0;
       refreshColumns(params, 0, d);
@@ -199,16 +247,25 @@ final class LazyIteration {
     }
   }
 
+  /** Whether every block is sparse (the batch's sums then take {@link BatchColumns}). */
+  private static boolean allSparse(Block[][] parts) {
+    for (Block[] part : parts) {
+      for (Block b : part) {
+        if (!b.isSparse()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /**
    * Row i of b will be summed: marks its columns for {@link #refreshMarked} (a dense block's
    * columns, all of them, are refreshed at once, once per block).
    */
   private void markRow(Block b, int i, double[] params) {
     if (b.isSparse()) {
-      for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
-        int j = b.colIdx[k];
-        marks[j >>> 6] |= 1L << j;
-      }
+      columns.mark(b, i);
     } else if (b != lastDense) {
       refreshColumns(params, 0, b.numCols);
       lastDense = b;
@@ -229,39 +286,37 @@ final class LazyIteration {
   }
 
   /**
-   * Brings the marked columns' raw coefficients up to date and clears the marks: in ascending
-   * order, once each, so the reads of the parameters, the optimizer's state and the scales walk
-   * forward through memory (the rows name their columns in random order, and at millions of
-   * features nearly every one of those reads would miss the caches and the TLB).
+   * Numbers the marked columns and brings their raw coefficients up to date (in
+   * {@link #refreshedRaw}): in ascending order, once each, so the reads of the parameters, the
+   * optimizer's state and the scales walk forward through memory (the rows name their columns in
+   * random order, and at millions of features nearly every one of those reads would miss the
+   * caches and the TLB).
    */
   private void refreshMarked(double[] params) {
-    int n = 0;
-    for (int word = 0; word < marks.length; word++) {
-      long m = marks[word];
-      if (m == 0) {
-        continue;
+    int[] cols = columns.number();
+    int n = cols.length;
+    double[] coef = new double[n];
+    lazy.current(params, cols, n, coef);
+    double[] inv = refreshedInvStd;
+    if (invStd != null) {
+      inv = new double[n];
+      for (int k = 0; k < n; k++) {
+        inv[k] = invStd[cols[k]];
+        coef[k] *= inv[k];
       }
-      marks[word] = 0L;
-      if (n + Long.bitCount(m) > refreshed.length) {
-        int size = Math.max(n + Long.bitCount(m), 2 * refreshed.length);
-        refreshed = Arrays.copyOf(refreshed, size);
-        refreshedInvStd = Arrays.copyOf(refreshedInvStd, size);
-      }
-      do {
-        int j = (word << 6) + Long.numberOfTrailingZeros(m);
-        refreshed[n] = j;
-        if (invStd == null) {
-          raw[j] = lazy.current(params, j);
-        } else {
-          double inv = invStd[j];
-          refreshedInvStd[n] = inv;
-          raw[j] = lazy.current(params, j) * inv;
-        }
-        n++;
-        m &= m - 1;
-      } while (m != 0);
     }
+    refreshed = cols;
+    refreshedInvStd = inv;
+    refreshedRaw = coef;
     numRefreshed = n;
+  }
+
+  /** The refreshed raw coefficients into {@link #raw}, for sums that read the columns there; marks cleared. */
+  private void scatterRefreshed() {
+    for (int k = 0; k < numRefreshed; k++) {
+      raw[refreshed[k]] = refreshedRaw[k];
+    }
+    columns.clear();
   }
 
   /**
@@ -294,6 +349,9 @@ final class LazyIteration {
 
   /** Whether idx names the columns the last refresh did, in its order. */
   private boolean sameColumns(int[] idx) {
+    if (idx == refreshed) {
+      return true;
+    }
     if (idx.length != numRefreshed) {
       return false;
     }

@@ -93,14 +93,7 @@ final class SparseAccumulator {
     // them (d/64 words) is cheaper than sorting (many touched columns); the same indexes.
     if ((long) n * (32 - Integer.numberOfLeadingZeros(Math.max(n, 1))) > marks.length) {
       idx = new int[n];
-      int k = 0;
-      for (int word = 0; word < marks.length; word++) {
-        long m = marks[word];
-        while (m != 0) {
-          idx[k++] = (word << 6) + Long.numberOfTrailingZeros(m);
-          m &= m - 1;
-        }
-      }
+      BatchColumns.marked(marks, idx);
     } else {
       idx = Arrays.copyOf(touched, n);
       Arrays.sort(idx);

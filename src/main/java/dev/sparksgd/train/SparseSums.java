@@ -13,6 +13,14 @@ record SparseSums(int[] idx, double[] val, double derivSum, double lossSum, doub
     implements Serializable {
 
   static SparseSums merge(SparseSums a, SparseSums b) {
+    if (a.idx == b.idx) { // over the same columns (a batch's, see BatchColumns): entry by entry
+      double[] val = new double[a.val.length];
+      for (int k = 0; k < val.length; k++) {
+        val[k] = a.val[k] + b.val[k];
+      }
+      return new SparseSums(a.idx, val, a.derivSum + b.derivSum, a.lossSum + b.lossSum, a.weightSum + b.weightSum,
+          a.rows + b.rows);
+    }
     int[] idx = new int[a.idx.length + b.idx.length];
     double[] val = new double[idx.length];
     int i = 0;

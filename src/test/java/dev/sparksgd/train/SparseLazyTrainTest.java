@@ -180,6 +180,28 @@ class SparseLazyTrainTest {
   }
 
   /**
+   * Rows drawn ahead when they are not held on the driver: the sums over the batch's columns give
+   * the bits of the tasks' sums, standardized and centred (the held rows are compared in
+   * {@link #lazyPathTrainsTheDenseModel}).
+   */
+  @Test
+  void batchesDrawnAheadGiveTheTasksBits() throws Exception {
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(Partitions.CONF_ENABLED, "false"));
+    try {
+      List<String> extra = List.of("--step-size", "0.003", "--max-iter", "12");
+      Path tasks = tmp.resolve("ahead-tasks");
+      Path drawn = tmp.resolve("ahead-drawn");
+      assertEquals(0, train(tasks, extra, "0").exitCode());
+      List<String> jobs = PrefetchTest.jobs(() -> assertEquals(0, train(drawn, extra, "64").exitCode()));
+      assertTrue(jobs.stream().anyMatch(j -> j.endsWith("draw mini-batches")), jobs.toString());
+      assertArrayEquals(TestData.modelBits(tasks), TestData.modelBits(drawn), "weights and intercept");
+      assertEquals(TestData.historyWithoutMillis(tasks), TestData.historyWithoutMillis(drawn), "history");
+    } finally {
+      SparkTestSession.get();
+    }
+  }
+
+  /**
    * The lazy path is taken for these mini-batches (one sparse gradient job per iteration), and not
    * for a full batch or with L1.
    */

@@ -1,0 +1,135 @@
+package dev.sparksgd.train;
+
+import dev.sparksgd.data.Block;
+import dev.sparksgd.loss.Loss;
+import java.util.Arrays;
+
+/**
+ * The columns of a mini-batch whose rows are known on the driver, numbered 0…n−1 in ascending
+ * order, so that the batch's coefficients and gradient sums live in arrays of n entries instead of
+ * d. At millions of features each read or write of a d-long array at a row's column misses the
+ * caches and the TLB; the batch's columns (a bit per feature, 4M features in 512 KiB) and the
+ * compact arrays stay in the caches, and the position of column j is the count of marked columns
+ * before it (a prefix count per 64-bit word, then a popcount).
+ *
+ * <p>{@link Sums} adds rows as {@link SparseAccumulator} does (the same kernels, each coordinate's
+ * contributions in row order), so each entry has the same bits; an entry of a column the rows
+ * summed did not touch stays +0.0, which adds nothing when the partitions' sums are merged (a sum
+ * that starts at +0.0 is never −0.0).
+ */
+final class BatchColumns {
+  /** A bit per feature: the batch's columns while numbered, all clear otherwise. */
+  private final long[] marks;
+  /** Per word of marks: the marked columns in the words before it (valid for marked words). */
+  private final int[] before;
+  private int[] columns = new int[0];
+  private boolean numbered;
+
+  BatchColumns(int numFeatures) {
+    marks = new long[(numFeatures + 63) >>> 6];
+    before = new int[marks.length];
+  }
+
+  /** Marks the columns of sparse row i of b. */
+  void mark(Block b, int i) {
+    for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
+      int j = b.colIdx[k];
+      marks[j >>> 6] |= 1L << j;
+    }
+  }
+
+  /**
+   * Numbers the marked columns in ascending order; returns them (a new array, the batch's sums'
+   * indexes). Positions are valid until {@link #clear}.
+   */
+  int[] number() {
+    int n = 0;
+    for (int w = 0; w < marks.length; w++) {
+      before[w] = n;
+      n += Long.bitCount(marks[w]);
+    }
+    int[] cols = new int[n];
+    marked(marks, cols);
+    columns = cols;
+    numbered = true;
+    return cols;
+  }
+
+  /** The columns whose bits are set in marks, ascending, into out (as long as their count). */
+  static void marked(long[] marks, int[] out) {
+    int k = 0;
+    for (int w = 0; w < marks.length; w++) {
+      long m = marks[w];
+      while (m != 0) {
+        out[k++] = (w << 6) + Long.numberOfTrailingZeros(m);
+        m &= m - 1;
+      }
+    }
+  }
+
+  /** The position of marked column j among the numbered columns. */
+  int position(int j) {
+    int w = j >>> 6;
+    return before[w] + Long.bitCount(marks[w] & ((1L << j) - 1));
+  }
+
+  /** Clears the marks (of the numbered columns, or all when the batch was not numbered). */
+  void clear() {
+    if (numbered) {
+      for (int j : columns) {
+        marks[j >>> 6] = 0L;
+      }
+    } else {
+      Arrays.fill(marks, 0L);
+    }
+    numbered = false;
+    columns = new int[0];
+  }
+
+  /** A partition's sums over the numbered columns: coefficients and sums n long. */
+  final class Sums {
+    private final double[] coef;
+    private final double intercept;
+    private final Loss loss;
+    private final double[] val = new double[columns.length];
+    /** Positions of the current row's columns, at the row's offsets in its block. */
+    private int[] pos = new int[0];
+    private double derivSum;
+    private double lossSum;
+    private double weightSum;
+    private long rows;
+
+    /** Sums at the coefficients {@code coef} of the numbered columns and {@code intercept}. */
+    Sums(double[] coef, double intercept, Loss loss) {
+      this.coef = coef;
+      this.intercept = intercept;
+      this.loss = loss;
+    }
+
+    /** Row i of sparse block b (its columns numbered), as {@link SparseAccumulator#add} adds it. */
+    void add(Block b, int i) {
+      int from = b.rowPtr[i];
+      int to = b.rowPtr[i + 1];
+      if (pos.length < to) {
+        pos = new int[Math.max(to, b.colIdx.length)];
+      }
+      for (int k = from; k < to; k++) {
+        pos[k] = position(b.colIdx[k]);
+      }
+      double m = b.values.sparseDot(pos, from, to, coef) + intercept;
+      double y = b.labels[i];
+      double w = b.weight(i);
+      double dl = w * loss.derivative(m, y);
+      b.values.sparseAxpy(dl, pos, from, to, val);
+      derivSum += dl;
+      lossSum += w * loss.value(m, y);
+      weightSum += w;
+      rows++;
+    }
+
+    /** The sums, indexed by the numbered columns. */
+    SparseSums finish() {
+      return new SparseSums(columns, val, derivSum, lossSum, weightSum, rows);
+    }
+  }
+}
