@@ -29,12 +29,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.storage.BlockResult;
+import org.apache.spark.storage.RDDBlockId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
@@ -116,7 +120,7 @@ final class Gang implements AutoCloseable {
     ExecutorService threads = Executors.newFixedThreadPool(n + 1, Partitions.daemonThreads(THREAD_NAME));
     try (ServerSocket server = new ServerSocket(0, n, InetAddress.getByName(bind))) {
       server.setSoTimeout((int) POLL_MILLIS);
-      GangTask task = new GangTask(host, server.getLocalPort(), token, spec, dropAt, timeoutMillis);
+      GangTask task = new GangTask(host, server.getLocalPort(), token, spec, dropAt, timeoutMillis, blocks.id());
       RDD<Object> gangRdd = blocks.rdd().barrier().mapPartitions(task, false, OBJECT);
       Future<?> job = threads.submit(() -> {
         sc.setJobGroup(group, "iterations as a gang of long-running tasks", true);
@@ -317,7 +321,11 @@ final class Gang implements AutoCloseable {
     threads.shutdownNow();
   }
 
-  /** A gang's task: holds its partition's blocks, connects to the driver and serves its requests. */
+  /**
+   * A gang's task: connects to the driver and serves its requests, each over its partition's cached
+   * blocks read again from this executor's block manager (from memory, or from disk as a job's task
+   * would), or, when the partition is not cached here, over the blocks it was given, held.
+   */
   static final class GangTask extends AbstractFunction1<scala.collection.Iterator<Block>,
       scala.collection.Iterator<Object>> implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -327,8 +335,10 @@ final class Gang implements AutoCloseable {
     private final GangWork.Spec spec;
     private final int dropAt;
     private final long timeoutMillis;
+    private final int rddId;
 
-    GangTask(String host, int port, byte[] token, GangWork.Spec spec, int dropAt, long timeoutMillis) {
+    GangTask(String host, int port, byte[] token, GangWork.Spec spec, int dropAt, long timeoutMillis, int rddId) {
+      this.rddId = rddId;
       this.host = host;
       this.port = port;
       this.token = token;
@@ -340,11 +350,17 @@ final class Gang implements AutoCloseable {
     @Override
     @SuppressWarnings("unchecked")
     public scala.collection.Iterator<Object> apply(scala.collection.Iterator<Block> it) {
-      List<Block> blocks = new ArrayList<>();
-      while (it.hasNext()) {
-        blocks.add(it.next());
-      }
       int partition = TaskContext.getPartitionId();
+      RDDBlockId cached = new RDDBlockId(rddId, partition);
+      // The first hasNext caches the partition (computing it if it was lost); read to the end, so
+      // that the block manager's read lock goes with it.
+      List<Block> held = it.hasNext() && cachedHere(cached) ? null : new ArrayList<>();
+      while (it.hasNext()) {
+        Block b = it.next();
+        if (held != null) {
+          held.add(b);
+        }
+      }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
         s.setTcpNoDelay(true);
@@ -362,7 +378,8 @@ final class Gang implements AutoCloseable {
             break; // the test hook: the connection drops (closed below) with the request unanswered
           }
           GradientTask.stallUntilKilled(Trainer.STALL_GANG_AT_ITERATION, t, partition);
-          Iterator<?> r = spec.task(SharedArray.onDriver(coef), fraction, seed, t).call(partition, blocks.iterator());
+          Iterator<Block> blocks = held != null ? held.iterator() : cachedBlocks(cached);
+          Iterator<?> r = spec.task(SharedArray.onDriver(coef), fraction, seed, t).call(partition, blocks);
           spec.write(r.next(), out);
           out.flush();
         }
@@ -372,6 +389,30 @@ final class Gang implements AutoCloseable {
         throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
       }
       return (scala.collection.Iterator<Object>) (scala.collection.Iterator<?>) scala.collection.Iterator$.MODULE$.empty();
+    }
+
+    private static boolean cachedHere(RDDBlockId id) {
+      return SparkEnv.get().blockManager().getStatus(id).isDefined();
+    }
+
+    /** The partition's cached blocks (the read lock is released when the iterator is read to its end). */
+    private static Iterator<Block> cachedBlocks(RDDBlockId id) {
+      Option<BlockResult> r = SparkEnv.get().blockManager().getLocalValues(id);
+      if (r.isEmpty()) {
+        throw new IllegalStateException(id + " is no longer cached on this executor");
+      }
+      scala.collection.Iterator<Object> values = r.get().data();
+      return new Iterator<Block>() {
+        @Override
+        public boolean hasNext() {
+          return values.hasNext();
+        }
+
+        @Override
+        public Block next() {
+          return (Block) values.next();
+        }
+      };
     }
 
     /** The driver's next request; its closed connection (the gang ended, e.g. after a failure elsewhere) ends the task. */
