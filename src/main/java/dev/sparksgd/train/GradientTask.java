@@ -23,26 +23,18 @@ import org.apache.spark.api.java.function.Function2;
  * (the last part only for a loss with parameters of its own, which follow the intercept in the
  * broadcast coefficients).
  */
-final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator<double[]>> {
+final class GradientTask extends GangWork implements Function2<Integer, Iterator<Block>, Iterator<double[]>> {
   private static final long serialVersionUID = 1L;
 
-  private final SharedArray rawCoefficients;
-  private final int numFeatures;
-  private final Loss loss;
-  private final double fraction;
-  private final long seed;
-  private final int iteration;
-  private final int failAtIteration;
 
   GradientTask(SharedArray rawCoefficients, int numFeatures, Loss loss, double fraction,
       long seed, int iteration, int failAtIteration) {
-    this.rawCoefficients = rawCoefficients;
-    this.numFeatures = numFeatures;
-    this.loss = loss;
-    this.fraction = fraction;
-    this.seed = seed;
-    this.iteration = iteration;
-    this.failAtIteration = failAtIteration;
+    super(rawCoefficients, numFeatures, loss, fraction, seed, iteration, failAtIteration);
+  }
+
+  @Override
+  boolean sparse() {
+    return false;
   }
 
   static int width(int numFeatures) {
@@ -52,7 +44,7 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
   @Override
   public Iterator<double[]> call(Integer partition, Iterator<Block> blocks) {
     failFirstAttempt(iteration == failAtIteration, partition, failAtIteration);
-    stallUntilKilled(iteration, partition);
+    stallUntilKilled(Trainer.STALL_TASK_AT_ITERATION, iteration, partition);
     double[] coef = rawCoefficients.value();
     IndexSampler sampler = fraction >= 1.0 ? null
         : new IndexSampler(fraction, Seeds.derive(seed, iteration, partition));
@@ -74,15 +66,15 @@ final class GradientTask implements Function2<Integer, Iterator<Block>, Iterator
   }
 
   /**
-   * The test hook {@link Trainer#STALL_TASK_AT_ITERATION}: partition 0's task of that iteration
+   * The test hooks {@link Trainer#STALL_TASK_AT_ITERATION} and {@link Trainer#STALL_GANG_AT_ITERATION}
+   * (named by {@code hook}): partition 0's task of that iteration
    * writes the file named by {@link Trainer#STALL_MARKER} (atomically) and then never ends on its
    * own, only when Spark kills it (a cancelled job): an iteration that would take forever.
    */
-  static void stallUntilKilled(int iteration, int partition) {
+  static void stallUntilKilled(String hook, int iteration, int partition) {
     SparkEnv env = SparkEnv.get();
     TaskContext tc = TaskContext.get();
-    if (partition != 0 || env == null || tc == null
-        || env.conf().getInt(Trainer.STALL_TASK_AT_ITERATION, -1) != iteration) {
+    if (partition != 0 || env == null || tc == null || env.conf().getInt(hook, -1) != iteration) {
       return;
     }
     try {

@@ -1,12 +1,15 @@
 package dev.sparksgd.train;
 
+import dev.sparksgd.config.ConfigException;
 import dev.sparksgd.config.TrainConfig;
+import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.data.Block;
 import dev.sparksgd.data.BlockResults;
 import dev.sparksgd.data.Dataset;
 import dev.sparksgd.data.Merger;
 import dev.sparksgd.data.OrderedReduce;
 import dev.sparksgd.data.SharedArray;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -46,6 +49,15 @@ final class Partitions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Partitions.class);
   /** Spark conf key: false keeps a Spark job per iteration whatever the budget (tests compare paths). */
   public static final String CONF_ENABLED = "spark.sgd.driverIterations";
+  /**
+   * Spark conf key: {@code auto} (the default) runs the iterations as a {@link Gang} of long-running
+   * tasks on a cluster master when every partition has a task slot, {@code false} never,
+   * {@code true} also in local mode (tests compare it with a job per iteration).
+   */
+  public static final String CONF_GANG = "spark.sgd.gangIterations";
+  /** Spark conf key: how long (seconds) the driver waits for a gang's tasks to connect or to answer. */
+  public static final String CONF_GANG_TIMEOUT = "spark.sgd.gangTimeoutSeconds";
+  static final long GANG_TIMEOUT_SECONDS = 600;
   /** How often a caller waiting for the driver's threads looks whether a stop was requested. */
   private static final long STOP_POLL_MILLIS = 20;
   /** The driver threads' names start with this. */
@@ -57,13 +69,19 @@ final class Partitions implements AutoCloseable {
   private final Block[][] held;
   private final ExecutorService pool;
   private final BooleanSupplier stopRequested;
+  /** Whether gradient work goes to a gang of long-running tasks (until one fails). */
+  private boolean gangOn;
+  /** The running gang, or null (none yet, or ended for other work). */
+  private Gang gang;
 
-  private Partitions(JavaSparkContext sc, Dataset data, Block[][] held, int threads, BooleanSupplier stopRequested) {
+  private Partitions(JavaSparkContext sc, Dataset data, Block[][] held, int threads, BooleanSupplier stopRequested,
+      boolean gangOn) {
     this.sc = sc;
     this.data = data;
     this.held = held;
     this.stopRequested = stopRequested;
-    this.pool = held == null ? null : Executors.newFixedThreadPool(threads, daemonThreads());
+    this.gangOn = gangOn;
+    this.pool = held == null ? null : Executors.newFixedThreadPool(threads, daemonThreads(THREAD_NAME));
   }
 
   /**
@@ -78,7 +96,15 @@ final class Partitions implements AutoCloseable {
     String size = String.format(Locale.ROOT, "%,d training and %,d holdout rows, %.1f MB of cached blocks",
         data.trainRows, data.holdoutRows, data.cachedBytes / 1048576.0);
     if (refusal != null) {
-      LOG.info("iterations run as Spark jobs ({}): {}", size, refusal);
+      int slots = taskSlots(sc);
+      String gangRefusal = gangRefusal(sc.getConf().get(CONF_GANG, "auto"), sc.isLocal(),
+          cfg.updateMode == UpdateMode.MODEL_AVERAGING, data.numPartitions(), slots);
+      if (gangRefusal == null) {
+        LOG.info("iterations run as a gang of {} long-running tasks, no Spark job per iteration ({}; {} task "
+            + "slots; not on the driver: {})", data.numPartitions(), size, slots, refusal);
+        return new Partitions(sc, data, null, 0, stopRequested, true);
+      }
+      LOG.info("iterations run as Spark jobs ({}): {}; not as a gang: {}", size, refusal, gangRefusal);
       return sparkJobs(sc, data);
     }
     long t = System.nanoTime();
@@ -87,12 +113,46 @@ final class Partitions implements AutoCloseable {
     LOG.info("iterations run on the driver, no Spark job per iteration ({} within --prefetch-mb {}): "
         + "{} partitions on {} threads, blocks fetched in {} ms", size, cfg.prefetchMb, held.length, threads,
         (System.nanoTime() - t) / 1_000_000);
-    return new Partitions(sc, data, held, threads, stopRequested);
+    return new Partitions(sc, data, held, threads, stopRequested, false);
   }
 
   /** A Spark job per call. */
   static Partitions sparkJobs(JavaSparkContext sc, Dataset data) {
-    return new Partitions(sc, data, null, 0, () -> false);
+    return new Partitions(sc, data, null, 0, () -> false, false);
+  }
+
+  /**
+   * Why the iterations cannot run as a gang, or null when they can: {@code mode} (the conf
+   * {@link #CONF_GANG}) is {@code auto} on a cluster master or {@code true}, the per-partition work is
+   * gradients (not model averaging), and every partition has a task slot (a barrier job's tasks
+   * all run at once).
+   */
+  static String gangRefusal(String mode, boolean localMaster, boolean modelAveraging, int partitions, int slots) {
+    switch (mode) {
+      case "false":
+        return CONF_GANG + " is false";
+      case "auto":
+        if (localMaster) {
+          return "local mode";
+        }
+        break;
+      case "true":
+        break;
+      default:
+        throw new ConfigException("--conf " + CONF_GANG + "=" + mode + ": one of auto, true, false");
+    }
+    if (modelAveraging) {
+      return "--update-mode model-averaging";
+    }
+    if (partitions > slots) {
+      return partitions + " partitions, more than the " + slots + " task slots";
+    }
+    return null;
+  }
+
+  /** How many tasks the cluster runs at once now (its executors' cores over the cores per task). */
+  private static int taskSlots(JavaSparkContext sc) {
+    return sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
   }
 
   /**
@@ -119,6 +179,11 @@ final class Partitions implements AutoCloseable {
     return held != null;
   }
 
+  /** Whether gradient work goes to a gang of long-running tasks (and its rows are not drawn ahead). */
+  boolean asGang() {
+    return gangOn;
+  }
+
   /** Each partition's blocks, in order, when the work runs on the driver (else null); not to be changed. */
   Block[][] held() {
     return held;
@@ -126,7 +191,8 @@ final class Partitions implements AutoCloseable {
 
   /** The array the next {@link #reduce}'s tasks read (release it with {@link SharedArray#destroy}). */
   SharedArray share(double[] value) {
-    return held != null ? SharedArray.onDriver(value) : SharedArray.of(sc, value);
+    // A gang's tasks receive the array itself over their sockets.
+    return held != null || gangOn ? SharedArray.onDriver(value) : SharedArray.of(sc, value);
   }
 
   /**
@@ -138,12 +204,11 @@ final class Partitions implements AutoCloseable {
   <T extends Serializable> T reduce(String description, Function2<Integer, Iterator<Block>, Iterator<T>> task,
       Merger<T> merger, boolean cancellable) {
     if (held == null) {
-      sc.setJobDescription(description);
-      try {
-        return OrderedReduce.reduce(data.blocks.mapPartitionsWithIndex(task, false), merger);
-      } finally {
-        sc.setJobDescription(null);
+      if (gangOn && task instanceof GangWork work) {
+        return viaGang(description, work, merger, cancellable);
       }
+      endGang(); // its tasks hold every task slot
+      return job(description, task, merger);
     }
     List<Future<T>> futures = new ArrayList<>(held.length);
     for (int p = 0; p < held.length; p++) {
@@ -161,6 +226,69 @@ final class Partitions implements AutoCloseable {
       }
     }
     return OrderedReduce.mergeInOrder(partials, merger);
+  }
+
+  private <T extends Serializable> T job(String description, Function2<Integer, Iterator<Block>, Iterator<T>> task,
+      Merger<T> merger) {
+    sc.setJobDescription(description);
+    try {
+      return OrderedReduce.reduce(data.blocks.mapPartitionsWithIndex(task, false), merger);
+    } finally {
+      sc.setJobDescription(null);
+    }
+  }
+
+  /**
+   * {@code work}'s partials from the gang (started now if none runs, or runs for other work), merged
+   * in partition order; if the gang fails, this call and every later one run as Spark jobs.
+   */
+  @SuppressWarnings("unchecked")
+  private <T extends Serializable> T viaGang(String description, GangWork work, Merger<T> merger,
+      boolean cancellable) {
+    GangWork.Spec spec = work.spec();
+    try {
+      if (gang != null && !gang.spec().equals(spec)) {
+        endGang();
+      }
+      if (gang == null) {
+        gang = Gang.start(sc, data.blocks, spec, sc.getConf().getInt(Trainer.DROP_GANG_AT_ITERATION, -1),
+            sc.getConf().getLong(CONF_GANG_TIMEOUT, GANG_TIMEOUT_SECONDS) * 1000);
+      }
+      List<T> partials = (List<T>) (List<?>) gang.serve(work, cancellable ? stopRequested : () -> false);
+      return OrderedReduce.mergeInOrder(partials, merger);
+    } catch (CancellationException e) {
+      abortGang();
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: the gang of tasks failed ({}); this and the following iterations run as Spark jobs",
+          description, e.toString());
+      abortGang();
+      gangOn = false;
+    }
+    SharedArray shared = SharedArray.of(sc, work.coefficients());
+    try {
+      return job(description, (Function2<Integer, Iterator<Block>, Iterator<T>>) spec.task(shared, work.fraction,
+          work.seed, work.iteration), merger);
+    } finally {
+      shared.destroy();
+    }
+  }
+
+  /** Ends the running gang, if any: its tasks end and its barrier job completes. */
+  private void endGang() {
+    if (gang != null) {
+      Gang g = gang;
+      gang = null;
+      g.close();
+    }
+  }
+
+  private void abortGang() {
+    if (gang != null) {
+      Gang g = gang;
+      gang = null;
+      g.abort();
+    }
   }
 
   private <T> T await(Future<T> f, boolean cancellable) {
@@ -189,6 +317,7 @@ final class Partitions implements AutoCloseable {
   /** Ends the threads, waiting for work a stop interrupted to reach its next check. */
   @Override
   public void close() {
+    endGang();
     if (pool != null) {
       pool.shutdownNow();
       try {
@@ -256,10 +385,11 @@ final class Partitions implements AutoCloseable {
     return out;
   }
 
-  private static java.util.concurrent.ThreadFactory daemonThreads() {
+  /** Daemon threads named {@code prefix} and a number. */
+  static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, THREAD_NAME + n.incrementAndGet());
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };

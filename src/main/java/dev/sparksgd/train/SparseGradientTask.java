@@ -14,32 +14,24 @@ import org.apache.spark.api.java.function.Function2;
  * (seed, t, p)) added in the same order, returned as {@link SparseSums}, so what travels to the
  * driver is proportional to the batch's non-zeros, not to the features.
  */
-final class SparseGradientTask implements Function2<Integer, Iterator<Block>, Iterator<SparseSums>> {
+final class SparseGradientTask extends GangWork implements Function2<Integer, Iterator<Block>, Iterator<SparseSums>> {
   private static final long serialVersionUID = 1L;
 
-  private final SharedArray rawCoefficients;
-  private final int numFeatures;
-  private final Loss loss;
-  private final double fraction;
-  private final long seed;
-  private final int iteration;
-  private final int failAtIteration;
 
   SparseGradientTask(SharedArray rawCoefficients, int numFeatures, Loss loss, double fraction, long seed,
       int iteration, int failAtIteration) {
-    this.rawCoefficients = rawCoefficients;
-    this.numFeatures = numFeatures;
-    this.loss = loss;
-    this.fraction = fraction;
-    this.seed = seed;
-    this.iteration = iteration;
-    this.failAtIteration = failAtIteration;
+    super(rawCoefficients, numFeatures, loss, fraction, seed, iteration, failAtIteration);
+  }
+
+  @Override
+  boolean sparse() {
+    return true;
   }
 
   @Override
   public Iterator<SparseSums> call(Integer partition, Iterator<Block> blocks) {
     GradientTask.failFirstAttempt(iteration == failAtIteration, partition, failAtIteration);
-    GradientTask.stallUntilKilled(iteration, partition);
+    GradientTask.stallUntilKilled(Trainer.STALL_TASK_AT_ITERATION, iteration, partition);
     double[] coef = rawCoefficients.value();
     SparseAccumulator acc = SparseAccumulator.borrow(numFeatures);
     double intercept = coef[numFeatures];

@@ -43,6 +43,13 @@ public final class Trainer {
    */
   public static final String STALL_TASK_AT_ITERATION = "spark.sgd.test.stallTaskAtIteration";
   public static final String STALL_MARKER = "spark.sgd.test.stallMarker";
+  /** Spark conf key of a test hook: partition 0's gang task drops its connection at this iteration. */
+  public static final String DROP_GANG_AT_ITERATION = "spark.sgd.test.dropGangAtIteration";
+  /**
+   * Spark conf key of a test hook: partition 0's gang task stalls on this iteration's request until
+   * Spark kills it, after writing the file named by {@link #STALL_MARKER} (a job per iteration does not).
+   */
+  public static final String STALL_GANG_AT_ITERATION = "spark.sgd.test.stallGangAtIteration";
   /** A loss above this multiple of the first iteration's loss counts as divergence. */
   static final double DIVERGENCE_FACTOR = StoppingRules.DIVERGENCE_FACTOR;
   /** Checkpoint loop-state keys. */
@@ -189,8 +196,8 @@ public final class Trainer {
     StoppingRules rules = new StoppingRules(cfg, data.holdoutRows > 0);
     int failAt = sc.getConf().getInt(FAIL_TASK_AT_ITERATION, -1);
     boolean averagingMode = cfg.updateMode == UpdateMode.MODEL_AVERAGING;
-    // Rows on the driver already: nothing to draw ahead.
-    BatchPrefetch prefetch = averagingMode || parts.onDriver() ? null : BatchPrefetch.of(sc, data, cfg, failAt);
+    // Rows on the driver already, or a gang's tasks draw them where they are: nothing to draw ahead.
+    BatchPrefetch prefetch = averagingMode || parts.onDriver() || parts.asGang() ? null : BatchPrefetch.of(sc, data, cfg, failAt);
 
     double[] params = initialParams(scaling, d);
     List<IterationRecord> history = new ArrayList<>();

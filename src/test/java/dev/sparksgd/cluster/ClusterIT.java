@@ -12,6 +12,7 @@ import dev.sparksgd.testing.DefaultLineOnly;
 import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.Submit;
 import dev.sparksgd.testing.TestData;
+import dev.sparksgd.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,11 +56,13 @@ class ClusterIT {
   static long[] localModel;
 
   /**
-   * Training options shared by every run here: mini-batches, so sampling is exercised too, and one
-   * Spark job per iteration (--prefetch-mb 0), so the faults hit jobs in the middle of training.
+   * Training options shared by every run here: mini-batches, so sampling is exercised too, rows
+   * not on the driver (--prefetch-mb 0), and a partition per executor core, so that the iterations
+   * run as a gang of long-running tasks (a job per iteration once a fault ends the gang, and in
+   * cluster deploy mode, where the driver takes a worker's core).
    */
   static final List<String> TRAIN = List.of("--max-iter", "30", "--mini-batch-fraction", "0.3",
-      "--step-size", "0.2", "--min-step-size", "0", "--tol", "0", "--seed", "5", "--num-partitions", "4",
+      "--step-size", "0.2", "--min-step-size", "0", "--tol", "0", "--seed", "5", "--num-partitions", "2",
       "--validation-fraction", "0.1");
 
   static Submit.Result cluster(String script) throws IOException, InterruptedException {
@@ -105,13 +107,18 @@ class ClusterIT {
 
   static Submit.Result train(String name, Path out, List<String> sparkArgs, Map<String, String> env,
       Consumer<String> onLine, String prefetchMb) throws IOException, InterruptedException {
+    return start(name, out, sparkArgs, env, onLine, prefetchMb).await(RUN_TIMEOUT);
+  }
+
+  static Submit.Running start(String name, Path out, List<String> sparkArgs, Map<String, String> env,
+      Consumer<String> onLine, String prefetchMb) throws IOException {
     List<String> args = new ArrayList<>(sparkArgs);
     args.addAll(List.of("--driver-memory", "512m", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.local.dir=" + WORK.resolve("spark-local"),
         "train", "--data", data.toString(), "--output", out.toString(), "--overwrite"));
     args.addAll(TRAIN);
     args.addAll(List.of("--prefetch-mb", prefetchMb));
-    return Submit.submit(env, WORK, name, onLine, args).await(RUN_TIMEOUT);
+    return Submit.submit(env, WORK, name, onLine, args);
   }
 
   /** spark-submit options for the cluster: small executors, and wait for both before loading. */
@@ -127,6 +134,9 @@ class ClusterIT {
     assertEquals(masterUrl, TestData.json(out.resolve("metrics.json")).get("master").asText());
   }
 
+  static final String GANG = "iterations run as a gang of 2 long-running tasks";
+  static final String GANG_FAILED = "the gang of tasks failed";
+
   @Test
   @Order(1)
   void clusterModelIsBitIdenticalToLocalMode() throws Exception {
@@ -134,7 +144,8 @@ class ClusterIT {
     Submit.Result r = train("cluster", out, onCluster(), Map.of(), line -> { });
     assertEquals(0, r.exitCode(), r.describe());
     assertRanOnTheCluster(out);
-    assertArrayEquals(localModel, TestData.modelBits(out), "cluster vs local[2], same seed and 4 partitions");
+    assertTrue(r.err().contains(GANG) && !r.err().contains(GANG_FAILED), "the iterations ran as a gang:\n" + r.describe());
+    assertArrayEquals(localModel, TestData.modelBits(out), "cluster vs local[2], same seed and 2 partitions");
   }
 
   /**
@@ -145,10 +156,11 @@ class ClusterIT {
   @Test
   @Order(2)
   void blockResultsFromExecutorsGiveTheSameModel() throws Exception {
-    // Rows drawn ahead by the executors (iterations on the driver off: the rows would fit).
+    // Rows drawn ahead by the executors (iterations on the driver and as a gang off: the rows would fit).
     Path out = WORK.resolve("cluster-block-results");
     Submit.Result r = train("cluster-block-results", out, onCluster("--conf", "spark.sgd.blockResults.minBytes=0",
-        "--conf", "spark.sgd.driverIterations=false"), Map.of(), line -> { }, "64");
+        "--conf", "spark.sgd.driverIterations=false", "--conf", "spark.sgd.gangIterations=false"), Map.of(),
+        line -> { }, "64");
     assertEquals(0, r.exitCode(), r.describe());
     assertRanOnTheCluster(out);
     assertTrue(r.err().contains("mini-batches drawn ahead"), "mini-batches were drawn ahead:\n" + r.describe());
@@ -177,6 +189,8 @@ class ClusterIT {
     assertEquals(0, r.exitCode(), r.describe());
     assertTrue(r.err().contains("Lost task") && r.err().contains("injected task failure (spark.sgd.test.failTaskAtIteration=7)"),
         "the injected failure happened and was retried:\n" + r.err());
+    // It hit the gang's task first: iteration 7 and the rest ran as jobs, whose first attempt failed again.
+    assertTrue(r.err().contains("iteration 7: gradient: " + GANG_FAILED), r.err());
     assertRanOnTheCluster(out);
     assertArrayEquals(localModel, TestData.modelBits(out));
   }
@@ -322,28 +336,29 @@ class ClusterIT {
     ProcessHandle worker = ProcessHandle.of(workerPid).orElseThrow(() -> new AssertionError("worker 1 is not running"));
     assertTrue(worker.info().arguments().map(a -> String.join(" ", a)).orElse("")
         .contains("org.apache.spark.deploy.worker.Worker"), "pid " + workerPid + " is the worker");
-    AtomicReference<String> killedAt = new AtomicReference<>();
     Path out = WORK.resolve("cluster-worker-lost");
-    Submit.Result r = train("cluster-worker-lost", out, onCluster(), Map.of(), line -> {
-      // Progress lines are throttled to 4 a second, so "iter 3/" itself may not be printed.
-      Matcher m = ITER_LINE.matcher(line);
-      if (m.lookingAt() && Integer.parseInt(m.group(1)) >= 3 && Integer.parseInt(m.group(1)) <= 20
-          && killedAt.get() == null) {
-        killedAt.set(line);
-        try {
-          Process kill = new ProcessBuilder("kill", "-9", Long.toString(workerPid)).inheritIO().start();
-          kill.waitFor();
-        } catch (IOException | InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    });
+    // Partition 0's gang task holds iteration 12 until Spark kills it: the worker dies while the
+    // gang serves the run (its iterations are too quick to aim a kill at otherwise).
+    Path marker = WORK.resolve("cluster-worker-lost.stalled");
+    Files.deleteIfExists(marker);
+    Submit.Running run = start("cluster-worker-lost", out, onCluster("--conf", Trainer.STALL_GANG_AT_ITERATION + "=12",
+        "--conf", Trainer.STALL_MARKER + "=" + marker), Map.of(), line -> { }, "0");
+    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+    while (!Files.exists(marker) && run.process.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50); // polling for the marker, the condition
+    }
+    boolean stalled = Files.exists(marker);
+    if (stalled) {
+      Process kill = new ProcessBuilder("kill", "-9", Long.toString(workerPid)).inheritIO().start();
+      assertEquals(0, kill.waitFor());
+    }
+    Submit.Result r = run.await(RUN_TIMEOUT);
+    assertTrue(stalled, "the gang's task never stalled at iteration 12:\n" + r.describe());
     assertEquals(0, r.exitCode(), r.describe());
-    assertNotNull(killedAt.get(), "never saw an iteration line from 3 to 20:\n" + r.describe());
     assertFalse(worker.isAlive(), "worker 1 was killed");
-    int killedLine = r.out().indexOf(killedAt.get());
-    assertTrue(r.out().subList(killedLine, r.out().size()).stream().anyMatch(l -> l.startsWith("iter 30/30")),
-        "training went on after the kill:\n" + r.describe());
+    assertTrue(r.out().stream().anyMatch(l -> l.startsWith("iter 30/30")), "training went on after the kill:\n"
+        + r.describe());
+    assertTrue(r.err().contains("iteration 12: gradient: " + GANG_FAILED), "iteration 12 on ran as jobs:\n" + r.err());
     // The driver saw the executor go. (Whether Spark also logs "No more replicas available for
     // rdd_…" depends on whether the scheduler had put cached blocks on the killed executor, which
     // varies from run to run; the model's bits below are what must not vary.)

@@ -156,10 +156,14 @@ class YarnIT {
         "no container process outlives the cluster");
   }
 
-  /** The training options ClusterIT uses too: 30 iterations, mini-batches, one job per iteration. */
+  /**
+   * The training options ClusterIT uses too: 30 iterations, mini-batches, one job per iteration (not
+   * as a gang of long-running tasks: the faults here hit jobs).
+   */
   static List<String> trainArgs(List<String> sparkArgs, Path out, String... more) {
     List<String> a = new ArrayList<>(sparkArgs);
     a.addAll(List.of("--driver-memory", "512m", "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.sgd.gangIterations=false",
         "train", "--data", data.toString(), "--output", out.toString(), "--overwrite"));
     a.addAll(ClusterIT.TRAIN);
     a.addAll(List.of("--prefetch-mb", "0"));
