@@ -63,7 +63,8 @@ final class BatchCurvature {
       Consumer<String> out) {
     long start = System.nanoTime();
     long batch = Math.max(1, Math.round(cfg.miniBatchFraction * data.trainRows));
-    double valuesPerRow = Math.max(1.0, data.cachedBytes / 8.0 / Math.max(1, data.trainRows + data.holdoutRows));
+    // The float64 size, so that --feature-precision float32 samples the same rows (same bits).
+    double valuesPerRow = Math.max(1.0, data.float64Bytes() / 8.0 / Math.max(1, data.trainRows + data.holdoutRows));
     long rows = Math.max(1, Math.min(Math.min(batch, MAX_ROWS), (long) (MAX_VALUES / valuesPerRow)));
     LocalRows sample = StepSizeSearch.sample(sc, data, cfg.seed, SAMPLE_STREAM, rows,
         "step size: the curvature of a sampled batch");

@@ -97,6 +97,8 @@ class FeaturePrecisionTest {
         Arguments.of("sparse-reg", List.of("--mini-batch-fraction", "0.02", "--fit-intercept", "false",
             "--step-size", "0.01", "--reg-param", "0.001")),
         Arguments.of("sparse-reg", List.of("--optimizer", "adagrad", "--step-size", "0.5")),
+        // no step size: the rate 1/L of a sampled batch, the same sample at both precisions
+        Arguments.of("sparse-reg", List.of("--mini-batch-fraction", "0.02")),
         Arguments.of("sparse-class", List.of("--loss", "logistic", "--optimizer", "momentum", "--step-size", "0.05",
             "--mini-batch-fraction", "0.05", "--prefetch-mb", "64", "--validation-fraction", "0.1")));
   }
