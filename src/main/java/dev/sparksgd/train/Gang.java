@@ -34,6 +34,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.scheduler.TaskLocation;
 import org.apache.spark.storage.BlockResult;
 import org.apache.spark.storage.RDDBlockId;
 import org.slf4j.Logger;
@@ -102,7 +103,7 @@ final class Gang implements AutoCloseable {
   }
 
   /**
-   * Starts the barrier job over {@code blocks} and waits until every partition's task has connected
+   * Starts the barrier job over the partitions of {@code blocks} and waits until every partition's task has connected
    * (at most {@code timeoutMillis}, and no longer than the job runs).
    *
    * @param dropAt test hook: partition 0's task drops its connection on this iteration's request
@@ -121,7 +122,7 @@ final class Gang implements AutoCloseable {
     try (ServerSocket server = new ServerSocket(0, n, InetAddress.getByName(bind))) {
       server.setSoTimeout((int) POLL_MILLIS);
       GangTask task = new GangTask(host, server.getLocalPort(), token, spec, dropAt, timeoutMillis, blocks.id());
-      RDD<Object> gangRdd = blocks.rdd().barrier().mapPartitions(task, false, OBJECT);
+      RDD<Object> gangRdd = partitionsWhereCached(sc, blocks).barrier().mapPartitions(task, false, OBJECT);
       Future<?> job = threads.submit(() -> {
         sc.setJobGroup(group, "iterations as a gang of long-running tasks", true);
         try {
@@ -142,6 +143,26 @@ final class Gang implements AutoCloseable {
       threads.shutdownNow();
       throw e;
     }
+  }
+
+  /**
+   * An RDD of the partition numbers of {@code blocks}, each partition preferring the executors that
+   * cache that partition of {@code blocks}: the gang's tasks run where their rows are. (A barrier
+   * stage over {@code blocks} itself is refused when its lineage changes the number of partitions,
+   * as row ranges over input splits do, even though the blocks are cached.)
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static RDD<Object> partitionsWhereCached(JavaSparkContext sc, JavaRDD<Block> blocks) {
+    scala.collection.immutable.List elems = scala.collection.immutable.Nil$.MODULE$;
+    for (int p = blocks.getNumPartitions() - 1; p >= 0; p--) {
+      scala.collection.immutable.List locations = scala.collection.immutable.Nil$.MODULE$;
+      scala.collection.Iterator<TaskLocation> it = sc.sc().getPreferredLocs(blocks.rdd(), p).iterator();
+      while (it.hasNext()) {
+        locations = locations.$colon$colon(it.next().toString());
+      }
+      elems = elems.$colon$colon(new scala.Tuple2<>(p, locations));
+    }
+    return sc.sc().makeRDD(elems, OBJECT);
   }
 
   private void accept(ServerSocket server, byte[] token) throws IOException {
@@ -324,9 +345,9 @@ final class Gang implements AutoCloseable {
   /**
    * A gang's task: connects to the driver and serves its requests, each over its partition's cached
    * blocks read again from this executor's block manager (from memory, or from disk as a job's task
-   * would), or, when the partition is not cached here, over the blocks it was given, held.
+   * would), or, when the partition is cached on another executor, over its blocks fetched once and held.
    */
-  static final class GangTask extends AbstractFunction1<scala.collection.Iterator<Block>,
+  static final class GangTask extends AbstractFunction1<scala.collection.Iterator<Object>,
       scala.collection.Iterator<Object>> implements Serializable {
     private static final long serialVersionUID = 1L;
     private final String host;
@@ -349,16 +370,20 @@ final class Gang implements AutoCloseable {
 
     @Override
     @SuppressWarnings("unchecked")
-    public scala.collection.Iterator<Object> apply(scala.collection.Iterator<Block> it) {
+    public scala.collection.Iterator<Object> apply(scala.collection.Iterator<Object> partitionNumber) {
       int partition = TaskContext.getPartitionId();
       RDDBlockId cached = new RDDBlockId(rddId, partition);
-      // The first hasNext caches the partition (computing it if it was lost); read to the end, so
-      // that the block manager's read lock goes with it.
-      List<Block> held = it.hasNext() && cachedHere(cached) ? null : new ArrayList<>();
-      while (it.hasNext()) {
-        Block b = it.next();
-        if (held != null) {
-          held.add(b);
+      List<Block> held = null;
+      if (!cachedHere(cached)) {
+        // Cached on another executor: fetched once and held.
+        Option<BlockResult> r = SparkEnv.get().blockManager().get(cached, BLOCK);
+        if (r.isEmpty()) {
+          throw new IllegalStateException(cached + " is cached nowhere (an executor was lost): no gang");
+        }
+        held = new ArrayList<>();
+        scala.collection.Iterator<Object> values = r.get().data();
+        while (values.hasNext()) {
+          held.add((Block) values.next());
         }
       }
       try (Socket s = new Socket()) {

@@ -55,8 +55,10 @@ class GangIterationsTest {
   static void writeData() throws Exception {
     SparkTestSession.get();
     dense = Files.createDirectories(tmp.resolve("dense"));
-    for (int f = 0; f < 2; f++) {
-      TestData.write(dense.resolve("part-" + f + ".libsvm"), 5 + f, 600, 7, 0.3, 0.5);
+    // Four files in two partitions (row ranges over the input splits): a barrier stage over the
+    // cached rows' own lineage would be refused.
+    for (int f = 0; f < 4; f++) {
+      TestData.write(dense.resolve("part-" + f + ".libsvm"), 5 + f, 300, 7, 0.3, 0.5);
     }
     sparse = tmp.resolve("sparse.libsvm");
     PrefetchTest.writeSparse(sparse, 2500, 400);
