@@ -17,7 +17,7 @@ class OptimUsageErrorsTest {
   @CsvSource(delimiter = '|', value = {
       "--optimizer|lbfgs|--optimizer must be one of sgd, momentum, nesterov, adagrad, rmsprop, adam (got 'lbfgs')",
       "--lr-schedule|cosine|--lr-schedule must be one of constant, inverse-sqrt, inverse-time, exponential, step, adaptive",
-      "--step-size|fast|--step-size must be a number or auto (got 'fast')",
+      "--step-size|fast|--step-size must be a number, auto or default (got 'fast')",
       "--max-time|soon|--max-time must be a duration such as 90s, 30m or 2h",
       "--elastic-net-param|2|--elastic-net-param must be in [0, 1] (got 2.0)",
       "--update-mode|sideways|--update-mode must be one of gradient, model-averaging (got 'sideways')",
