@@ -98,6 +98,7 @@ final class Partitions implements AutoCloseable {
     if (refusal != null) {
       int slots = taskSlots(sc);
       String gangRefusal = gangRefusal(sc.getConf().get(CONF_GANG, "auto"), sc.isLocal(),
+          sc.getConf().getBoolean("spark.dynamicAllocation.enabled", false),
           cfg.updateMode == UpdateMode.MODEL_AVERAGING, data.numPartitions(), slots);
       if (gangRefusal == null) {
         LOG.info("iterations run as a gang of {} long-running tasks, no Spark job per iteration ({}; {} task "
@@ -124,10 +125,11 @@ final class Partitions implements AutoCloseable {
   /**
    * Why the iterations cannot run as a gang, or null when they can: {@code mode} (the conf
    * {@link #CONF_GANG}) is {@code auto} on a cluster master or {@code true}, the per-partition work is
-   * gradients (not model averaging), and every partition has a task slot (a barrier job's tasks
-   * all run at once).
+   * gradients (not model averaging), the executors are not allocated dynamically (Spark refuses a
+   * barrier stage then), and every partition has a task slot (a barrier job's tasks all run at once).
    */
-  static String gangRefusal(String mode, boolean localMaster, boolean modelAveraging, int partitions, int slots) {
+  static String gangRefusal(String mode, boolean localMaster, boolean dynamicAllocation, boolean modelAveraging,
+      int partitions, int slots) {
     switch (mode) {
       case "false":
         return CONF_GANG + " is false";
@@ -143,6 +145,9 @@ final class Partitions implements AutoCloseable {
     }
     if (modelAveraging) {
       return "--update-mode model-averaging";
+    }
+    if (dynamicAllocation && !localMaster) {
+      return "spark.dynamicAllocation.enabled is true (Spark runs no barrier stage then)";
     }
     if (partitions > slots) {
       return partitions + " partitions, more than the " + slots + " task slots";

@@ -139,12 +139,14 @@ class GangIterationsTest {
 
   @Test
   void theConfAndTheTaskSlotsChooseTheMode() {
-    assertNull(Partitions.gangRefusal("auto", false, false, 2, 2), "a cluster with a slot per partition");
-    assertNull(Partitions.gangRefusal("true", true, false, 2, 2), "forced on in local mode");
-    assertNotNull(Partitions.gangRefusal("auto", true, false, 2, 2), "local mode: not by default");
-    assertNotNull(Partitions.gangRefusal("false", false, false, 2, 2), "switched off");
-    assertNotNull(Partitions.gangRefusal("auto", false, false, 3, 2), "more partitions than slots");
-    assertNotNull(Partitions.gangRefusal("auto", false, true, 2, 2), "model averaging");
-    assertThrows(ConfigException.class, () -> Partitions.gangRefusal("yes", false, false, 2, 2));
+    assertNull(Partitions.gangRefusal("auto", false, false, false, 2, 2), "a cluster with a slot per partition");
+    assertNull(Partitions.gangRefusal("true", true, false, false, 2, 2), "forced on in local mode");
+    assertNotNull(Partitions.gangRefusal("auto", true, false, false, 2, 2), "local mode: not by default");
+    assertNotNull(Partitions.gangRefusal("false", false, false, false, 2, 2), "switched off");
+    assertNotNull(Partitions.gangRefusal("auto", false, false, false, 3, 2), "more partitions than slots");
+    assertNotNull(Partitions.gangRefusal("auto", false, false, true, 2, 2), "model averaging");
+    assertNotNull(Partitions.gangRefusal("auto", false, true, false, 2, 2), "executors allocated dynamically");
+    assertNotNull(Partitions.gangRefusal("true", false, true, false, 2, 2), "dynamic allocation, forced on");
+    assertThrows(ConfigException.class, () -> Partitions.gangRefusal("yes", false, false, false, 2, 2));
   }
 }
