@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparksgd.testing.Hang;
 import dev.sparksgd.testing.SparkTestSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -53,6 +55,17 @@ class BlockResultsTest {
     Seq<BlockId> ids = SparkEnv.get().blockManager().master()
         .getMatchingBlockIds(id -> id instanceof TaskResultBlockId, true);
     return new ArrayList<>(scala.collection.JavaConverters.seqAsJavaList(ids));
+  }
+
+  /** {@link #resultBlocks()} once it is empty, or after {@link Hang#BOUND}. */
+  private static List<BlockId> resultBlocksOnceRemoved() {
+    long deadline = System.nanoTime() + Hang.BOUND.toNanos();
+    List<BlockId> left = resultBlocks();
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(10_000_000L);
+      left = resultBlocks();
+    }
+    return left;
   }
 
   private static void assertSameValues(List<Object> expected, List<Object> got) {
@@ -98,7 +111,9 @@ class BlockResultsTest {
       JavaRDD<Object> rdd = sc.parallelize(mixedValues(), 7);
       rdd.map(BlockResults::offer).collect().forEach(o -> assertTrue(!(o instanceof BlockResults.Handle), o.toString()));
       assertSameValues(mixedValues(), BlockResults.collect(rdd));
-      assertEquals(List.of(), resultBlocks());
+      // Results above spark.task.maxDirectResultSize are Spark's own task result blocks, which the
+      // driver removes asynchronously after fetching them: wait for that, bounded.
+      assertEquals(List.of(), resultBlocksOnceRemoved());
     } finally {
       SparkTestSession.get();
     }
