@@ -1,7 +1,10 @@
 package dev.sparksgd.model;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,8 +28,17 @@ public final class LinearModel implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final String FORMAT = "spark-sgd/linear-model";
   public static final int FORMAT_VERSION = 1;
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  /**
+   * Jackson's own Schubfach writer and FastDoubleParser reader for the numbers: the same doubles
+   * back (both round-trip exactly), without the JDK's {@code Double.toString} slow path, which
+   * made writing a model of 2^22 features (its weights, means, deviations and scales) take tens of
+   * seconds.
+   */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .build();
 
   public final double[] weights;
   public final double intercept;

@@ -51,6 +51,42 @@ class LinearModelTest {
     }
   }
 
+  /**
+   * Every finite double, drawn as random bits (all exponents, subnormals, both zeros), and values
+   * near decimal boundaries come back with the same bits, and the JDK's own number parser reads
+   * the written text as the same bits.
+   */
+  @Test
+  void randomBitsRoundTripExactly() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(20261201L);
+    int n = 200_000;
+    double[] w = new double[n];
+    double[] mean = new double[n];
+    double[] std = new double[n];
+    for (int j = 0; j < n; j++) {
+      double x;
+      do {
+        x = Double.longBitsToDouble(r.nextLong());
+      } while (!Double.isFinite(x));
+      w[j] = x;
+      mean[j] = r.nextDouble() * Math.pow(10, r.nextInt(-30, 30));
+      std[j] = Math.nextUp((double) r.nextInt(1, 1_000_000) / 1000.0);
+    }
+    LinearModel m = new LinearModel(w, -0.0, "squared", null, mean, std, options(), 3, "tol");
+    String text = m.toJson();
+    LinearModel back = LinearModel.fromJson(text);
+    assertBitsEqual(w, back.weights, "weights");
+    assertBitsEqual(mean, back.featureMean, "mean");
+    assertBitsEqual(std, back.featureStd, "std");
+    int from = text.indexOf('[', text.indexOf("\"weights\"")) + 1;
+    String[] written = text.substring(from, text.indexOf(']', from)).split(",");
+    assertEquals(n, written.length, "every weight is written");
+    for (int j = 0; j < n; j++) {
+      assertEquals(Double.doubleToRawLongBits(w[j]), Double.doubleToRawLongBits(Double.parseDouble(written[j].trim())),
+          "weights[" + j + "] as written: " + written[j]);
+    }
+  }
+
   @Test
   void roundTripWithoutFeatureNames() {
     LinearModel m = model(null);
