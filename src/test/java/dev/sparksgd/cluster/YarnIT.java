@@ -56,7 +56,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * 127.0.0.1; the NodeManager starts each container as a process of its own) and
  * {@code ./submit.sh --master yarn} in client and cluster deploy mode, without a Spark
  * distribution (spark-yarn from Maven on submit.sh's classpath; the cluster's configuration in
- * HADOOP_CONF_DIR). The model is bit-identical to local mode, also when an executor's container is
+ * HADOOP_CONF_DIR). The model is bit-identical to local mode, in cluster mode with the iterations
+ * as a gang of long-running tasks (the default on a cluster master), also when an executor's container is
  * killed with kill -9 and when the application's first attempt (the driver, in cluster mode) is
  * killed and YARN's second attempt resumes from the checkpoint; submit.sh's exit code agrees with
  * the application's final status in YARN.
@@ -161,9 +162,14 @@ class YarnIT {
    * as a gang of long-running tasks: the faults here hit jobs).
    */
   static List<String> trainArgs(List<String> sparkArgs, Path out, String... more) {
+    return trainArgs(sparkArgs, "false", out, more);
+  }
+
+  /** {@link #trainArgs} with {@code spark.sgd.gangIterations} set to {@code gang}. */
+  static List<String> trainArgs(List<String> sparkArgs, String gang, Path out, String... more) {
     List<String> a = new ArrayList<>(sparkArgs);
     a.addAll(List.of("--driver-memory", "512m", "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.sgd.gangIterations=false",
+        "--conf", "spark.sgd.gangIterations=" + gang,
         "train", "--data", data.toString(), "--output", out.toString(), "--overwrite"));
     a.addAll(ClusterIT.TRAIN);
     a.addAll(List.of("--prefetch-mb", "0"));
@@ -340,14 +346,17 @@ class YarnIT {
 
   /**
    * Cluster mode: the driver in YARN's ApplicationMaster container, with submit.sh's defaults (the
-   * build's Spark jars shipped through the staging directory, as to a cluster elsewhere).
+   * build's Spark jars shipped through the staging directory, as to a cluster elsewhere) and the
+   * default iteration mode on a cluster master: two executors, a task slot for each partition, so
+   * the iterations run as a gang of long-running tasks.
    */
   @Test
   @Order(2)
   void clusterModeModelIsBitIdenticalToLocalMode() throws Exception {
     String name = "yarn-cluster";
     Path out = WORK.resolve(name);
-    Submit.Result r = submit(name, trainArgs(onYarnShippingJars("cluster", name, 1, 1), out), line -> { }).await(RUN_TIMEOUT);
+    Submit.Result r = submit(name, trainArgs(onYarnShippingJars("cluster", name, 2, 1), "auto", out), line -> { })
+        .await(RUN_TIMEOUT);
     assertEquals(0, r.exitCode(), r.describe());
     ApplicationReport app = app(name);
     assertTrue(containerLogs(app, "launch_container.sh").contains("\"__spark_libs__/spark-core_"),
@@ -355,6 +364,9 @@ class YarnIT {
     assertEquals(FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus(), app.toString());
     assertTrue(containerLogs(app, "stdout").lines().anyMatch(l -> l.startsWith("iter 30/30")),
         "the driver trained in the ApplicationMaster's container");
+    String driverLog = containerLogs(app, "stderr");
+    assertTrue(driverLog.contains(ClusterIT.GANG) && !driverLog.contains(ClusterIT.GANG_FAILED),
+        "the iterations ran as a gang:\n" + driverLog);
     assertArrayEquals(localModel, TestData.modelBits(out), "YARN cluster mode vs local[2]");
   }
 
