@@ -19,7 +19,7 @@ public record BenchOptions(List<Long> rows, List<Integer> features, int sparseNn
   public static final String PRECISION = "precision";
   /** Cached bytes of float32 and float64 blocks (measured with {@link #PRECISION}). */
   public static final String PRECISION_BYTES = "precision-bytes";
-  /** Full-batch iterations of ours on the driver's threads against a Spark job per iteration. */
+  /** Full-batch iterations of ours on the driver's threads against the same with --prefetch-mb 0. */
   public static final String SMALL_DATA = "small-data";
   /**
    * Click-through rows ({@code generate --kind ctr}): time to a holdout log loss of ours (hashed,

@@ -63,7 +63,11 @@ public final class Benchmark {
   public static final String ROOFLINE_PER_CORE = "roofline/cores";
   public static final String ROOFLINE_ONE = "roofline-1-thread";
   public static final String ROOFLINE_ALL = "roofline-all-cores";
-  /** Ours with --prefetch-mb 0: a Spark job per iteration (the small-data figure's other contender). */
+  /**
+   * Ours with --prefetch-mb 0, the iterations off the driver (the small-data figure's other contender):
+   * a gang of long-running tasks when every partition has a task slot, else a Spark job per
+   * iteration; the figure's mode says which.
+   */
   public static final String OURS_JOBS = "spark-sgd-jobs";
   /** spark.ml's Pipeline(Imputer, FeatureHasher, LogisticRegression) (the click-through figure). */
   public static final String SPARK_ML_PIPELINE = "spark.ml-pipeline";
@@ -355,7 +359,7 @@ public final class Benchmark {
       lastMllib = mllibRun.apply(perRound);
       b = Samples.concat(b, perCall ? new double[] {Samples.mean(lastMllib.millis)} : lastMllib.millis);
     }
-    Figure fo = new Figure(figure, OURS, "ms", a).with("rowsPerIteration", lastOurs.rows);
+    Figure fo = new Figure(figure, OURS, "ms", a).with("rowsPerIteration", lastOurs.rows).with("mode", lastOurs.mode);
     Figure fm = new Figure(figure, MLLIB, "ms", b);
     if (perCall) {
       fo.with("sampleKind", "mean of each call of " + perRound + " iterations");
@@ -386,7 +390,7 @@ public final class Benchmark {
 
   /**
    * Our full-batch iteration on the driver's threads (--prefetch-mb at its largest, so the rows are
-   * fetched once) against a Spark job per iteration (--prefetch-mb 0), alternating as
+   * fetched once) against --prefetch-mb 0 (a gang, or a Spark job per iteration), alternating as
    * {@link #iterations} does; each call's first gap, which holds the set-up (and the fetch), is not
    * a sample. Skipped when the cached blocks exceed the largest budget.
    */
@@ -420,12 +424,13 @@ public final class Benchmark {
     boolean same = Arrays.equals(lastDriver.weights, lastJobs.weights);
     run.figures.add(new Figure(SMALL_DATA, OURS, "ms", a).with("mode", "driver threads, --prefetch-mb " + budget)
         .with("cachedBytes", ours.cachedBytes).with("sameWeightsAsJobs", same));
-    run.figures.add(new Figure(SMALL_DATA, OURS_JOBS, "ms", b).with("mode", "a Spark job per iteration, --prefetch-mb 0"));
-    say("%s: driver median %.2f ms, a job per iteration median %.2f ms (%.1f x); same weights: %s", SMALL_DATA,
-        Samples.median(a), Samples.median(b), Samples.median(b) / Samples.median(a), same);
+    run.figures.add(new Figure(SMALL_DATA, OURS_JOBS, "ms", b).with("mode", lastJobs.mode + ", --prefetch-mb 0"));
+    say("%s: driver median %.2f ms, --prefetch-mb 0 (%s) median %.2f ms (%.1f x); same weights: %s", SMALL_DATA,
+        Samples.median(a), lastJobs.mode, Samples.median(b), Samples.median(b) / Samples.median(a), same);
   }
 
-  private record IterRun(double[] millis, double[] weights, long rows) {
+  /** {@code mode}: where our iterations ran ({@link TrainResult#iterationMode}; MLlib: Spark jobs). */
+  private record IterRun(double[] millis, double[] weights, long rows, String mode) {
   }
 
   private TrainConfig.Builder oursBase() {
@@ -448,7 +453,8 @@ public final class Benchmark {
       }
       rows[0] += rec.batchRows();
     });
-    return new IterRun(Samples.intervalsMillis(stamps, count[0]), r.coefficients(), rows[0] / Math.max(1, count[0] - 1));
+    return new IterRun(Samples.intervalsMillis(stamps, count[0]), r.coefficients(), rows[0] / Math.max(1, count[0] - 1),
+        r.iterationMode());
   }
 
   private IterRun mllibIterations(JavaRDD<Tuple2<Object, Vector>> pairs, int d, double fraction, double step, int k) {
@@ -458,7 +464,7 @@ public final class Benchmark {
         step, k, 0.0, fraction, Vectors.zeros(d), 0.0);
     describe(null);
     long[] s = u.stamps();
-    return new IterRun(Samples.intervalsMillis(s, s.length), r._1().toArray(), 0);
+    return new IterRun(Samples.intervalsMillis(s, s.length), r._1().toArray(), 0, "Spark jobs");
   }
 
   // ---- precision ----------------------------------------------------------------------------
@@ -526,7 +532,7 @@ public final class Benchmark {
         scale = Math.max(scale, Math.abs(last[0].weights[j]));
       }
       for (int c = 0; c < calls.size(); c++) {
-        Figure f = new Figure(PRECISION, names.get(c), "ms", samples[c]);
+        Figure f = new Figure(PRECISION, names.get(c), "ms", samples[c]).with("mode", last[c].mode);
         if (names.get(c).equals(OURS_FLOAT32)) {
           f.with("maxWeightDifferenceVsFloat64", diff).with("maxAbsWeightFloat64", scale);
         }

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         "Figures: full-batch and mini-batch iteration time (medians after a warm-up), time to a "
             + "training loss within 1e-4 relative of the optimum (which the benchmark computes), a "
             + "single-thread roofline, cached bytes as Spark's storage reports them, and (small-data) our "
-            + "full-batch iteration on the driver's threads against a Spark job per iteration."})
+            + "full-batch iteration on the driver's threads against the same off the driver (--prefetch-mb 0)."})
 public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rows", paramLabel = "N", split = ",", defaultValue = "100000",
       description = "Rows; several sizes run one after the other (for the scaling target). Default: ${DEFAULT-VALUE}.")
@@ -70,7 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--figures", paramLabel = "FIGURE", split = ",",
       defaultValue = "full-batch,mini-batch,time-to-accuracy,roofline,memory,small-data",
       description = "Which figures to measure: full-batch, mini-batch, time-to-accuracy, roofline, "
-          + "memory, small-data (iterations on the driver's threads against a Spark job per iteration), "
+          + "memory, small-data (iterations on the driver's threads against --prefetch-mb 0), "
           + "and precision (full-batch iterations and cached bytes of --feature-precision "
           + "float32 against float64, and MLlib for dense rows), and ctr (click-through rows as "
           + "generate --kind ctr writes them: time to a holdout log loss within 0.5%% of the best final "

@@ -247,8 +247,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--prefetch-mb", paramLabel = "MB", defaultValue = "64",
       description = "Driver memory for training rows held on the driver. When the cached data fits, "
           + "it is fetched once and every iteration runs on the driver's cores without a Spark job; "
-          + "else mini-batches (fraction < 1) are drawn ahead, so one Spark job serves as many "
-          + "iterations as fit. The same model bits either way. 0 = one job per iteration. "
+          + "else the iterations run as a gang of long-running tasks when every partition has a task "
+          + "slot, or mini-batches (fraction < 1) are drawn ahead, so one Spark job serves as many "
+          + "iterations as fit. The same model bits either way. 0 = no rows on the driver. "
           + "Default: ${DEFAULT-VALUE}.")
   int prefetchMb;
 

@@ -379,7 +379,8 @@ public final class TrainConfig implements Serializable {
       TrainOption.of("local-steps", Kind.INT, "model-averaging: per-example steps per task; 0 = one per "
           + "sampled row", c -> c.localSteps, Builder::localSteps),
       TrainOption.of("prefetch-mb", Kind.INT, "driver memory (MB) for training rows on the driver: all of "
-          + "them when they fit (no Spark job per iteration), else mini-batches drawn ahead; 0 = off",
+          + "them when they fit (no Spark job per iteration), else mini-batches drawn ahead when the "
+          + "iterations do not run as a gang; 0 = off",
           c -> c.prefetchMb, Builder::prefetchMb),
       TrainOption.of("loss-tol", Kind.DOUBLE, "stop when the loss changed by less than this (relative) "
           + "over patience iterations; 0 = off", c -> c.lossTol, Builder::lossTol),

@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
 import scala.Option;
 
 /**
- * Where the trainer's per-partition work runs: a Spark job per call, or, when the cached blocks fit
- * the driver's budget ({@code --prefetch-mb}), the driver's own threads over the blocks fetched
- * once. Either way each partition's partial result comes from the same function (the Spark task
+ * Where the trainer's per-partition work runs: when the cached blocks fit the driver's budget
+ * ({@code --prefetch-mb}), the driver's own threads over the blocks fetched once; else, when every
+ * partition has a task slot, a {@link Gang} of long-running tasks that serves each gradient call
+ * without a Spark job (in local mode too); else a Spark job per call. Either way each partition's partial result comes from the same function (the Spark task
  * object itself, called with the partition's blocks in order) and the partials are merged in
  * partition order by the same tree ({@link OrderedReduce}), so the result has the same bits. On
  * the driver a small pool runs one call per partition (a laptop's cores are used), with no job, no
@@ -50,9 +51,9 @@ final class Partitions implements AutoCloseable {
   /** Spark conf key: false keeps a Spark job per iteration whatever the budget (tests compare paths). */
   public static final String CONF_ENABLED = "spark.sgd.driverIterations";
   /**
-   * Spark conf key: {@code auto} (the default) runs the iterations as a {@link Gang} of long-running
-   * tasks on a cluster master when every partition has a task slot, {@code false} never,
-   * {@code true} also in local mode (tests compare it with a job per iteration).
+   * Spark conf key: {@code auto} (the default) and {@code true} run the iterations that are not on
+   * the driver as a {@link Gang} of long-running tasks when every partition has a task slot (local
+   * mode too); {@code false} keeps a Spark job per iteration (tests compare the two).
    */
   public static final String CONF_GANG = "spark.sgd.gangIterations";
   /** Spark conf key: how long (seconds) the driver waits for a gang's tasks to connect or to answer. */
@@ -73,6 +74,7 @@ final class Partitions implements AutoCloseable {
   private boolean gangOn;
   /** The running gang, or null (none yet, or ended for other work). */
   private Gang gang;
+  private final String mode;
 
   private Partitions(JavaSparkContext sc, Dataset data, Block[][] held, int threads, BooleanSupplier stopRequested,
       boolean gangOn) {
@@ -81,6 +83,7 @@ final class Partitions implements AutoCloseable {
     this.held = held;
     this.stopRequested = stopRequested;
     this.gangOn = gangOn;
+    this.mode = held != null ? "driver threads" : gangOn ? "gang" : "Spark jobs";
     this.pool = held == null ? null : Executors.newFixedThreadPool(threads, daemonThreads(THREAD_NAME));
   }
 
@@ -124,7 +127,7 @@ final class Partitions implements AutoCloseable {
 
   /**
    * Why the iterations cannot run as a gang, or null when they can: {@code mode} (the conf
-   * {@link #CONF_GANG}) is {@code auto} on a cluster master or {@code true}, the per-partition work is
+   * {@link #CONF_GANG}) is {@code auto} or {@code true}, the per-partition work is
    * gradients (not model averaging), the executors are not allocated dynamically (Spark refuses a
    * barrier stage then), and every partition has a task slot (a barrier job's tasks all run at once).
    */
@@ -134,10 +137,6 @@ final class Partitions implements AutoCloseable {
       case "false":
         return CONF_GANG + " is false";
       case "auto":
-        if (localMaster) {
-          return "local mode";
-        }
-        break;
       case "true":
         break;
       default:
@@ -182,6 +181,11 @@ final class Partitions implements AutoCloseable {
 
   boolean onDriver() {
     return held != null;
+  }
+
+  /** Where the work was set to run: {@code "driver threads"}, {@code "gang"} or {@code "Spark jobs"}. */
+  String mode() {
+    return mode;
   }
 
   /** Whether gradient work goes to a gang of long-running tasks (and its rows are not drawn ahead). */

@@ -8,10 +8,19 @@ import java.util.List;
  * rate --step-size auto picked, or the one the batch's curvature set when no step size was given
  * (mini-batches; NaN when the step size was given or is the default's 0.1). {@code hingeSmoothing} is the
  * width of the smoothed hinge the last iterations minimized (NaN when the loss ran as it is).
+ * {@code iterationMode} says where the iterations' per-partition work was set to run when the run
+ * started: {@code "driver threads"}, {@code "gang"} (long-running tasks) or {@code "Spark jobs"}.
  */
 public record TrainResult(double[] coefficients, double intercept, double[] params, int iterations,
     StopReason stopReason, List<IterationRecord> history, long millis, double chosenStepSize,
-    double hingeSmoothing) {
+    double hingeSmoothing, String iterationMode) {
+
+  public TrainResult(double[] coefficients, double intercept, double[] params, int iterations,
+      StopReason stopReason, List<IterationRecord> history, long millis, double chosenStepSize,
+      double hingeSmoothing) {
+    this(coefficients, intercept, params, iterations, stopReason, history, millis, chosenStepSize, hingeSmoothing,
+        "Spark jobs");
+  }
 
   public TrainResult(double[] coefficients, double intercept, double[] params, int iterations,
       StopReason stopReason, List<IterationRecord> history, long millis, double chosenStepSize) {

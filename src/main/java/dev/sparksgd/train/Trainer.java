@@ -396,7 +396,7 @@ public final class Trainer {
     double[] coefficients = new double[d];
     double intercept = scaling.toRaw(model, coefficients);
     return new TrainResult(coefficients, intercept, model, t, reason, history,
-        millisSince(start), chosen, smoothing);
+        millisSince(start), chosen, smoothing, parts.mode());
   }
 
   /**

@@ -83,7 +83,8 @@ final class PerformancePage {
         "Time per iteration; each sample is the mean of one call of iterations, the draw of mini-batches included.");
     figureTable(md, runs, "small-data", "Small data: iterations on the driver",
         "Full-batch iteration time of ours with the rows on the driver (--prefetch-mb 512: fetched once, "
-            + "the iterations on the driver's threads) and with a Spark job per iteration (--prefetch-mb 0).");
+            + "the iterations on the driver's threads) and off the driver (--prefetch-mb 0; the JSON's mode says "
+            + "whether as a Spark job per iteration or as a gang of long-running tasks).");
     ttaTable(md, runs);
     figureTable(md, runs, "memory", "Memory",
         "Cached bytes (memory plus disk) of each contender's representation, and the raw sizes.");

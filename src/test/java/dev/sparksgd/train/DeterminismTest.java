@@ -76,7 +76,8 @@ class DeterminismTest {
 
   @Test
   void theInjectedFailureReallyFailsWithoutRetries() throws Exception {
-    SparkTestSession.get("local[2]", Map.of(Trainer.FAIL_TASK_AT_ITERATION, "2"));
+    // A job per iteration (a gang's failed task would end the gang, and the same iteration's job fail again).
+    SparkTestSession.get("local[2]", Map.of(Trainer.FAIL_TASK_AT_ITERATION, "2", Partitions.CONF_GANG, "false"));
     Path out = tmp.resolve("failing");
     TestData.Run run = TestData.cliOnCurrentSession("train", "--data", data.toString(), "--output",
         out.toString(), "--max-iter", "3", "--num-partitions", "2");

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Iterations served by a gang of long-running tasks (forced on in local mode): the model, history
- * and stop reason of a Spark job per iteration, bit for bit, for full batches and mini-batches,
+ * Iterations served by a gang of long-running tasks (the default in local mode too when the rows
+ * do not fit --prefetch-mb): the model, history and stop reason of a Spark job per iteration
+ * ({@code spark.sgd.gangIterations=false}), bit for bit, for full batches and mini-batches,
  * dense and sparse rows (the lazy sparse update too), with a holdout evaluated between iterations
  * and the hinge's smoothing stages (each a new loss for the tasks); and a gang whose connection
  * drops mid-run is replaced by a job per iteration from that iteration on, with the same bits.
@@ -36,6 +37,8 @@ class GangIterationsTest {
   static Path hashed;
   static Path classes;
   static final String GANG_JOB = "iterations as a gang of long-running tasks";
+  /** The session conf of a Spark job per iteration. */
+  static final Map<String, String> NO_GANG = Map.of(Partitions.CONF_GANG, "false");
 
   /** name → data and options: every path of the trainer that the gang serves. */
   static final Map<String, List<String>> CASES = new LinkedHashMap<>();
@@ -82,7 +85,7 @@ class GangIterationsTest {
     };
   }
 
-  /** A run with one Spark job per iteration's work (--prefetch-mb 0: no rows on the driver). */
+  /** A run whose iterations are not on the driver (--prefetch-mb 0): a gang, or a Spark job each. */
   private static void train(List<String> dataAndOptions, Path out) {
     List<String> args = new ArrayList<>(List.of("train", "--data", data(dataAndOptions.get(0)).toString(),
         "--output", out.toString(), "--max-iter", "20", "--min-step-size", "0", "--tol", "0", "--seed", "9",
@@ -98,10 +101,12 @@ class GangIterationsTest {
 
   @Test
   void aGangGivesTheBitsOfAJobPerIteration() throws Exception {
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, NO_GANG);
     for (Map.Entry<String, List<String>> c : CASES.entrySet()) {
-      train(c.getValue(), tmp.resolve(c.getKey() + "-jobs")); // local mode: the gang is off by default
+      List<String> seen = PrefetchTest.jobs(() -> train(c.getValue(), tmp.resolve(c.getKey() + "-jobs")));
+      assertTrue(gradientJobs(seen) > 0 && !seen.contains(GANG_JOB), c.getKey() + ": a job per iteration: " + seen);
     }
-    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(Partitions.CONF_GANG, "true"));
+    SparkTestSession.get(); // the default: a gang in local mode too
     for (Map.Entry<String, List<String>> c : CASES.entrySet()) {
       Path jobs = tmp.resolve(c.getKey() + "-jobs");
       Path gang = tmp.resolve(c.getKey() + "-gang");
@@ -125,10 +130,9 @@ class GangIterationsTest {
   void aDroppedConnectionFallsBackToJobsWithTheSameBits() throws Exception {
     List<String> run = CASES.get("mini-dense-adam");
     Path jobs = tmp.resolve("drop-jobs");
-    SparkTestSession.get();
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, NO_GANG);
     train(run, jobs);
-    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(Partitions.CONF_GANG, "true",
-        Trainer.DROP_GANG_AT_ITERATION, "6"));
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(Trainer.DROP_GANG_AT_ITERATION, "6"));
     Path gang = tmp.resolve("drop-gang");
     List<String> seen = PrefetchTest.jobs(() -> train(run, gang));
     DriverIterationsTest.assertSameRun(jobs, gang);
@@ -140,9 +144,12 @@ class GangIterationsTest {
   @Test
   void theConfAndTheTaskSlotsChooseTheMode() {
     assertNull(Partitions.gangRefusal("auto", false, false, false, 2, 2), "a cluster with a slot per partition");
+    assertNull(Partitions.gangRefusal("auto", true, false, false, 2, 2), "local mode with a slot per partition");
     assertNull(Partitions.gangRefusal("true", true, false, false, 2, 2), "forced on in local mode");
-    assertNotNull(Partitions.gangRefusal("auto", true, false, false, 2, 2), "local mode: not by default");
+    assertNull(Partitions.gangRefusal("auto", true, true, false, 2, 2), "local mode allocates no executors");
+    assertNotNull(Partitions.gangRefusal("auto", true, false, false, 3, 2), "local mode, more partitions than slots");
     assertNotNull(Partitions.gangRefusal("false", false, false, false, 2, 2), "switched off");
+    assertNotNull(Partitions.gangRefusal("false", true, false, false, 2, 2), "switched off in local mode");
     assertNotNull(Partitions.gangRefusal("auto", false, false, false, 3, 2), "more partitions than slots");
     assertNotNull(Partitions.gangRefusal("auto", false, false, true, 2, 2), "model averaging");
     assertNotNull(Partitions.gangRefusal("auto", false, true, false, 2, 2), "executors allocated dynamically");

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparksgd.config.LrSchedule;
 import dev.sparksgd.config.UpdateMode;
+import dev.sparksgd.testing.SparkTestSession;
 import dev.sparksgd.testing.TestData;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.spark.scheduler.SparkListener;
@@ -38,7 +40,8 @@ class ModelAveragingTest {
     rows = TestData.write(file, 8, 2000, 8, 0.5, 2.0);
     double[] exact = ClosedFormTest.leastSquares(rows.x(), rows.y(), true);
     optimalLoss = TrainHarness.meanLoss(rows.x(), rows.y(), Arrays.copyOf(exact, 8), exact[8]);
-    h = new TrainHarness(file, 2, b -> b.minStepSize(0).tol(0).maxIter(200));
+    // A Spark job per iteration in gradient mode: no gang of long-running tasks.
+    h = new TrainHarness(file, 2, Map.of(Partitions.CONF_GANG, "false"), b -> b.minStepSize(0).tol(0).maxIter(200));
     h.sc.sc().addSparkListener(new SparkListener() {
       @Override
       public void onJobStart(SparkListenerJobStart jobStart) {
@@ -50,6 +53,7 @@ class ModelAveragingTest {
   @AfterAll
   static void release() {
     h.close();
+    SparkTestSession.get();
   }
 
   /** Jobs started until the first iteration whose loss was within 1% of the optimum; -1 if never. */

@@ -160,7 +160,7 @@ class PrefetchTest {
   void drawnAheadGivesTheSameBitsAsAJobPerIteration(String name, List<String> extra) throws Exception {
     // At most 7 iterations per job: 30 iterations take several draws, not one.
     SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
-        Partitions.CONF_ENABLED, "false"));
+        Partitions.CONF_ENABLED, "false", Partitions.CONF_GANG, "false"));
     Path data = dataFor(name);
     Path off = tmp.resolve(name + "-off");
     Path on = tmp.resolve(name + "-on");
@@ -189,11 +189,11 @@ class PrefetchTest {
   @Test
   void packedDrawnRowsGiveTheSameBits() throws Exception {
     SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
-        Partitions.CONF_ENABLED, "false"));
+        Partitions.CONF_ENABLED, "false", Partitions.CONF_GANG, "false"));
     Path plain = tmp.resolve("packed-plain");
     assertEquals(0, train(sparse, plain, List.of("--mini-batch-fraction", "0.2"), "0").exitCode());
     SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
-        Partitions.CONF_ENABLED, "false", dev.sparksgd.data.BlockResults.CONF_ENABLED, "false"));
+        Partitions.CONF_ENABLED, "false", Partitions.CONF_GANG, "false", dev.sparksgd.data.BlockResults.CONF_ENABLED, "false"));
     Path packed = tmp.resolve("packed-on");
     TestData.Run run = train(sparse, packed, List.of("--mini-batch-fraction", "0.2"), "64");
     assertEquals(0, run.exitCode(), run.err());
@@ -204,11 +204,11 @@ class PrefetchTest {
   @Test
   void aRetriedDrawTaskGivesTheSameBits() throws Exception {
     SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
-        Partitions.CONF_ENABLED, "false"));
+        Partitions.CONF_ENABLED, "false", Partitions.CONF_GANG, "false"));
     Path plain = tmp.resolve("retry-plain");
     assertEquals(0, train(dense, plain, List.of("--mini-batch-fraction", "0.1"), "64").exitCode());
     SparkTestSession.get("local[2,2]", Map.of(BatchPrefetch.MAX_PER_JOB_CONF, "7",
-        Partitions.CONF_ENABLED, "false", Trainer.FAIL_TASK_AT_ITERATION, "10"));
+        Partitions.CONF_ENABLED, "false", Partitions.CONF_GANG, "false", Trainer.FAIL_TASK_AT_ITERATION, "10"));
     Path retried = tmp.resolve("retry-failed");
     TestData.Run run = train(dense, retried, List.of("--mini-batch-fraction", "0.1"), "64");
     assertEquals(0, run.exitCode(), run.err());

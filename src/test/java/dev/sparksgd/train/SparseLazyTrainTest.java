@@ -186,7 +186,8 @@ class SparseLazyTrainTest {
    */
   @Test
   void batchesDrawnAheadGiveTheTasksBits() throws Exception {
-    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(Partitions.CONF_ENABLED, "false"));
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(Partitions.CONF_ENABLED, "false",
+        Partitions.CONF_GANG, "false"));
     try {
       List<String> extra = List.of("--step-size", "0.003", "--max-iter", "12");
       Path tasks = tmp.resolve("ahead-tasks");

@@ -6,6 +6,7 @@ import dev.sparksgd.data.Dataset;
 import dev.sparksgd.loss.SquaredLoss;
 import dev.sparksgd.testing.SparkTestSession;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -16,7 +17,13 @@ final class TrainHarness implements AutoCloseable {
   private final TrainConfig base;
 
   TrainHarness(Path file, int partitions, UnaryOperator<TrainConfig.Builder> baseOptions) {
-    sc = SparkTestSession.jsc();
+    this(file, partitions, Map.of(), baseOptions);
+  }
+
+  /** On the test session of the default master with {@code sparkConf} added. */
+  TrainHarness(Path file, int partitions, Map<String, String> sparkConf, UnaryOperator<TrainConfig.Builder> baseOptions) {
+    sc = JavaSparkContext.fromSparkContext(SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, sparkConf)
+        .sparkContext());
     base = baseOptions.apply(TrainConfig.builder().dataPath(file.toString()).outputPath("unused")
         .numPartitions(partitions)).build();
     data = DataLoader.load(sc, base);
