@@ -8,7 +8,7 @@ public record BenchOptions(List<Long> rows, List<Integer> features, int sparseNn
     int iterations, int rounds, int ttaRuns, Set<String> figures, int numPartitions, long seed,
     double ttaStepSize, double ttaTol, double mllibStepSize, int mllibMaxIter, String ttaOptimizer,
     double ttaMomentum, int miniBatchIterations, String ttaSchedule, int warmUpRounds, List<Integer> ctrHashBits,
-    int ctrEpochs, int ctrMaxIter, double ctrRegParam) {
+    int ctrEpochs, int ctrMaxIter, double ctrRegParam, int ctrMlMaxIter) {
 
   public static final String FULL_BATCH = "full-batch";
   public static final String MINI_BATCH = "mini-batch";
@@ -38,6 +38,16 @@ public record BenchOptions(List<Long> rows, List<Integer> features, int sparseNn
   public static final double NOISE = 0.1;
   /** Relative distance to the optimal training loss that counts as "accurate". */
   public static final double ACCURACY = 1e-4;
+
+  /** spark.ml's largest maxIter in the ctr figure: --ctr-ml-max-iter, or --ctr-max-iter when 0. */
+  public int ctrMlLargestMaxIter() {
+    return ctrMlMaxIter > 0 ? Math.min(ctrMlMaxIter, ctrMaxIter) : ctrMaxIter;
+  }
+
+  /** Whether spark.ml's budgets in the ctr figure stop below --ctr-max-iter (its final fit is then not converged). */
+  public boolean ctrMlBounded() {
+    return ctrMlLargestMaxIter() < ctrMaxIter;
+  }
 
   public boolean wants(String figure) {
     return figures.contains(figure);

@@ -93,6 +93,14 @@ public final class BenchCommand implements Callable<Integer> {
           + "(spark.ml's default); the smaller budgets are 1, 2, 4, … below it. Default: ${DEFAULT-VALUE}.")
   int ctrMaxIter;
 
+  @Option(names = "--ctr-ml-max-iter", paramLabel = "N", defaultValue = "0",
+      description = "spark.ml's largest maxIter in the ctr figure, below --ctr-max-iter to bound the run at "
+          + "large row counts (0: --ctr-max-iter). Its budgets are then 1, 2, 4, … up to N, its warm-up fit "
+          + "is on the held-out rows, and if no spark.ml fit reaches the target log loss, the figure "
+          + "gives the time of its largest fit as a lower bound (a fit that reaches it runs more "
+          + "iterations). Default: ${DEFAULT-VALUE}.")
+  int ctrMlMaxIter;
+
   @Option(names = "--ctr-reg-param", paramLabel = "L", defaultValue = "0",
       description = "L2 penalty of every contender in the ctr figure on the raw weights (ours: "
           + "--reg-param with --standardization false, spark.ml: regParam with standardization false; "
@@ -192,6 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     require(ctrEpochs >= 1, "--ctr-epochs must be >= 1 (got " + ctrEpochs + ")");
     require(ctrMaxIter >= 1, "--ctr-max-iter must be >= 1 (got " + ctrMaxIter + ")");
+    require(ctrMlMaxIter >= 0, "--ctr-ml-max-iter must be >= 0 (got " + ctrMlMaxIter + ")");
     require(ctrRegParam >= 0 && Double.isFinite(ctrRegParam), "--ctr-reg-param must be >= 0 (got " + ctrRegParam + ")");
     Set<String> f = new LinkedHashSet<>();
     for (String s : figures) {
@@ -203,7 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
     return new BenchOptions(List.copyOf(rows), List.copyOf(features), sparseNnz, batchRows, iterations, rounds, ttaRuns,
         f, numPartitions, seed, ttaStepSize, ttaTol, mllibStepSize, mllibMaxIter, ttaOptimizer, ttaMomentum,
         miniBatchIterations, ttaSchedule, warmUpRounds, List.copyOf(ctrHashBits), ctrEpochs, ctrMaxIter,
-        ctrRegParam);
+        ctrRegParam, ctrMlMaxIter);
   }
 
   /** /proc/loadavg's 1, 5 and 15 minute figures, or null where there is none. */

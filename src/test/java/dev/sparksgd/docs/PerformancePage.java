@@ -160,9 +160,11 @@ final class PerformancePage {
         for (JsonNode f : size.path("figures")) {
           if (f.path("figure").asText().equals(figure)) {
             boolean bytes = f.path("unit").asText().equals("bytes");
-            rows.add(new String[] {label(size), math(f.path("contender").asText()), value(f.get("median"), bytes),
-                bytes ? "" : value(f.get("min"), false), bytes ? "" : value(f.get("max"), false),
-                ratio(f.get("ratio"))});
+            // A contender that did not reach the target within a bounded budget: its largest fit's time, a lower bound.
+            String atLeast = f.path("lowerBound").asBoolean(false) ? "≥ " : "";
+            rows.add(new String[] {label(size), math(f.path("contender").asText()), atLeast + value(f.get("median"), bytes),
+                bytes ? "" : atLeast + value(f.get("min"), false), bytes ? "" : atLeast + value(f.get("max"), false),
+                f.get("ratio") != null && f.get("ratio").isNumber() ? atLeast + ratio(f.get("ratio")) : ""});
           }
         }
       }
