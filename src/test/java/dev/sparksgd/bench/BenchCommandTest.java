@@ -256,52 +256,6 @@ class BenchCommandTest {
   }
 
   @Test
-  void boundedSparkMlGivesItsLargestFitAsALowerBoundWhenItMissesTheTarget() throws Exception {
-    JsonNode root = bench("--figures", "ctr", "--ctr-hash-bits", "8", "--ctr-epochs", "1", "--ctr-max-iter", "8",
-        "--ctr-ml-max-iter", "1", "--ctr-reg-param", "0.001");
-    assertEquals(1, root.get("options").get("ctrMlMaxIter").asInt());
-    JsonNode size = root.get("sizes").get(0);
-    double target = size.get("targetLogLoss").asDouble();
-    JsonNode ml = null;
-    JsonNode full = null;
-    JsonNode ours = null;
-    for (JsonNode f : size.get("figures")) {
-      if (f.get("figure").asText().equals("ctr")) {
-        switch (f.get("contender").asText()) {
-          case "spark.ml-pipeline" -> ml = f;
-          case "spark-sgd-full-batch" -> full = f;
-          default -> ours = f;
-        }
-      }
-    }
-    // spark.ml's budgets stop at 1; ours in full batch still go to --ctr-max-iter.
-    List<Integer> mlBudgets = new java.util.ArrayList<>();
-    ml.get("fits").forEach(fit -> mlBudgets.add(fit.get("budget").asInt()));
-    assertEquals(List.of(1), mlBudgets);
-    assertEquals(8, full.get("fits").get(full.get("fits").size() - 1).get("budget").asInt());
-    assertTrue(ml.get("settings").asText().contains("--ctr-ml-max-iter"), ml.get("settings").asText());
-    JsonNode largest = ml.get("fits").get(0);
-    if (ml.get("reached").asBoolean()) {
-      assertFalse(ml.path("lowerBound").asBoolean(false));
-    } else {
-      // Not within the target by maxIter 1: the figure is the largest fit's time, marked a lower bound.
-      assertTrue(largest.get("holdoutLogLoss").asDouble() > target);
-      assertTrue(ml.get("lowerBound").asBoolean());
-      assertEquals(1, ml.get("notReachedWithinMaxIter").asInt());
-      assertEquals(1, ml.get("samples").size());
-      assertEquals(largest.get("millis").asDouble(), ml.get("median").asDouble(), 0.0);
-      if (ours.get("reached").asBoolean()) {
-        assertEquals(ml.get("median").asDouble() / ours.get("median").asDouble(), ml.get("ratio").asDouble(), 1e-12);
-      }
-      for (JsonNode t : root.get("targets")) {
-        if (t.get("target").asText().startsWith("click rows: time to holdout log loss") && t.get("value").isNumber()) {
-          assertTrue(t.get("note").asText().contains("lower bound"), t.toString());
-        }
-      }
-    }
-  }
-
-  @Test
   void badOptionsExitWithCode2BeforeSpark() {
     for (String[] args : List.of(new String[] {"bench", "--rows", "1"},
         new String[] {"bench", "--figures", "speed"},
