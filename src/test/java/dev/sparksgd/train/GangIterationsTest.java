@@ -39,6 +39,7 @@ class GangIterationsTest {
   static final String GANG_JOB = "iterations as a gang of long-running tasks";
   /** The session conf of a Spark job per iteration. */
   static final Map<String, String> NO_GANG = Map.of(Partitions.CONF_GANG, "false");
+  static final Map<String, String> GANG_ON = Map.of(Partitions.CONF_GANG, "true");
 
   /** name → data and options: every path of the trainer that the gang serves. */
   static final Map<String, List<String>> CASES = new LinkedHashMap<>();
@@ -106,7 +107,8 @@ class GangIterationsTest {
       List<String> seen = PrefetchTest.jobs(() -> train(c.getValue(), tmp.resolve(c.getKey() + "-jobs")));
       assertTrue(gradientJobs(seen) > 0 && !seen.contains(GANG_JOB), c.getKey() + ": a job per iteration: " + seen);
     }
-    SparkTestSession.get(); // the default: a gang in local mode too
+    // Forced on: under the default, local mode keeps mini-batches drawn ahead by jobs.
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, GANG_ON);
     for (Map.Entry<String, List<String>> c : CASES.entrySet()) {
       Path jobs = tmp.resolve(c.getKey() + "-jobs");
       Path gang = tmp.resolve(c.getKey() + "-gang");
@@ -132,7 +134,8 @@ class GangIterationsTest {
     Path jobs = tmp.resolve("drop-jobs");
     SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, NO_GANG);
     train(run, jobs);
-    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(Trainer.DROP_GANG_AT_ITERATION, "6"));
+    SparkTestSession.get(SparkTestSession.DEFAULT_MASTER,
+        Map.of(Trainer.DROP_GANG_AT_ITERATION, "6", Partitions.CONF_GANG, "true"));
     Path gang = tmp.resolve("drop-gang");
     List<String> seen = PrefetchTest.jobs(() -> train(run, gang));
     DriverIterationsTest.assertSameRun(jobs, gang);
