@@ -84,15 +84,18 @@ public abstract class LazyUpdate {
       double[] direction) {
     double l1 = 0;
     double l2 = 0;
-    if (reg instanceof ElasticNet en) {
-      l1 = en.l1;
-      l2 = en.l2;
-    } else if (reg != Regularizer.NONE) {
-      return null;
-    }
     Averaged avg = optimizer instanceof Averaged a ? a : null;
     Optimizer inner = avg != null ? avg.inner() : optimizer;
     if (!(inner instanceof CoordinateWise cw)) {
+      return null;
+    }
+    if (reg instanceof WeightedElasticNet wen) {
+      return wen.l1 == 0 && wen.l2Proximal() && avg == null && inner instanceof Sgd
+          ? GroupedShrink.of(cw, wen, numWeights, numParams, direction) : null;
+    } else if (reg instanceof ElasticNet en) {
+      l1 = en.l1;
+      l2 = en.l2;
+    } else if (reg != Regularizer.NONE) {
       return null;
     }
     boolean adaptive = inner instanceof Adagrad || inner instanceof RmsProp;
@@ -143,6 +146,11 @@ public abstract class LazyUpdate {
    */
   public Norms lastNorms() {
     return null;
+  }
+
+  /** Whether {@link #lastNorms} tells the norms after every step (else it is null: with L1). */
+  public boolean keepsNorms() {
+    return false;
   }
 
   /** Weight j's value now. */
@@ -549,6 +557,11 @@ public abstract class LazyUpdate {
     @Override
     public Norms lastNorms() {
       return norms;
+    }
+
+    @Override
+    public boolean keepsNorms() {
+      return true;
     }
 
     /** xᵀ·m·y. */

@@ -30,6 +30,16 @@ final class WeightedElasticNet implements Regularizer {
     this.l2Proximal = l2Proximal;
   }
 
+  /** The factors f_j (not to be changed). */
+  double[] factors() {
+    return factors;
+  }
+
+  /** Whether the L2 part is the proximal step (else a gradient). */
+  boolean l2Proximal() {
+    return l2Proximal;
+  }
+
   @Override
   public Regularizer withSmoothL2() {
     return l2Proximal ? new WeightedElasticNet(l1, l2, factors, false) : this;

@@ -136,10 +136,9 @@ final class LazyIteration {
       return null;
     }
     double[] direction = scaling.direction();
+    LazyUpdate lazy = LazyUpdate.of(optimizer, reg, data.numFeatures, data.numFeatures + 1, direction);
     // With L1 the stopping rules' norms would need every weight (LazyUpdate.lastNorms is null).
-    LazyUpdate lazy = reg.hasProx() ? null
-        : LazyUpdate.of(optimizer, reg, data.numFeatures, data.numFeatures + 1, direction);
-    if (lazy == null) {
+    if (lazy == null || !lazy.keepsNorms()) {
       LOG.info("{} with this penalty has no lazy form: mini-batch iterations update all {} features",
           optimizer.name(), data.numFeatures);
       return null;

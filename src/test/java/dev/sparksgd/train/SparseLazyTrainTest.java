@@ -82,7 +82,11 @@ class SparseLazyTrainTest {
   }
 
   private static TestData.Run train(Path out, List<String> extra, String prefetchMb) {
-    List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--output", out.toString(),
+    return train(data, out, extra, prefetchMb);
+  }
+
+  private static TestData.Run train(Path file, Path out, List<String> extra, String prefetchMb) {
+    List<String> args = new ArrayList<>(List.of("train", "--data", file.toString(), "--output", out.toString(),
         "--max-iter", "40", "--min-step-size", "0", "--tol", "0", "--seed", "3", "--num-partitions", "3",
         "--mini-batch-fraction", "0.05", "--prefetch-mb", prefetchMb));
     for (String a : extra) {
@@ -98,16 +102,62 @@ class SparseLazyTrainTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void lazyPathTrainsTheDenseModel(String name, List<String> extra) throws Exception {
+    assertLazyTrainsTheDenseModel(data, name, extra, false);
+  }
+
+  /**
+   * Hashed one-hot rows (every value 1) with the penalty on the raw coefficients
+   * (--standardization false): its factors 1/s_j take one value per feature frequency, and the
+   * grouped lazy form trains the dense model, with and without centring.
+   */
+  @ParameterizedTest(name = "fit-intercept {0}")
+  @ValueSource(strings = {"true", "false"})
+  void rawCoefficientPenaltyOnOneHotRowsIsLazy(String intercept) throws Exception {
+    Path file = tmp.resolve("one-hot.libsvm");
+    if (!Files.exists(file)) {
+      writeOneHot(file);
+    }
+    assertLazyTrainsTheDenseModel(file, "raw-penalty-" + intercept, List.of("--loss", "logistic", "--reg-param",
+        "0.01", "--standardization", "false", "--fit-intercept", intercept, "--step-size", "0.05", "--max-iter", "60"),
+        true);
+  }
+
+  /** 4000 rows, 20000 features: 2 of 8 frequent ones and 6 rare ones per row, each of value 1. */
+  private static void writeOneHot(Path file) throws Exception {
+    Random r = new Random(11);
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 4000; i++) {
+      int[] cols = Stream.concat(r.ints(0, 8).distinct().limit(2).boxed(),
+          r.ints(8, 20000).distinct().limit(6).boxed()).mapToInt(Integer::intValue).sorted().toArray();
+      double m = -0.4;
+      StringBuilder row = new StringBuilder();
+      for (int c : cols) {
+        m += ((c % 9) - 4) * 0.25;
+        row.append(' ').append(c + 1).append(":1");
+      }
+      sb.append(r.nextDouble() < 1 / (1 + Math.exp(-m)) ? "1" : "0").append(row).append('\n');
+    }
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** With {@code lazyLogged}, also that the lazy path ran (some of the cases above have no lazy form). */
+  private static void assertLazyTrainsTheDenseModel(Path file, String name, List<String> extra, boolean lazyLogged)
+      throws Exception {
     SparkTestSession.get(SparkTestSession.DEFAULT_MASTER, Map.of(LazyIteration.CONF_ENABLED, "false"));
     Path dense = tmp.resolve(name + "-dense");
-    TestData.Run d = train(dense, extra, "0");
+    TestData.Run d = train(file, dense, extra, "0");
     assertEquals(0, d.exitCode(), d.err());
     SparkTestSession.get();
     Path tasks = tmp.resolve(name + "-lazy-tasks");
     Path drawn = tmp.resolve(name + "-lazy-drawn");
-    TestData.Run lt = train(tasks, extra, "0");
+    TestData.Run lt;
+    try (LogCapture logs = LogCapture.start()) {
+      lt = train(file, tasks, extra, "0");
+      assertTrue(!lazyLogged || logs.all().contains(
+          "sparse mini-batches: gradients and updates touch only the batch's features"), name + ": the lazy path");
+    }
     assertEquals(0, lt.exitCode(), lt.err());
-    TestData.Run ld = train(drawn, extra, "64");
+    TestData.Run ld = train(file, drawn, extra, "64");
     assertEquals(0, ld.exitCode(), ld.err());
 
     assertArrayEquals(TestData.modelBits(tasks), TestData.modelBits(drawn), "drawn ahead: the same bits");

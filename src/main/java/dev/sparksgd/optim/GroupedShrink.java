@@ -1,0 +1,319 @@
+package dev.sparksgd.optim;
+
+import java.util.Arrays;
+
+/**
+ * The lazy form of plain SGD with an L2 penalty whose weight differs by coordinate
+ * ({@link WeightedElasticNet} without L1: ½·l2·Σ (f_j·w_j)², applied as the proximal step
+ * w ← w/(1 + η·l2·f_j²)), with or without a gradient direction u (the centring of standardized
+ * features). This is the penalty on the raw coefficients ({@code --standardization false}) seen
+ * from the optimizer's standardized weights, where f_j = 1/s_j.
+ *
+ * <p>An untouched weight goes w ← (w − η_t·a_t·u_j)/(1 + η_t·c_j) in iteration t, with
+ * c_j = l2·f_j² and a_t the iteration's factor along u. No factor is shared by every coordinate,
+ * but one is by every coordinate with the same f_j: the coordinates are put in groups of equal
+ * factor (hashed one-hot features of equal frequency share one; a few thousand groups for millions
+ * of features), and each group g keeps P_g = Π_t 1/(1 + η_t·c_g) and Q_g = Σ_t η_t·a_t/P_g(t−1)
+ * since its last rebase. A coordinate stores û_j with w_j = P_g·(û_j − u_j·Q_g), so an iteration
+ * costs its touched coordinates plus a few operations per group, not per coordinate. Each group
+ * also keeps Σ û_j², Σ û_j·u_j and Σ u_j² over its members, from which the norms the stopping
+ * rules read follow without a pass over the weights.
+ *
+ * <p>A group is rebased (its members brought up to date, O(members)) when its factors' condition
+ * reaches {@link #MAX_CONDITION}, as the other forms are, or after {@link #REFRESH_STEPS} steps
+ * (its running sums drift); a group of stiff coordinates, whose factor shrinks a weight by more
+ * than that in one step, is so rebased every step, which is the dense update for its members only.
+ * When the groups are more than {@link #MAX_GROUP_SHARE} of the weights (features of many
+ * different scales, e.g. real-valued sparse features), grouping saves nothing and {@link #of}
+ * returns null.
+ */
+final class GroupedShrink extends LazyUpdate {
+  /** More groups than this share of the weights: the dense update costs no more. */
+  static final double MAX_GROUP_SHARE = 0.25;
+  /** Steps after which a group's running sums are summed afresh. */
+  static final int REFRESH_STEPS = 4096;
+
+  private final double weightedL2;
+  private final double[] direction;
+  /** The group of each weight. */
+  private final int[] group;
+  /** The weights by group: group g's are members[start[g] .. start[g+1]). */
+  private final int[] members;
+  private final int[] start;
+  /** f of each group. */
+  private final double[] factor;
+  private final double[] p;
+  private final double[] q;
+  private final double[] sumUu;
+  private final double[] sumUd;
+  private final double[] sumDd;
+  private final int[] age;
+  /** Per group, within one step: the touched members' old and new sums. */
+  private final double[] oldUu;
+  private final double[] oldUd;
+  private final double[] oldDd;
+  private final double[] newUu;
+  private final double[] newUd;
+  private final double[] pNew;
+  private final double[] qNew;
+  private final double[] den;
+  private boolean attached;
+  private Norms norms;
+
+  private GroupedShrink(CoordinateWise opt, int numWeights, int numParams, double l2, int[] group,
+      double[] factor, double[] direction) {
+    super(opt, numWeights, numParams, 0.0, 0.0); // the penalty is applied here, not by stepCurrent
+    this.weightedL2 = l2;
+    this.direction = direction;
+    this.group = group;
+    this.factor = factor;
+    int groups = factor.length;
+    start = new int[groups + 1];
+    for (int g : group) {
+      start[g + 1]++;
+    }
+    for (int g = 0; g < groups; g++) {
+      start[g + 1] += start[g];
+    }
+    members = new int[numWeights];
+    int[] fill = Arrays.copyOf(start, groups);
+    for (int j = 0; j < numWeights; j++) {
+      members[fill[group[j]]++] = j;
+    }
+    p = new double[groups];
+    q = new double[groups];
+    Arrays.fill(p, 1.0);
+    sumUu = new double[groups];
+    sumUd = new double[groups];
+    sumDd = new double[groups];
+    age = new int[groups];
+    oldUu = new double[groups];
+    oldUd = new double[groups];
+    oldDd = new double[groups];
+    newUu = new double[groups];
+    newUd = new double[groups];
+    pNew = new double[groups];
+    qNew = new double[groups];
+    den = new double[groups];
+    if (direction != null) {
+      for (int j = 0; j < numWeights; j++) {
+        sumDd[group[j]] += direction[j] * direction[j];
+      }
+    }
+  }
+
+  /**
+   * The form for plain SGD with {@code penalty} (no L1, the L2 part proximal) on {@code numWeights}
+   * weights, or null when the penalty's factors take too many values to group.
+   */
+  static GroupedShrink of(CoordinateWise opt, WeightedElasticNet penalty, int numWeights, int numParams,
+      double[] direction) {
+    double[] f = penalty.factors();
+    double[] distinct = Arrays.copyOf(f, numWeights);
+    Arrays.sort(distinct);
+    int n = 0;
+    for (int i = 0; i < distinct.length; i++) {
+      if (n == 0 || Double.compare(distinct[i], distinct[n - 1]) != 0) {
+        distinct[n++] = distinct[i];
+      }
+    }
+    if (n > Math.max(1, MAX_GROUP_SHARE * numWeights)) {
+      return null;
+    }
+    double[] factor = Arrays.copyOf(distinct, n);
+    int[] group = new int[numWeights];
+    for (int j = 0; j < numWeights; j++) {
+      group[j] = Arrays.binarySearch(factor, f[j]);
+    }
+    return new GroupedShrink(opt, numWeights, numParams, penalty.l2, group, factor, direction);
+  }
+
+  /** The number of groups (distinct penalty factors). */
+  int groups() {
+    return factor.length;
+  }
+
+  private double u(int j) {
+    return direction != null ? direction[j] : 0.0;
+  }
+
+  private void attach(double[] params) {
+    if (!attached) {
+      attached = true;
+      Arrays.fill(sumUu, 0.0);
+      Arrays.fill(sumUd, 0.0);
+      for (int j = 0; j < numWeights; j++) {
+        int g = group[j];
+        sumUu[g] += params[j] * params[j];
+        sumUd[g] += params[j] * u(j);
+      }
+    }
+  }
+
+  @Override
+  public void step(double[] params, int[] idx, double[] g, int nnz, double along, double[] tail, double eta) {
+    attach(params);
+    int groups = factor.length;
+    double penaltyBefore = 0;
+    for (int k = 0; k < groups; k++) {
+      double f = factor[k];
+      den[k] = 1.0 + eta * weightedL2 * f * f;
+      pNew[k] = p[k] / den[k];
+      qNew[k] = direction != null ? q[k] + eta * along / p[k] : 0.0;
+      penaltyBefore += f * f * squares(k, p[k], q[k], sumUu[k], sumUd[k], sumDd[k]);
+    }
+    penaltyBefore *= 0.5 * weightedL2;
+    double stepSq = 0;
+    double gradSq = 0;
+    double paramSq = 0;
+    for (int k = 0; k < nnz; k++) {
+      if (k % CHUNK == 0) {
+        touchState(params, idx, k, Math.min(nnz, k + CHUNK));
+      }
+      int j = idx[k];
+      int gr = group[j];
+      double u = u(j);
+      double stored = params[j];
+      double old = p[gr] * (stored - u * q[gr]);
+      oldUu[gr] += stored * stored;
+      oldUd[gr] += stored * u;
+      oldDd[gr] += u * u;
+      double grad = direction != null ? g[k] + along * u : g[k];
+      double f = factor[gr];
+      double smooth = grad + weightedL2 * f * f * old;
+      // The dense update's arithmetic: the optimizer's step, then the proximal step.
+      double w = old - eta * grad;
+      double soft = w > 0 ? w - 0.0 : w < 0 ? w + 0.0 : 0.0;
+      double next = soft / den[gr];
+      stepSq += (next - old) * (next - old);
+      gradSq += smooth * smooth;
+      paramSq += next * next;
+      double back = next / pNew[gr] + u * qNew[gr];
+      params[j] = back;
+      newUu[gr] += back * back;
+      newUd[gr] += back * u;
+    }
+    for (int j = numWeights; j < numParams; j++) {
+      double old = params[j];
+      stepCurrent(params, j, tail[j - numWeights], eta);
+      stepSq += (params[j] - old) * (params[j] - old);
+      gradSq += tail[j - numWeights] * tail[j - numWeights];
+      paramSq += params[j] * params[j];
+    }
+    // The untouched members of each group: w = P·(û − u·Q) before and after, smooth gradient
+    // a·u + c·w before; their sums of squares follow from the group's sums less the touched ones'.
+    double untouchedStep = 0;
+    double untouchedGrad = 0;
+    double untouchedParams = 0;
+    for (int k = 0; k < groups; k++) {
+      double uu = sumUu[k] - oldUu[k];
+      double ud = sumUd[k] - oldUd[k];
+      double dd = sumDd[k] - oldDd[k];
+      double f = factor[k];
+      double c = weightedL2 * f * f;
+      double alpha = pNew[k] - p[k];
+      double beta = pNew[k] * qNew[k] - p[k] * q[k];
+      untouchedStep += alpha * alpha * uu - 2 * alpha * beta * ud + beta * beta * dd;
+      double gamma = c * p[k];
+      double delta = along - c * p[k] * q[k];
+      untouchedGrad += gamma * gamma * uu + 2 * gamma * delta * ud + delta * delta * dd;
+      untouchedParams += squares(k, pNew[k], qNew[k], uu, ud, dd);
+      sumUu[k] = uu + newUu[k];
+      sumUd[k] = ud + newUd[k];
+      oldUu[k] = 0;
+      oldUd[k] = 0;
+      oldDd[k] = 0;
+      newUu[k] = 0;
+      newUd[k] = 0;
+      p[k] = pNew[k];
+      q[k] = qNew[k];
+      if (++age[k] >= REFRESH_STEPS || condition(p[k], q[k]) > MAX_CONDITION) {
+        rebase(params, k);
+      }
+    }
+    stepSq += Math.max(0, untouchedStep);
+    gradSq += Math.max(0, untouchedGrad);
+    paramSq += Math.max(0, untouchedParams);
+    norms = new Norms(Math.sqrt(stepSq), Math.sqrt(paramSq), Math.sqrt(gradSq), penaltyBefore);
+  }
+
+  /** Σ w² over a group's members whose sums are uu, ud, dd, at factors p, q. */
+  private static double squares(int k, double p, double q, double uu, double ud, double dd) {
+    return p * p * (uu - 2 * q * ud + q * q * dd);
+  }
+
+  /**
+   * The condition ‖M‖₁·‖M⁻¹‖₁ of the map (û, u) ↦ (P·(û − u·Q), u) that reads a weight, as
+   * {@link Linear} bounds its matrices'.
+   */
+  private static double condition(double p, double q) {
+    return Math.max(p, p * Math.abs(q) + 1) * Math.max(1 / p, Math.abs(q) + 1);
+  }
+
+  /** Brings group k's members up to date: P = 1, Q = 0, its sums afresh. */
+  private void rebase(double[] params, int k) {
+    double uu = 0;
+    double ud = 0;
+    for (int m = start[k]; m < start[k + 1]; m++) {
+      int j = members[m];
+      double w = p[k] * (params[j] - u(j) * q[k]);
+      params[j] = w;
+      uu += w * w;
+      ud += w * u(j);
+    }
+    p[k] = 1.0;
+    q[k] = 0.0;
+    sumUu[k] = uu;
+    sumUd[k] = ud;
+    age[k] = 0;
+  }
+
+  @Override
+  public Norms lastNorms() {
+    return norms;
+  }
+
+  @Override
+  public boolean keepsNorms() {
+    return true;
+  }
+
+  @Override
+  public double current(double[] params, int j) {
+    int g = group[j];
+    return p[g] * (params[j] - u(j) * q[g]);
+  }
+
+  @Override
+  void touchState(double[] params, int[] idx, int from, int to) {
+    touch(params, idx, from, to);
+    touch(group, idx, from, to);
+    if (direction != null) {
+      touch(direction, idx, from, to);
+    }
+  }
+
+  @Override
+  public double dotDirection(double[] params) {
+    if (direction == null) {
+      return 0.0;
+    }
+    attach(params);
+    double v = 0;
+    for (int k = 0; k < factor.length; k++) {
+      v += p[k] * (sumUd[k] - q[k] * sumDd[k]);
+    }
+    return v;
+  }
+
+  @Override
+  public void flush(double[] params) {
+    for (int j = 0; j < numWeights; j++) {
+      params[j] = current(params, j);
+    }
+    Arrays.fill(p, 1.0);
+    Arrays.fill(q, 0.0);
+    Arrays.fill(age, 0);
+    attached = false; // the sums afresh when next needed, not here (the flush at the end needs none)
+  }
+}
