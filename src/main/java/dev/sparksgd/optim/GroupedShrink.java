@@ -128,9 +128,9 @@ final class GroupedShrink extends LazyUpdate {
     return new GroupedShrink(opt, numWeights, numParams, penalty.l2, group, factor, direction);
   }
 
-  /** The number of groups (distinct penalty factors). */
-  int groups() {
-    return factor.length;
+  @Override
+  public String describe() {
+    return " (the penalty's per-feature factors in " + factor.length + " groups of equal value)";
   }
 
   private double u(int j) {

@@ -26,7 +26,9 @@ import java.util.Arrays;
  *       s = P·ŝ at any time.
  * </ul>
  *
- * Both rebase (bring every coordinate up to date, O(d)) when their factors' condition reaches
+ * A penalty whose weight differs by coordinate has a third form, {@link GroupedShrink}.
+ *
+ * <p>Both rebase (bring every coordinate up to date, O(d)) when their factors' condition reaches
  * {@link #MAX_CONDITION}, so the rounding stays near the dense update's (agreement to 1e-12 is
  * tested). The linear form also keeps the Gram matrix Σ_j ŝ_j·ŝ_jᵀ, from which the norms the
  * stopping rules read ({@link #lastNorms}) and w·direction follow without a pass over the weights. Adam (its step moves an untouched weight by m/√v, not linear in the state), and L2 with
@@ -151,6 +153,11 @@ public abstract class LazyUpdate {
   /** Whether {@link #lastNorms} tells the norms after every step (else it is null: with L1). */
   public boolean keepsNorms() {
     return false;
+  }
+
+  /** What the log says of this form besides that it runs (empty, or a parenthesis). */
+  public String describe() {
+    return "";
   }
 
   /** Weight j's value now. */

@@ -143,8 +143,8 @@ final class LazyIteration {
           optimizer.name(), data.numFeatures);
       return null;
     }
-    LOG.info("sparse mini-batches: gradients and updates touch only the batch's features (of {})",
-        data.numFeatures);
+    LOG.info("sparse mini-batches: gradients and updates touch only the batch's features (of {}){}",
+        data.numFeatures, lazy.describe());
     return new LazyIteration(lazy, scaling, direction, cfg.fitIntercept);
   }
 
