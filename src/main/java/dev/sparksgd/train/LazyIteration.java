@@ -4,7 +4,9 @@ import dev.sparksgd.config.TrainConfig;
 import dev.sparksgd.config.UpdateMode;
 import dev.sparksgd.data.Block;
 import dev.sparksgd.data.Dataset;
+import dev.sparksgd.data.IndexSampler;
 import dev.sparksgd.data.OrderedReduce;
+import dev.sparksgd.data.Seeds;
 import dev.sparksgd.data.SharedArray;
 import dev.sparksgd.loss.Loss;
 import dev.sparksgd.optim.GradientFeedback;
@@ -16,6 +18,8 @@ import dev.sparksgd.optim.Regularizer;
 import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -43,6 +47,11 @@ final class LazyIteration {
   public static final String CONF_ENABLED = "spark.sgd.lazyUpdates";
   /** Taken when a mini-batch is expected to touch at most this share of the features. */
   static final double MAX_TOUCHED_SHARE = 0.25;
+  /**
+   * Up to this many non-zeros in a batch per feature, a batch's distinct features are counted in a
+   * sample when its non-zeros exceed {@link #MAX_TOUCHED_SHARE}; above it the update is dense.
+   */
+  static final double MAX_SAMPLED_NONZEROS = 4.0;
   /** Cached bytes per stored non-zero of a sparse block of 8-byte values (a double and an int). */
   private static final double BYTES_PER_NONZERO = 12.0;
 
@@ -130,22 +139,84 @@ final class LazyIteration {
       return null;
     }
     long allRows = Math.max(1, data.trainRows + data.holdoutRows);
-    double touched = cfg.miniBatchFraction * data.trainRows * (data.float64Bytes() / (double) allRows)
+    double nonZeros = cfg.miniBatchFraction * data.trainRows * (data.float64Bytes() / (double) allRows)
         / BYTES_PER_NONZERO;
-    if (touched > MAX_TOUCHED_SHARE * data.numFeatures) {
+    if (nonZeros > MAX_SAMPLED_NONZEROS * data.numFeatures) {
       return null;
     }
     double[] direction = scaling.direction();
     LazyUpdate lazy = LazyUpdate.of(optimizer, reg, data.numFeatures, data.numFeatures + 1, direction);
     // With L1 the stopping rules' norms would need every weight (LazyUpdate.lastNorms is null).
     if (lazy == null || !lazy.keepsNorms()) {
-      LOG.info("{} with this penalty has no lazy form: mini-batch iterations update all {} features",
-          optimizer.name(), data.numFeatures);
+      if (nonZeros <= MAX_TOUCHED_SHARE * data.numFeatures) {
+        LOG.info("{} with this penalty has no lazy form: mini-batch iterations update all {} features",
+            optimizer.name(), data.numFeatures);
+      }
       return null;
+    }
+    if (nonZeros > MAX_TOUCHED_SHARE * data.numFeatures) {
+      // More non-zeros than the share, but where features repeat across rows (hashed categories)
+      // a batch touches far fewer distinct ones: count them in a batch's worth of rows.
+      double touched = sampledColumns(sc, cfg, data);
+      boolean few = touched <= MAX_TOUCHED_SHARE * data.numFeatures;
+      LOG.info("a mini-batch touches about {} distinct features of {} (sampled in partition 0){}",
+          Math.round(touched), data.numFeatures, few ? "" : ": mini-batch iterations update all of them");
+      if (!few) {
+        return null;
+      }
     }
     LOG.info("sparse mini-batches: gradients and updates touch only the batch's features (of {}){}",
         data.numFeatures, lazy.describe());
     return new LazyIteration(lazy, scaling, direction, cfg.fitIntercept);
+  }
+
+  /**
+   * The distinct columns of about one batch's rows, drawn from partition 0's training rows at the
+   * batch's share of the rows times the partitions (all of them when that reaches 1, the count then
+   * scaled up linearly to a batch, which overstates it).
+   */
+  private static double sampledColumns(JavaSparkContext sc, TrainConfig cfg, Dataset data) {
+    int parts = data.blocks.getNumPartitions();
+    double fraction = Math.min(1.0, cfg.miniBatchFraction * parts);
+    long seed = Seeds.derive(cfg.seed, 0, 0);
+    int d = data.numFeatures;
+    sc.setJobDescription("distinct features of a mini-batch (sampled)");
+    try {
+      List<long[]>[] r = data.blocks.mapPartitions(it -> List.of(distinctColumns(it, fraction, seed, d)).iterator())
+          .collectPartitions(new int[] {0});
+      long[] columnsAndRows = r[0].get(0);
+      double batch = cfg.miniBatchFraction * data.trainRows;
+      return columnsAndRows[0] * Math.max(1.0, batch / Math.max(1, columnsAndRows[1]));
+    } finally {
+      sc.setJobDescription(null);
+    }
+  }
+
+  /** {distinct columns, rows} of the training rows {@code new IndexSampler(fraction, seed)} draws. */
+  static long[] distinctColumns(Iterator<Block> blocks, double fraction, long seed, int d) {
+    BitSet seen = new BitSet(d);
+    IndexSampler sampler = new IndexSampler(fraction, seed);
+    long base = 0;
+    long rows = 0;
+    while (blocks.hasNext()) {
+      Block b = blocks.next();
+      if (b.holdout) {
+        continue;
+      }
+      long end = base + b.numRows;
+      for (; sampler.peek() < end; sampler.advance()) {
+        if (b.rowPtr == null) {
+          return new long[] {d, 1};
+        }
+        int i = (int) (sampler.peek() - base);
+        for (int k = b.rowPtr[i]; k < b.rowPtr[i + 1]; k++) {
+          seen.set(b.colIdx[k]);
+        }
+        rows++;
+      }
+      base += b.numRows;
+    }
+    return new long[] {seen.cardinality(), rows};
   }
 
   /** Iteration t's sums at the current parameters: from the rows drawn ahead, else from the tasks. */

@@ -122,6 +122,47 @@ class SparseLazyTrainTest {
         true);
   }
 
+  /**
+   * A batch with more non-zeros than a quarter of the features takes the lazy path when its rows
+   * share most of their features (counted in a sample of partition 0), and the dense update when
+   * they do not. 4000 rows × 20000 features, 11 non-zeros a row, batches of 1000 rows (11000
+   * non-zeros): 10 of 50 frequent features and one rare one a row touch about 1000 distinct
+   * features; 11 uniform ones about 8500.
+   */
+  @Test
+  void aBatchIsCountedByItsDistinctFeatures() throws Exception {
+    SparkTestSession.get();
+    for (boolean shared : new boolean[] {true, false}) {
+      Path file = tmp.resolve("distinct-" + shared + ".libsvm");
+      Random r = new Random(13);
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 4000; i++) {
+        int[] cols = (shared ? Stream.concat(r.ints(0, 50).distinct().limit(10).boxed(),
+            r.ints(50, 20000).limit(1).boxed()) : r.ints(0, 20000).distinct().limit(11).boxed())
+            .mapToInt(Integer::intValue).sorted().toArray();
+        sb.append(r.nextInt(2));
+        for (int c : cols) {
+          sb.append(' ').append(c + 1).append(":1");
+        }
+        sb.append('\n');
+      }
+      Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+      try (LogCapture logs = LogCapture.start()) {
+        TestData.Run run = train(file, tmp.resolve("distinct-" + shared + "-model"), List.of("--loss", "logistic",
+            "--mini-batch-fraction", "0.25", "--max-iter", "3", "--step-size", "0.1"), "0");
+        assertEquals(0, run.exitCode(), run.err());
+        String all = logs.all();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+            .compile("a mini-batch touches about (\\d+) distinct features of \\d+").matcher(all);
+        assertTrue(m.find(), all);
+        long touched = Long.parseLong(m.group(1));
+        assertTrue(shared ? touched > 900 && touched < 1200 : touched > 7500 && touched < 9500, "touched " + touched);
+        assertEquals(shared, all.contains("sparse mini-batches: gradients and updates touch only"), all);
+        assertEquals(!shared, all.contains("mini-batch iterations update all of them"), all);
+      }
+    }
+  }
+
   /** 4000 rows, 20000 features: 2 of 8 frequent ones and 6 rare ones per row, each of value 1. */
   private static void writeOneHot(Path file) throws Exception {
     Random r = new Random(11);
