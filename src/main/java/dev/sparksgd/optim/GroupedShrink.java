@@ -160,7 +160,7 @@ final class GroupedShrink extends LazyUpdate {
       den[k] = 1.0 + eta * weightedL2 * f * f;
       pNew[k] = p[k] / den[k];
       qNew[k] = direction != null ? q[k] + eta * along / p[k] : 0.0;
-      penaltyBefore += f * f * squares(k, p[k], q[k], sumUu[k], sumUd[k], sumDd[k]);
+      penaltyBefore += f * f * groupSquares(p[k], q[k], sumUu[k], sumUd[k], sumDd[k]);
     }
     penaltyBefore *= 0.5 * weightedL2;
     double stepSq = 0;
@@ -217,7 +217,7 @@ final class GroupedShrink extends LazyUpdate {
       double gamma = c * p[k];
       double delta = along - c * p[k] * q[k];
       untouchedGrad += gamma * gamma * uu + 2 * gamma * delta * ud + delta * delta * dd;
-      untouchedParams += squares(k, pNew[k], qNew[k], uu, ud, dd);
+      untouchedParams += groupSquares(pNew[k], qNew[k], uu, ud, dd);
       sumUu[k] = uu + newUu[k];
       sumUd[k] = ud + newUd[k];
       oldUu[k] = 0;
@@ -238,7 +238,7 @@ final class GroupedShrink extends LazyUpdate {
   }
 
   /** Σ w² over a group's members whose sums are uu, ud, dd, at factors p, q. */
-  private static double squares(int k, double p, double q, double uu, double ud, double dd) {
+  private static double groupSquares(double p, double q, double uu, double ud, double dd) {
     return p * p * (uu - 2 * q * ud + q * q * dd);
   }
 
