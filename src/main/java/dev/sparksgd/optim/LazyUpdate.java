@@ -84,6 +84,16 @@ public abstract class LazyUpdate {
    */
   public static LazyUpdate of(Optimizer optimizer, Regularizer reg, int numWeights, int numParams,
       double[] direction) {
+    return of(optimizer, reg, numWeights, numParams, direction, null);
+  }
+
+  /**
+   * As {@link #of(Optimizer, Regularizer, int, int, double[])}, for a caller that reads the weights
+   * times {@code scale} ({@link #currentScaled}; null for none): a form may keep the scales beside
+   * its own per-coordinate state.
+   */
+  public static LazyUpdate of(Optimizer optimizer, Regularizer reg, int numWeights, int numParams,
+      double[] direction, double[] scale) {
     double l1 = 0;
     double l2 = 0;
     Averaged avg = optimizer instanceof Averaged a ? a : null;
@@ -93,7 +103,7 @@ public abstract class LazyUpdate {
     }
     if (reg instanceof WeightedElasticNet wen) {
       return wen.l1 == 0 && wen.l2Proximal() && avg == null && inner instanceof Sgd
-          ? GroupedShrink.of(cw, wen, numWeights, numParams, direction) : null;
+          ? GroupedShrink.of(cw, wen, numWeights, numParams, direction, scale) : null;
     } else if (reg instanceof ElasticNet en) {
       l1 = en.l1;
       l2 = en.l2;
@@ -178,6 +188,19 @@ public abstract class LazyUpdate {
   }
 
   /**
+   * out[k] = {@link #current(double[], int) current}(params, idx[k])·scale[idx[k]] and
+   * outScale[k] = scale[idx[k]] for k < n (indexes ascending); scale not null.
+   */
+  public void currentScaled(double[] params, int[] idx, int n, double[] scale, double[] out, double[] outScale) {
+    current(params, idx, n, out);
+    for (int k = 0; k < n; k++) {
+      double s = scale[idx[k]];
+      outScale[k] = s;
+      out[k] *= s;
+    }
+  }
+
+  /**
    * Reads coordinates idx[from..to)'s entries of the parameters and of the state this form keeps
    * per coordinate, ahead of a loop over them: see {@link #touch}.
    */
@@ -193,6 +216,15 @@ public abstract class LazyUpdate {
     long x = 0;
     for (int k = from; k < to; k++) {
       x ^= Double.doubleToRawLongBits(a[idx[k]]);
+    }
+    sink ^= x;
+  }
+
+  /** {@link #touch(double[], int[], int, int)} for an array of {@code stride} doubles per coordinate. */
+  final void touch(double[] a, int[] idx, int stride, int from, int to) {
+    long x = 0;
+    for (int k = from; k < to; k++) {
+      x ^= Double.doubleToRawLongBits(a[stride * idx[k]]);
     }
     sink ^= x;
   }

@@ -145,7 +145,8 @@ final class LazyIteration {
       return null;
     }
     double[] direction = scaling.direction();
-    LazyUpdate lazy = LazyUpdate.of(optimizer, reg, data.numFeatures, data.numFeatures + 1, direction);
+    LazyUpdate lazy = LazyUpdate.of(optimizer, reg, data.numFeatures, data.numFeatures + 1, direction,
+        scaling.isIdentity() ? null : scaling.invStd);
     // With L1 the stopping rules' norms would need every weight (LazyUpdate.lastNorms is null).
     if (lazy == null || !lazy.keepsNorms()) {
       if (nonZeros <= MAX_TOUCHED_SHARE * data.numFeatures) {
@@ -366,14 +367,12 @@ final class LazyIteration {
     int[] cols = columns.number();
     int n = cols.length;
     double[] coef = new double[n];
-    lazy.current(params, cols, n, coef);
     double[] inv = refreshedInvStd;
     if (invStd != null) {
       inv = new double[n];
-      for (int k = 0; k < n; k++) {
-        inv[k] = invStd[cols[k]];
-        coef[k] *= inv[k];
-      }
+      lazy.currentScaled(params, cols, n, invStd, coef, inv);
+    } else {
+      lazy.current(params, cols, n, coef);
     }
     refreshed = cols;
     refreshedInvStd = inv;

@@ -204,7 +204,13 @@ class LazyUpdateTest {
     }
     double[] w = start.clone();
     double[] v = start.clone();
-    LazyUpdate lazy = LazyUpdate.of(lazyOpt, reg, D, D + TAIL, u);
+    // The scales the trainer reads raw coefficients with (a form may keep them beside its state).
+    double[] scale = new double[D];
+    for (int j = 0; j < D; j++) {
+      scale[j] = 0.5 + rnd.nextDouble();
+    }
+    int[] all = java.util.stream.IntStream.range(0, D).toArray();
+    LazyUpdate lazy = LazyUpdate.of(lazyOpt, reg, D, D + TAIL, u, scale);
     int normsChecked = 0;
     assertNotNull(lazy, label);
     for (int t = 1; t <= iterations; t++) {
@@ -255,6 +261,13 @@ class LazyUpdateTest {
           dot += centred ? w[j] * u[j] : 0.0;
         }
         assertEquals(dot, lazy.dotDirection(v), 1e-11 * Math.max(1.0, Math.abs(dot)), label + " w·u at " + t);
+        double[] scaled = new double[D];
+        double[] scales = new double[D];
+        lazy.currentScaled(v, all, D, scale, scaled, scales);
+        for (int j = 0; j < D; j++) {
+          assertEquals(lazy.current(v, j) * scale[j], scaled[j], 0.0, label + " scaled w[" + j + "] at " + t);
+          assertEquals(scale[j], scales[j], 0.0, label + " scale[" + j + "] at " + t);
+        }
         for (int j = D; j < D + TAIL; j++) {
           assertClose(w[j], v[j], label + " tail[" + j + "] at iteration " + t);
         }
