@@ -249,7 +249,7 @@ final class CtrBenchmark {
           "Pipeline(Imputer mean, FeatureHasher 2^" + bits + ", LogisticRegression regParam " + o.ctrRegParam()
               + " standardization false, defaults otherwise); budgets = maxIter"
               + (o.ctrMlBounded() ? " up to " + o.ctrMlLargestMaxIter() + " (--ctr-ml-max-iter)" : ""));
-      if (o.ctrMlBounded() && ml.samples.length == 0) {
+      if (ml.samples.length == 0) { // not reached: its time to the target is at least its largest fit's
         ml = lowerBound(ml, mlFits, o.ctrMlLargestMaxIter());
         bench.say("ctr: %s not within the target by maxIter %d: its time to the target is at least %.0f ms",
             ml.contender, o.ctrMlLargestMaxIter(), ml.median());
