@@ -198,7 +198,7 @@ final class GroupedShrink extends LazyUpdate {
       int gr = (int) state[at + GROUP];
       double u = state[at + U];
       double stored = state[at + STORED];
-      double old = p[gr] * (stored - u * q[gr]);
+      double old = weightAt(at, gr);
       oldUu[gr] += stored * stored;
       oldUd[gr] += stored * u;
       oldDd[gr] += u * u;
@@ -309,7 +309,11 @@ final class GroupedShrink extends LazyUpdate {
       return params[j];
     }
     int at = STRIDE * j;
-    int g = (int) state[at + GROUP];
+    return weightAt(at, (int) state[at + GROUP]);
+  }
+
+  /** The weight whose state is at {@code at} in {@link #state}, of group g: P_g·(û − u·Q_g). */
+  private double weightAt(int at, int g) {
     return p[g] * (state[at + STORED] - state[at + U] * q[g]);
   }
 
@@ -324,9 +328,8 @@ final class GroupedShrink extends LazyUpdate {
       touchState(params, idx, from, to);
       for (int k = from; k < to; k++) {
         int at = STRIDE * idx[k];
-        int g = (int) state[at + GROUP];
         double s = state[at + SCALE];
-        out[k] = p[g] * (state[at + STORED] - state[at + U] * q[g]) * s;
+        out[k] = weightAt(at, (int) state[at + GROUP]) * s;
         outScale[k] = s;
       }
     }
