@@ -77,6 +77,19 @@ final class GroupedShrink extends LazyUpdate {
   private final double[] den;
   private boolean attached;
   private Norms norms;
+  /**
+   * The coordinates (the first {@link #gatheredCount}, −1 when the state has changed since) whose
+   * stored weight, direction and group the last {@link #currentScaled} copied out in order
+   * ({@link #gatheredStored}, {@link #gatheredU}, {@link #gatheredGroup}). A mini-batch's columns are read, summed, then stepped:
+   * the step over the same columns reads the copies, in order, instead of the state a second time
+   * (at millions of features most of those lines have left the caches by then, after the batch's
+   * rows went through them), and only writes each stored weight back.
+   */
+  private int[] gatheredIdx = new int[0];
+  private int gatheredCount = -1;
+  private double[] gatheredStored = new double[0];
+  private double[] gatheredU = new double[0];
+  private int[] gatheredGroup = new int[0];
 
   private GroupedShrink(CoordinateWise opt, int numWeights, int numParams, double l2, int[] group,
       double[] factor, double[] direction, double[] scale) {
@@ -161,6 +174,7 @@ final class GroupedShrink extends LazyUpdate {
   private void attach(double[] params) {
     if (!attached) {
       attached = true;
+      gatheredCount = -1;
       Arrays.fill(sumUu, 0.0);
       Arrays.fill(sumUd, 0.0);
       for (int j = 0; j < numWeights; j++) {
@@ -187,18 +201,21 @@ final class GroupedShrink extends LazyUpdate {
       penaltyBefore += f * f * groupSquares(p[k], q[k], sumUu[k], sumUd[k], sumDd[k]);
     }
     penaltyBefore *= 0.5 * weightedL2;
+    if (!isGathered(idx, nnz)) {
+      gather(params, idx, nnz);
+    }
+    gatheredCount = -1; // the loop below changes the stored weights
+    double[] storedAt = gatheredStored;
+    double[] uAt = gatheredU;
+    int[] groupAt = gatheredGroup;
     double stepSq = 0;
     double gradSq = 0;
     double paramSq = 0;
     for (int k = 0; k < nnz; k++) {
-      if (k % CHUNK == 0) {
-        touchState(params, idx, k, Math.min(nnz, k + CHUNK));
-      }
-      int at = STRIDE * idx[k];
-      int gr = (int) state[at + GROUP];
-      double u = state[at + U];
-      double stored = state[at + STORED];
-      double old = weightAt(at, gr);
+      int gr = groupAt[k];
+      double u = uAt[k];
+      double stored = storedAt[k];
+      double old = weight(gr, stored, u);
       oldUu[gr] += stored * stored;
       oldUd[gr] += stored * u;
       oldDd[gr] += u * u;
@@ -213,7 +230,7 @@ final class GroupedShrink extends LazyUpdate {
       gradSq += smooth * smooth;
       paramSq += next * next;
       double back = next / pNew[gr] + u * qNew[gr];
-      state[at + STORED] = back;
+      state[STRIDE * idx[k] + STORED] = back;
       newUu[gr] += back * back;
       newUd[gr] += back * u;
     }
@@ -261,6 +278,38 @@ final class GroupedShrink extends LazyUpdate {
     norms = new Norms(Math.sqrt(stepSq), Math.sqrt(paramSq), Math.sqrt(gradSq), penaltyBefore);
   }
 
+  /** Whether the gathered copies are those of coordinates idx[0..n), as they are now. */
+  private boolean isGathered(int[] idx, int n) {
+    return gatheredCount == n && Arrays.equals(gatheredIdx, 0, n, idx, 0, n);
+  }
+
+  private void reserveGathered(int n) {
+    if (gatheredStored.length < n) {
+      int size = Math.max(n, 2 * gatheredStored.length);
+      gatheredStored = new double[size];
+      gatheredU = new double[size];
+      gatheredGroup = new int[size];
+      gatheredIdx = new int[size];
+    }
+  }
+
+  /** Copies coordinates idx[0..n)'s stored weight, direction and group out, in order. */
+  private void gather(double[] params, int[] idx, int n) {
+    reserveGathered(n);
+    for (int from = 0; from < n; from += CHUNK) {
+      int to = Math.min(n, from + CHUNK);
+      touchState(params, idx, from, to);
+      for (int k = from; k < to; k++) {
+        int at = STRIDE * idx[k];
+        gatheredStored[k] = state[at + STORED];
+        gatheredU[k] = state[at + U];
+        gatheredGroup[k] = (int) state[at + GROUP];
+      }
+    }
+    System.arraycopy(idx, 0, gatheredIdx, 0, n);
+    gatheredCount = n;
+  }
+
   /** Σ w² over a group's members whose sums are uu, ud, dd, at factors p, q. */
   private static double groupSquares(double p, double q, double uu, double ud, double dd) {
     return p * p * (uu - 2 * q * ud + q * q * dd);
@@ -276,6 +325,7 @@ final class GroupedShrink extends LazyUpdate {
 
   /** Brings group k's members up to date: P = 1, Q = 0, its sums afresh. */
   private void rebase(int k) {
+    gatheredCount = -1;
     double uu = 0;
     double ud = 0;
     for (int m = start[k]; m < start[k + 1]; m++) {
@@ -312,9 +362,14 @@ final class GroupedShrink extends LazyUpdate {
     return weightAt(at, (int) state[at + GROUP]);
   }
 
-  /** The weight whose state is at {@code at} in {@link #state}, of group g: P_g·(û − u·Q_g). */
+  /** The weight whose state is at {@code at} in {@link #state}, of group g. */
   private double weightAt(int at, int g) {
-    return p[g] * (state[at + STORED] - state[at + U] * q[g]);
+    return weight(g, state[at + STORED], state[at + U]);
+  }
+
+  /** The weight of group g stored as û with direction u: P_g·(û − u·Q_g). */
+  private double weight(int g, double stored, double u) {
+    return p[g] * (stored - u * q[g]);
   }
 
   @Override
@@ -323,16 +378,25 @@ final class GroupedShrink extends LazyUpdate {
       super.currentScaled(params, idx, n, scale, out, outScale);
       return;
     }
+    reserveGathered(n);
     for (int from = 0; from < n; from += CHUNK) {
       int to = Math.min(n, from + CHUNK);
       touchState(params, idx, from, to);
       for (int k = from; k < to; k++) {
         int at = STRIDE * idx[k];
         double s = state[at + SCALE];
-        out[k] = weightAt(at, (int) state[at + GROUP]) * s;
+        double stored = state[at + STORED];
+        double u = state[at + U];
+        int g = (int) state[at + GROUP];
+        gatheredStored[k] = stored;
+        gatheredU[k] = u;
+        gatheredGroup[k] = g;
+        out[k] = weight(g, stored, u) * s;
         outScale[k] = s;
       }
     }
+    System.arraycopy(idx, 0, gatheredIdx, 0, n);
+    gatheredCount = n;
   }
 
   @Override
@@ -368,6 +432,7 @@ final class GroupedShrink extends LazyUpdate {
     Arrays.fill(p, 1.0);
     Arrays.fill(q, 0.0);
     Arrays.fill(age, 0);
+    gatheredCount = -1;
     attached = false; // the sums afresh when next needed, not here (the flush at the end needs none)
   }
 }

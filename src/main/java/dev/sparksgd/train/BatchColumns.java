@@ -23,6 +23,8 @@ final class BatchColumns {
   /** Per word of marks: the marked columns in the words before it (valid for marked words). */
   private final int[] before;
   private int[] columns = new int[0];
+  /** Where {@link #number} writes the columns before they are copied out. */
+  private int[] scratch = new int[64];
   private boolean numbered;
 
   BatchColumns(int numFeatures) {
@@ -41,15 +43,31 @@ final class BatchColumns {
   /**
    * Numbers the marked columns in ascending order; returns them (a new array, the batch's sums'
    * indexes). Positions are valid until {@link #clear}.
+   *
+   * <p>One pass over the words: at millions of features most words are empty and most of the
+   * others hold one mark, so a word's first mark is written and counted without a branch (an empty
+   * word writes a slot the next mark overwrites) and only its further marks loop; a loop per word
+   * would stop at an unpredictable count in most of them.
    */
   int[] number() {
+    int[] out = scratch;
     int n = 0;
     for (int w = 0; w < marks.length; w++) {
+      if (out.length - n <= 64) {
+        out = Arrays.copyOf(out, Math.max(2 * out.length, n + 65));
+      }
+      long m = marks[w];
       before[w] = n;
-      n += Long.bitCount(marks[w]);
+      out[n] = (w << 6) + Long.numberOfTrailingZeros(m);
+      n += (int) ((m | -m) >>> 63);
+      m &= m - 1;
+      while (m != 0) {
+        out[n++] = (w << 6) + Long.numberOfTrailingZeros(m);
+        m &= m - 1;
+      }
     }
-    int[] cols = new int[n];
-    marked(marks, cols);
+    scratch = out;
+    int[] cols = Arrays.copyOf(out, n);
     columns = cols;
     numbered = true;
     return cols;

@@ -138,6 +138,44 @@ class BatchColumnsTest {
     }
   }
 
+  /**
+   * Numbering over many features: the marked columns ascending, once each, and every position
+   * their rank, for batches from empty to dense words (the first and last column of a word, of the
+   * features, a word with every bit), batch after batch on the same marks.
+   */
+  @Test
+  void numberingIsTheSortedDistinctColumns() {
+    int d = (1 << 20) + 37;
+    BatchColumns columns = new BatchColumns(d);
+    SplittableRandom r = new SplittableRandom(5);
+    for (int round = 0; round < 6; round++) {
+      TreeSet<Integer> want = new TreeSet<>();
+      List<Integer> cols = new ArrayList<>();
+      int count = round == 0 ? 0 : round == 1 ? 1 : (int) Math.pow(10, round);
+      for (int k = 0; k < count; k++) {
+        int j = k % 5 == 0 ? r.nextInt(256) : r.nextInt(d);
+        cols.add(j);
+      }
+      if (round == 3) {
+        for (int j = 640; j < 704; j++) {
+          cols.add(j); // one word with all its bits
+        }
+        cols.addAll(List.of(0, 63, 64, 127, d - 1, d - 1));
+      }
+      want.addAll(cols);
+      int[] rowPtr = {0, cols.size()};
+      Block b = Block.sparse(1, rowPtr, cols.stream().mapToInt(Integer::intValue).toArray(),
+          FeatureValues.of(new double[cols.size()]), new double[1], null, false);
+      columns.mark(b, 0);
+      int[] got = columns.number();
+      assertArrayEquals(want.stream().mapToInt(Integer::intValue).toArray(), got, "round " + round);
+      for (int k = 0; k < got.length; k++) {
+        assertEquals(k, columns.position(got[k]));
+      }
+      columns.clear();
+    }
+  }
+
   @Test
   void aColumnWhoseTermsCancelIsKeptAsTheAccumulatorKeepsIt() {
     // Column 7 gets +1 and −1 (zero coefficients: squared-loss derivative −y): its sum is +0.0.

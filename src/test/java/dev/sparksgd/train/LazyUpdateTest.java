@@ -245,6 +245,19 @@ class LazyUpdateTest {
       double[] stationary = new double[smooth.length]; // what the trainer's gradient norm is of
       reg.stationarity(before, D, smooth, stationary);
       UpdateStep.apply(dense, reg, D, w, full, eta);
+      if (t % 3 == 0 || t == iterations / 2) {
+        // The trainer reads a batch's columns before its step (a form may keep what it read for
+        // the step); once, a flush comes in between, after which what was read is stale.
+        double[] read = new double[idx.length];
+        double[] readScales = new double[idx.length];
+        lazy.currentScaled(v, idx, idx.length, scale, read, readScales);
+        for (int k = 0; k < idx.length; k++) {
+          assertEquals(lazy.current(v, idx[k]) * scale[idx[k]], read[k], 0.0, label + " read w[" + idx[k] + "] at " + t);
+        }
+        if (t == iterations / 2) {
+          lazy.flush(v);
+        }
+      }
       lazy.step(v, idx, g, idx.length, along, tail, eta);
       LazyUpdate.Norms norms = lazy.lastNorms();
       if (norms != null) { // the trainer's stopping rules read these instead of a pass over w
