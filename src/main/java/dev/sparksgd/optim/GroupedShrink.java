@@ -202,7 +202,7 @@ final class GroupedShrink extends LazyUpdate {
     }
     penaltyBefore *= 0.5 * weightedL2;
     if (!isGathered(idx, nnz)) {
-      gather(params, idx, nnz);
+      gather(params, idx, nnz, null, null);
     }
     gatheredCount = -1; // the loop below changes the stored weights
     double[] storedAt = gatheredStored;
@@ -293,17 +293,28 @@ final class GroupedShrink extends LazyUpdate {
     }
   }
 
-  /** Copies coordinates idx[0..n)'s stored weight, direction and group out, in order. */
-  private void gather(double[] params, int[] idx, int n) {
+  /**
+   * Copies coordinates idx[0..n)'s stored weight, direction and group out, in order; and, unless
+   * {@code out} is null, their weight times their scale into out and the scale into outScale.
+   */
+  private void gather(double[] params, int[] idx, int n, double[] out, double[] outScale) {
     reserveGathered(n);
     for (int from = 0; from < n; from += CHUNK) {
       int to = Math.min(n, from + CHUNK);
       touchState(params, idx, from, to);
       for (int k = from; k < to; k++) {
         int at = STRIDE * idx[k];
-        gatheredStored[k] = state[at + STORED];
-        gatheredU[k] = state[at + U];
-        gatheredGroup[k] = (int) state[at + GROUP];
+        double stored = state[at + STORED];
+        double u = state[at + U];
+        int g = (int) state[at + GROUP];
+        gatheredStored[k] = stored;
+        gatheredU[k] = u;
+        gatheredGroup[k] = g;
+        if (out != null) {
+          double s = state[at + SCALE];
+          out[k] = weight(g, stored, u) * s;
+          outScale[k] = s;
+        }
       }
     }
     System.arraycopy(idx, 0, gatheredIdx, 0, n);
@@ -378,25 +389,7 @@ final class GroupedShrink extends LazyUpdate {
       super.currentScaled(params, idx, n, scale, out, outScale);
       return;
     }
-    reserveGathered(n);
-    for (int from = 0; from < n; from += CHUNK) {
-      int to = Math.min(n, from + CHUNK);
-      touchState(params, idx, from, to);
-      for (int k = from; k < to; k++) {
-        int at = STRIDE * idx[k];
-        double s = state[at + SCALE];
-        double stored = state[at + STORED];
-        double u = state[at + U];
-        int g = (int) state[at + GROUP];
-        gatheredStored[k] = stored;
-        gatheredU[k] = u;
-        gatheredGroup[k] = g;
-        out[k] = weight(g, stored, u) * s;
-        outScale[k] = s;
-      }
-    }
-    System.arraycopy(idx, 0, gatheredIdx, 0, n);
-    gatheredCount = n;
+    gather(params, idx, n, out, outScale);
   }
 
   @Override
