@@ -104,12 +104,83 @@ final class BatchColumns {
     columns = new int[0];
   }
 
-  /** A partition's sums over the numbered columns: coefficients and sums n long. */
-  final class Sums {
+  /**
+   * The batch of {@code parts} planned: its columns marked, numbered and cleared again, and the
+   * position of every non-zero's column among them, at the non-zero's offset in its block: what
+   * the sums need from the numbering, computed apart from them (on another thread while the
+   * previous batch is summed), so that the sums read a position instead of looking it up in the
+   * marks and the prefix counts.
+   */
+  Plan plan(Block[][] parts) {
+    for (Block[] part : parts) {
+      for (Block b : part) {
+        int[] idx = b.colIdx;
+        for (int k = b.rowPtr[0], end = b.rowPtr[b.numRows]; k < end; k++) {
+          int j = idx[k];
+          marks[j >>> 6] |= 1L << j;
+        }
+      }
+    }
+    int[] cols = number();
+    int[][][] positions = new int[parts.length][][];
+    for (int p = 0; p < parts.length; p++) {
+      positions[p] = new int[parts[p].length][];
+      for (int q = 0; q < parts[p].length; q++) {
+        Block b = parts[p][q];
+        int[] idx = b.colIdx;
+        int end = b.rowPtr[b.numRows];
+        int[] pos = new int[end];
+        for (int k = b.rowPtr[0]; k < end; k++) {
+          pos[k] = position(idx[k]);
+        }
+        positions[p][q] = pos;
+      }
+    }
+    clear();
+    return new Plan(parts, cols, positions);
+  }
+
+  /**
+   * A batch's rows by partition and, when they are all sparse, their numbered columns and the
+   * positions of their non-zeros ({@link #plan}); {@code columns} is null otherwise.
+   */
+  static final class Plan {
+    final Block[][] parts;
+    final int[] columns;
+    /** [partition][block]: the position of each non-zero's column, at its offset in the block. */
+    final int[][][] positions;
+
+    Plan(Block[][] parts, int[] columns, int[][][] positions) {
+      this.parts = parts;
+      this.columns = columns;
+      this.positions = positions;
+    }
+
+    /** Rows that are not all sparse: no columns to plan. */
+    static Plan unplanned(Block[][] parts) {
+      return new Plan(parts, null, null);
+    }
+  }
+
+  /** A partition's sums over the numbered columns (positions looked up here). */
+  Sums sums(double[] coef, double intercept, Loss loss) {
+    return new Sums(this, columns, coef, intercept, loss);
+  }
+
+  /** A partition's sums over the columns of a {@link Plan}, whose positions come with the rows. */
+  static Sums sums(int[] columns, double[] coef, double intercept, Loss loss) {
+    return new Sums(null, columns, coef, intercept, loss);
+  }
+
+  /** A partition's sums over a batch's numbered columns: coefficients and sums n long. */
+  static final class Sums {
+    /** Where {@link #add(Block, int)} looks positions up; null when they come with the rows. */
+    private final BatchColumns numbering;
+    private final int[] columns;
     private final double[] coef;
     private final double intercept;
     private final Loss loss;
-    private final double[] val = new double[columns.length];
+    private final double[] val;
     /** Positions of the current row's columns, at the row's offsets in its block. */
     private int[] pos = new int[0];
     private double derivSum;
@@ -117,8 +188,10 @@ final class BatchColumns {
     private double weightSum;
     private long rows;
 
-    /** Sums at the coefficients {@code coef} of the numbered columns and {@code intercept}. */
-    Sums(double[] coef, double intercept, Loss loss) {
+    private Sums(BatchColumns numbering, int[] columns, double[] coef, double intercept, Loss loss) {
+      this.numbering = numbering;
+      this.columns = columns;
+      this.val = new double[columns.length];
       this.coef = coef;
       this.intercept = intercept;
       this.loss = loss;
@@ -132,8 +205,15 @@ final class BatchColumns {
         pos = new int[Math.max(to, b.colIdx.length)];
       }
       for (int k = from; k < to; k++) {
-        pos[k] = position(b.colIdx[k]);
+        pos[k] = numbering.position(b.colIdx[k]);
       }
+      add(b, i, pos);
+    }
+
+    /** Row i of sparse block b, its columns' positions in {@code pos} at the row's offsets in b. */
+    void add(Block b, int i, int[] pos) {
+      int from = b.rowPtr[i];
+      int to = b.rowPtr[i + 1];
       double m = b.values.sparseDot(pos, from, to, coef) + intercept;
       double y = b.labels[i];
       double w = b.weight(i);

@@ -113,6 +113,11 @@ final class BatchPrefetch {
     return OrderedReduce.mergeInOrder(partials, Trainer::addInPlace);
   }
 
+  /** Whether iteration t's rows are drawn and not yet handed out (so {@link #take} runs no job). */
+  boolean holds(int t) {
+    return t >= first && t < first + held.length && held[t - first] != null;
+  }
+
   /**
    * Iteration t's drawn rows, by partition (each iteration's are handed out once). Draws iterations
    * [t, min(t + K, lastIteration + 1)) first when t is not held.

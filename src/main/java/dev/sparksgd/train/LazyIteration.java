@@ -21,7 +21,14 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +61,8 @@ final class LazyIteration {
   static final double MAX_SAMPLED_NONZEROS = 4.0;
   /** Cached bytes per stored non-zero of a sparse block of 8-byte values (a double and an int). */
   private static final double BYTES_PER_NONZERO = 12.0;
+  /** The planner runs only where there is a core for it beside the iterations' own thread. */
+  private static final int PLANNER_CORES = 2;
 
   /**
    * Buffers as long as the features that no run holds, for reuse by the next (bench and parameter
@@ -84,12 +93,19 @@ final class LazyIteration {
   private int numRefreshed;
   /** The dense block whose columns the current refresh already brought up to date. */
   private Block lastDense;
+  /** Plans the next iteration's rows drawn ahead while this one is summed; null until needed. */
+  private ExecutorService planner;
+  /** The plan of iteration {@link #nextIteration}'s rows, under way on the planner, or null. */
+  private Future<BatchColumns.Plan> next;
+  private int nextIteration;
 
   /** The arrays as long as the features that a run needs; contents left from the last run. */
   private static final class Buffers {
     final double[] raw;
     /** None marked while free. */
     final BatchColumns columns;
+    /** The planner's (created when first needed); none marked while free. */
+    BatchColumns planColumns;
 
     Buffers(int d) {
       raw = new double[d + 1];
@@ -120,6 +136,21 @@ final class LazyIteration {
 
   /** Gives the run's buffers back for the next run; this iteration is not to be used after. */
   void release() {
+    if (planner != null) {
+      // Its plan under way (if any) ends on its own and leaves the planner's columns cleared.
+      planner.shutdown();
+      boolean ended = false;
+      try {
+        ended = planner.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      planner = null;
+      next = null;
+      if (!ended) {
+        buffers = null; // still written by the planner: not handed to the next run
+      }
+    }
     if (buffers != null) {
       columns.clear(); // clear already unless the run ended while a batch was summed
       FREE.offerFirst(new SoftReference<>(buffers));
@@ -226,31 +257,23 @@ final class LazyIteration {
     raw[d] = params[d] - lazy.dotDirection(params);
     Loss bound = loss.bind(raw, d + 1);
     if (prefetch != null) {
-      Block[][] parts = prefetch.take(t, cfg.maxIter);
-      if (allSparse(parts)) {
-        for (Block[] part : parts) {
-          for (Block b : part) {
+      BatchColumns.Plan plan = planned(t, cfg.maxIter, prefetch);
+      Block[][] parts = plan.parts;
+      if (plan.columns != null) {
+        refresh(params, plan.columns);
+        List<SparseSums> partials = new ArrayList<>(parts.length);
+        for (int p = 0; p < parts.length; p++) {
+          BatchColumns.Sums sums = BatchColumns.sums(plan.columns, refreshedRaw, raw[d], bound);
+          for (int q = 0; q < parts[p].length; q++) {
+            Block b = parts[p][q];
+            int[] pos = plan.positions[p][q];
             for (int i = 0; i < b.numRows; i++) {
-              columns.mark(b, i);
+              sums.add(b, i, pos);
             }
           }
+          partials.add(sums.finish());
         }
-        refreshMarked(params);
-        try {
-          List<SparseSums> partials = new ArrayList<>(parts.length);
-          for (Block[] part : parts) {
-            BatchColumns.Sums sums = columns.new Sums(refreshedRaw, raw[d], bound);
-            for (Block b : part) {
-              for (int i = 0; i < b.numRows; i++) {
-                sums.add(b, i);
-              }
-            }
-            partials.add(sums.finish());
-          }
-          return OrderedReduce.mergeInOrder(partials, SparseSums::merge);
-        } finally {
-          columns.clear();
-        }
+        return OrderedReduce.mergeInOrder(partials, SparseSums::merge);
       }
       lastDense = null;
       for (Block[] part : parts) {
@@ -290,7 +313,7 @@ final class LazyIteration {
         double intercept = raw[d];
         try {
           return partitions.reduce("iteration " + t + ": gradient (sparse)", (p, blocks) -> {
-            BatchColumns.Sums sums = columns.new Sums(coef, intercept, bound);
+            BatchColumns.Sums sums = columns.sums(coef, intercept, bound);
             SparseGradientTask.forEachDrawn(blocks, fraction, seed, t, p, sums::add);
             return List.of(sums.finish()).iterator();
           }, SparseSums::merge, true);
@@ -315,6 +338,62 @@ final class LazyIteration {
           new SparseGradientTask(coef, d, loss, cfg.miniBatchFraction, cfg.seed, t, failAt), SparseSums::merge, true);
     } finally {
       coef.destroy();
+    }
+  }
+
+  /**
+   * Iteration t's rows drawn ahead, planned ({@link BatchColumns#plan}) when they are all sparse.
+   * With a second core, the next iteration's rows, when already drawn, are taken and planned on a
+   * thread of their own while this iteration is summed and stepped (the plan depends on the rows
+   * only, so the sums have the same bits either way).
+   */
+  private BatchColumns.Plan planned(int t, int lastIteration, BatchPrefetch prefetch) {
+    BatchColumns.Plan plan = null;
+    if (next != null) {
+      BatchColumns.Plan p = await(next);
+      boolean wanted = nextIteration == t;
+      next = null;
+      if (wanted) {
+        plan = p;
+      }
+    }
+    if (plan == null) {
+      plan = plan(prefetch.take(t, lastIteration), columns);
+    }
+    // Only rows already drawn: a Spark job that draws the next ones runs when their iteration comes,
+    // as without the planner.
+    if (t < lastIteration && prefetch.holds(t + 1)
+        && PLANNER_CORES <= Runtime.getRuntime().availableProcessors()) {
+      if (planner == null) {
+        // Its thread ends when idle, so a run that ends without release() leaves none behind.
+        ThreadPoolExecutor one = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            Partitions.daemonThreads("spark-sgd-batch-planner-"));
+        one.allowCoreThreadTimeOut(true);
+        planner = one;
+        if (buffers.planColumns == null) {
+          buffers.planColumns = new BatchColumns(d);
+        }
+      }
+      Block[][] parts = prefetch.take(t + 1, lastIteration);
+      BatchColumns c = buffers.planColumns;
+      nextIteration = t + 1;
+      next = planner.submit(() -> plan(parts, c));
+    }
+    return plan;
+  }
+
+  private static BatchColumns.Plan plan(Block[][] parts, BatchColumns c) {
+    return allSparse(parts) ? c.plan(parts) : BatchColumns.Plan.unplanned(parts);
+  }
+
+  private static BatchColumns.Plan await(Future<BatchColumns.Plan> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted");
+    } catch (ExecutionException e) {
+      throw Partitions.rethrown(e);
     }
   }
 
@@ -364,7 +443,11 @@ final class LazyIteration {
    * caches and the TLB).
    */
   private void refreshMarked(double[] params) {
-    int[] cols = columns.number();
+    refresh(params, columns.number());
+  }
+
+  /** {@link #refreshMarked} for the columns {@code cols} (ascending, distinct). */
+  private void refresh(double[] params, int[] cols) {
     int n = cols.length;
     double[] coef = new double[n];
     double[] inv = refreshedInvStd;

@@ -319,15 +319,20 @@ final class Partitions implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new CancellationException("interrupted");
       } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        if (e.getCause() instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(e.getCause());
+        throw rethrown(e);
       }
     }
+  }
+
+  /** What a failed task rethrows: its RuntimeException or Error as is, anything else wrapped. */
+  static RuntimeException rethrown(ExecutionException e) {
+    if (e.getCause() instanceof RuntimeException r) {
+      return r;
+    }
+    if (e.getCause() instanceof Error err) {
+      throw err;
+    }
+    return new IllegalStateException(e.getCause());
   }
 
   /** Ends the threads, waiting for work a stop interrupted to reach its next check. */

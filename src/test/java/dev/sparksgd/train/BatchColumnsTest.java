@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * A batch's sums over its numbered columns are those of {@link SparseAccumulator} bit for bit:
  * per partition, and merged in partition order (where one partition's compact sums hold +0.0 for
  * the columns only the others touch), with double and float feature values, weights, empty rows, a
- * column whose contributions cancel, and a batch drawn again after the marks were cleared.
+ * column whose contributions cancel, and a batch drawn again after the marks were cleared; and
+ * the same with the batch planned ({@link BatchColumns#plan}: positions computed apart from the sums).
  */
 class BatchColumnsTest {
   private static final int D = 3000;
@@ -100,7 +101,7 @@ class BatchColumnsTest {
     }
     List<SparseSums> got = new ArrayList<>();
     for (Block[] part : parts) {
-      BatchColumns.Sums sums = columns.new Sums(coef, raw[D], loss);
+      BatchColumns.Sums sums = columns.sums(coef, raw[D], loss);
       for (Block b : part) {
         for (int i = 0; i < b.numRows; i++) {
           sums.add(b, i);
@@ -109,13 +110,31 @@ class BatchColumnsTest {
       got.add(sums.finish());
     }
     columns.clear();
+    // The same batch planned: the same columns, and the positions it gives the sums their bits.
+    BatchColumns.Plan plan = columns.plan(parts);
+    assertArrayEquals(cols, plan.columns);
+    List<SparseSums> planned = new ArrayList<>();
+    for (int p = 0; p < parts.length; p++) {
+      BatchColumns.Sums sums = BatchColumns.sums(plan.columns, coef, raw[D], loss);
+      for (int q = 0; q < parts[p].length; q++) {
+        for (int i = 0; i < parts[p][q].numRows; i++) {
+          sums.add(parts[p][q], i, plan.positions[p][q]);
+        }
+      }
+      planned.add(sums.finish());
+    }
+    assertEquals(0, columns.number().length, "a plan leaves no column marked");
+    columns.clear();
     SparseSums merged = got.get(0);
+    SparseSums plannedMerged = planned.get(0);
     SparseSums wantMerged = want.get(0);
     for (int p = 1; p < parts.length; p++) {
       merged = SparseSums.merge(merged, got.get(p));
+      plannedMerged = SparseSums.merge(plannedMerged, planned.get(p));
       wantMerged = SparseSums.merge(wantMerged, want.get(p));
     }
     assertSameBits(wantMerged, merged);
+    assertSameBits(wantMerged, plannedMerged);
   }
 
   @Test

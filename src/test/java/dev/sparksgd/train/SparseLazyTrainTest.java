@@ -271,9 +271,9 @@ class SparseLazyTrainTest {
   }
 
   /**
-   * Rows drawn ahead when they are not held on the driver: the sums over the batch's columns give
-   * the bits of the tasks' sums, standardized and centred (the held rows are compared in
-   * {@link #lazyPathTrainsTheDenseModel}).
+   * Rows drawn ahead when they are not held on the driver: the sums over the batch's columns (the
+   * next batch planned on a thread beside the iterations) give the bits of the tasks' sums,
+   * standardized and centred (the held rows are compared in {@link #lazyPathTrainsTheDenseModel}).
    */
   @Test
   void batchesDrawnAheadGiveTheTasksBits() throws Exception {
@@ -288,6 +288,10 @@ class SparseLazyTrainTest {
       assertTrue(jobs.stream().anyMatch(j -> j.endsWith("draw mini-batches")), jobs.toString());
       assertArrayEquals(TestData.modelBits(tasks), TestData.modelBits(drawn), "weights and intercept");
       assertEquals(TestData.historyWithoutMillis(tasks), TestData.historyWithoutMillis(drawn), "history");
+      // The thread that plans the next batch beside the iterations ends with the run.
+      assertTrue(Thread.getAllStackTraces().keySet().stream()
+          .noneMatch(th -> th.isAlive() && th.getName().startsWith("spark-sgd-batch-planner-")),
+          "a batch planner thread outlived its run");
     } finally {
       SparkTestSession.get();
     }
