@@ -101,6 +101,7 @@ final class CtrBenchmark {
       throw new UncheckedIOException(e);
     }
     List<SizeRun> runs = new ArrayList<>();
+    List<Subject> subjects = new ArrayList<>();
     org.apache.spark.sql.Dataset<Row> train = null;
     org.apache.spark.sql.Dataset<Row> holdout = null;
     try {
@@ -133,12 +134,18 @@ final class CtrBenchmark {
         run.info.put("holdoutRows", holdoutRows);
         run.info.put("csvWriteMillis", writeMillis);
         run.info.put("sparkMlCacheMillis", frameMillis);
-        runHashSize(run, bits, trainDir, train, holdout, frameRdds, parts);
-        Benchmark.ratios(run);
+        subjects.add(runHashSize(run, bits, trainDir, train, holdout, frameRdds, parts));
         runs.add(run);
+      }
+      iterationRounds(subjects);
+      for (SizeRun run : runs) {
+        Benchmark.ratios(run);
       }
     } finally {
       bench.describe(null);
+      for (Subject s : subjects) {
+        s.ours.release();
+      }
       if (train != null) {
         train.unpersist(true);
       }
@@ -166,7 +173,65 @@ final class CtrBenchmark {
   record Fit(int budget, double millis, double holdoutLogLoss) {
   }
 
-  private void runHashSize(SizeRun run, int bits, String trainDir, org.apache.spark.sql.Dataset<Row> train,
+  /**
+   * A hash size's cached blocks and mini-batch settings, kept after its fits to the target for the
+   * iteration rounds ({@link #iterationRounds}).
+   */
+  private record Subject(SizeRun run, TrainConfig.Builder base, Dataset ours, int perEpoch, long batchRows) {
+  }
+
+  /**
+   * Our mini-batch iteration at every hash size, in {@code --ctr-epochs} rounds; each round fits
+   * one epoch's iterations at each size in turn (from scratch), and the times between successive
+   * iterations of all rounds are the figure's samples. Alternating the sizes every epoch exposes
+   * them alike to a machine whose speed changes for seconds at a time (other tenants of a VM's
+   * host), so their ratio compares the sizes, not the stretches they happened to run in.
+   */
+  private void iterationRounds(List<Subject> subjects) {
+    if (subjects.isEmpty()) {
+      return;
+    }
+    int rounds = o.ctrEpochs();
+    bench.say("ctr: our mini-batch iteration, %d rounds of one epoch at each hash size in turn", rounds);
+    List<List<Double>> gaps = new ArrayList<>();
+    for (Subject s : subjects) {
+      gaps.add(new ArrayList<>());
+    }
+    for (int r = 0; r < rounds; r++) {
+      for (int k = 0; k < subjects.size(); k++) {
+        Subject s = subjects.get(k);
+        iterations(s.base(), s.ours(), s.perEpoch() + 1, gaps.get(k));
+      }
+    }
+    for (int k = 0; k < subjects.size(); k++) {
+      Subject s = subjects.get(k);
+      double[] g = gaps.get(k).stream().mapToDouble(Double::doubleValue).toArray();
+      if (g.length > 0) {
+        s.run().figures.add(new Figure(BenchOptions.CTR_ITERATION, Benchmark.OURS, "ms", g)
+            .with("rowsPerIteration", s.batchRows())
+            .with("rounds", rounds)
+            .with("msPerThousandRows", Samples.median(g) * 1000 / s.batchRows()));
+      }
+    }
+  }
+
+  /** A fit of k mini-batch iterations, timed only: the times between successive iterations into gaps. */
+  private void iterations(TrainConfig.Builder base, Dataset ours, int k, List<Double> gaps) {
+    long[] stamps = new long[k];
+    int[] count = {0};
+    bench.describe("bench: ours, " + k + " mini-batch iterations (click rows, iteration rounds)");
+    new Trainer(base.maxIter(k).build(), LogisticLoss.INSTANCE).train(sc, ours, (rec, max) -> {
+      if (count[0] < stamps.length) {
+        stamps[count[0]++] = System.nanoTime();
+      }
+    });
+    bench.describe(null);
+    for (double g : Samples.intervalsMillis(stamps, count[0])) {
+      gaps.add(g);
+    }
+  }
+
+  private Subject runHashSize(SizeRun run, int bits, String trainDir, org.apache.spark.sql.Dataset<Row> train,
       org.apache.spark.sql.Dataset<Row> holdout, Set<Integer> frameRdds, int parts) {
     long n = run.rows;
     double fraction = Math.min(1.0, (double) o.batchRows() / n);
@@ -179,6 +244,7 @@ final class CtrBenchmark {
     Dataset ours = DataLoader.load(sc, base.build());
     bench.describe(null);
     run.info.put("oursLoadMillis", Benchmark.millisSince(t));
+    boolean kept = false;
     try {
       double[] fills = new double[CtrGenerator.NUMERIC];
       List<String> names = Arrays.asList(ours.hashing().numericNames());
@@ -198,15 +264,14 @@ final class CtrBenchmark {
           + "maxIter %s", bits, oursBudgets, fraction * n, fullBudgets, mlBudgets);
       // One untimed fit of each at its smallest budget first: class loading, code generation and the
       // JIT would otherwise count in whichever fit comes first.
-      oursFit(base, ours, holdout, fills, oursBudgets.get(0), bits, null);
-      oursFit(full, ours, holdout, fills, fullBudgets.get(0), bits, null);
+      oursFit(base, ours, holdout, fills, oursBudgets.get(0), bits);
+      oursFit(full, ours, holdout, fills, fullBudgets.get(0), bits);
       // A bounded spark.ml (--ctr-ml-max-iter) warms up on the held-out rows, a tenth as many: at
       // millions of rows each of its fits takes minutes, even at maxIter 1.
       sparkMl(o.ctrMlBounded() ? holdout : train, holdout, bits, mlBudgets.get(0));
       List<List<Fit>> oursFits = new ArrayList<>();
       List<List<Fit>> fullFits = new ArrayList<>();
       List<List<Fit>> mlFits = new ArrayList<>();
-      double[] gaps = new double[0];
       for (int r = 0; r < o.ttaRuns(); r++) {
         List<Fit> a = new ArrayList<>();
         List<Fit> c = new ArrayList<>();
@@ -214,14 +279,10 @@ final class CtrBenchmark {
         int most = Math.max(oursBudgets.size(), Math.max(fullBudgets.size(), mlBudgets.size()));
         for (int i = 0; i < most; i++) {
           if (i < oursBudgets.size()) {
-            List<Double> g = new ArrayList<>();
-            a.add(oursFit(base, ours, holdout, fills, oursBudgets.get(i), bits, g));
-            if (i == oursBudgets.size() - 1) {
-              gaps = Samples.concat(gaps, g.stream().mapToDouble(Double::doubleValue).toArray());
-            }
+            a.add(oursFit(base, ours, holdout, fills, oursBudgets.get(i), bits));
           }
           if (i < fullBudgets.size()) {
-            c.add(oursFit(full, ours, holdout, fills, fullBudgets.get(i), bits, null));
+            c.add(oursFit(full, ours, holdout, fills, fullBudgets.get(i), bits));
           }
           if (i < mlBudgets.size()) {
             b.add(sparkMl(train, holdout, bits, mlBudgets.get(i)));
@@ -255,47 +316,34 @@ final class CtrBenchmark {
             ml.contender, o.ctrMlLargestMaxIter(), ml.median());
       }
       run.figures.add(ml);
-      if (gaps.length > 0) {
-        run.figures.add(new Figure(BenchOptions.CTR_ITERATION, Benchmark.OURS, "ms", gaps)
-            .with("rowsPerIteration", Math.round(fraction * n))
-            .with("msPerThousandRows", Samples.median(gaps) * 1000 / (fraction * n)));
-      }
       long oursBytes = bench.storedBytes(Set.of(ours.blocks.id()));
       run.figures.add(new Figure(BenchOptions.CTR_MEMORY, Benchmark.OURS, "bytes", new double[] {oursBytes})
           .with("representation", "hashed, filled blocks"));
       run.figures.add(new Figure(BenchOptions.CTR_MEMORY, Benchmark.SPARK_ML_PIPELINE, "bytes",
           new double[] {bench.storedBytes(new HashSet<>(frameRdds))})
           .with("representation", "cached DataFrame of the raw rows (label, 13 doubles, 26 strings)"));
+      kept = true;
+      return new Subject(run, base, ours, (int) perEpoch, Math.round(fraction * n));
     } finally {
-      ours.release();
+      if (!kept) {
+        ours.release();
+      }
     }
   }
 
   /**
-   * Our fit of {@code k} iterations (mini-batch or full batch, as {@code base} says) from the cached blocks, and its holdout log loss;
-   * {@code gaps} (if not null) gets the times between the ends of successive iterations (the
-   * first iteration, with the set-up, left out).
+   * Our fit of {@code k} iterations (mini-batch or full batch, as {@code base} says) from the
+   * cached blocks, and its holdout log loss.
    */
   private Fit oursFit(TrainConfig.Builder base, Dataset ours, org.apache.spark.sql.Dataset<Row> holdout,
-      double[] fills, int k, int bits, List<Double> gaps) {
-    long[] stamps = new long[k];
-    int[] count = {0};
+      double[] fills, int k, int bits) {
     TrainConfig cfg = base.maxIter(k).build();
     bench.describe("bench: ours, " + k + (cfg.miniBatchFraction < 1 ? " mini-batch" : " full-batch")
         + " iterations (click rows)");
     long s = System.nanoTime();
-    TrainResult res = new Trainer(cfg, LogisticLoss.INSTANCE).train(sc, ours, (rec, max) -> {
-      if (count[0] < stamps.length) {
-        stamps[count[0]++] = System.nanoTime();
-      }
-    });
+    TrainResult res = new Trainer(cfg, LogisticLoss.INSTANCE).train(sc, ours, (rec, max) -> { });
     double millis = Benchmark.millisSince(s);
     bench.describe(null);
-    if (gaps != null) {
-      for (double g : Samples.intervalsMillis(stamps, count[0])) {
-        gaps.add(g);
-      }
-    }
     return new Fit(k, millis, logLoss(holdout, fills, res.coefficients(), res.intercept(), bits));
   }
 

@@ -95,7 +95,10 @@ final class PerformancePage {
             + "(spark-sgd-full-batch), each at the defaults, and spark.ml's Pipeline(Imputer, FeatureHasher, "
             + "LogisticRegression).");
     figureTable(md, runs, "ctr-iteration", "Click-through rows: our mini-batch iteration",
-        "Time between the ends of successive iterations of our longest fit on the click rows.");
+        "Time between the ends of successive iterations of our mini-batch fits on the click rows: where the "
+            + "JSON's figure gives rounds, fits of one epoch at each hash size in turn, round after round (a "
+            + "machine's slow and fast stretches then fall on every size alike); otherwise our longest fit at "
+            + "each size.");
     figureTable(md, runs, "ctr-memory", "Click-through rows: cached bytes",
         "Ours: the hashed, filled blocks; spark.ml: its cached DataFrame of the raw rows.");
     scalingTable(md, runs);
