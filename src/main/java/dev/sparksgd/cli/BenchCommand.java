@@ -85,7 +85,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--ctr-epochs", paramLabel = "N", defaultValue = "8",
       description = "Our largest budget in the ctr figure, in passes over the rows (mini-batches of "
-          + "--batch-rows); the smaller budgets halve it down to a quarter pass. Default: ${DEFAULT-VALUE}.")
+          + "--batch-rows); the smaller budgets halve it down to a quarter pass; also the rounds of the "
+          + "iteration figure, one epoch at each hash size in turn. Default: ${DEFAULT-VALUE}.")
   int ctrEpochs;
 
   @Option(names = "--ctr-max-iter", paramLabel = "N", defaultValue = "100",
