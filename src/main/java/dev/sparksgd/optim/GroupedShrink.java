@@ -22,13 +22,19 @@ import java.util.Arrays;
  * <p>A touched coordinate's state (û_j, u_j, the scale its raw coefficient is read with, its
  * group) is kept side by side in one array, so that reading or updating it costs one or two cache
  * lines: at millions of features nearly every touched coordinate's state is in memory, not in the
- * caches, and four arrays read at the same index cost four misses. Between a step and the next
+ * caches, and four arrays read at the same index cost four misses. Where the members of a group
+ * also share u_j and the scale (hashed one-hot features of equal frequency do, up to the
+ * rounding of their means, {@link #U_TOLERANCE}; a group of equal factor in which a few such pairs
+ * mix is split by them) the entry is û_j and the group only, one cache line. Between a step and the next
  * {@link #flush} the weights live there, not in the parameter array.
  *
- * <p>A group is rebased (its members brought up to date, O(members)) when its factors' condition
- * reaches {@link #MAX_CONDITION}, as the other forms are, or after {@link #REFRESH_STEPS} steps
- * (its running sums drift); a group of stiff coordinates, whose factor shrinks a weight by more
- * than that in one step, is so rebased every step, which is the dense update for its members only.
+ * <p>A group is rebased (its members brought up to date, O(members)) after {@link #REFRESH_STEPS}
+ * steps (its running sums drift), and when its factors' condition reaches {@link #MAX_CONDITION},
+ * as the other forms are. The condition matters only with a direction, where a weight is the
+ * difference û − u·Q and large factors cancel; there a group of stiff coordinates, whose factor
+ * shrinks a weight by more than that in one step, is rebased every step, which is the dense update
+ * for its members only. Without one a weight is the product P·û, whose rounding does not grow as P
+ * shrinks: such a group is rebased only when P falls below {@link #MIN_SCALE}.
  * When the groups are more than {@link #MAX_GROUP_SHARE} of the weights (features of many
  * different scales, e.g. real-valued sparse features), grouping saves nothing and {@link #of}
  * returns null.
@@ -39,22 +45,40 @@ final class GroupedShrink extends LazyUpdate {
   /** Steps after which a group's running sums are summed afresh. */
   static final int REFRESH_STEPS = 4096;
 
-  /** Doubles per weight in {@link #state}. */
-  private static final int STRIDE = 4;
+  /**
+   * Without a direction, the factor below which a group is rebased. There a weight is P_g·û_j,
+   * as exact in relative terms at any P as at 1, so only the range limits it: û = w/P and the
+   * sums of û² must stay far from overflow, and w far from the subnormals.
+   */
+  static final double MIN_SCALE = 1e-100;
+
+  /** Doubles per weight in {@link #state}: the full entry, and the compact one. */
+  private static final int FULL = 4;
+  private static final int COMPACT = 2;
   private static final int STORED = 0;
+  /** In a full entry only. */
   private static final int U = 1;
+  /** In a full entry only. */
   private static final int SCALE = 2;
-  private static final int GROUP = 3;
 
   private final double weightedL2;
   private final double[] direction;
   /** The scales the raw coefficients are read with ({@link #currentScaled}), or null. */
   private final double[] scale;
   /**
-   * Per weight j, at j·{@link #STRIDE}: û_j (while attached), u_j (0 without a direction), the
-   * scale (1 without), the group (a small integer, exact as a double).
+   * Per weight j, at j·{@link #stride}: û_j (while attached), u_j (0 without a direction), the
+   * scale (1 without), the group (a small integer, exact as a double). Where u_j and the scale
+   * are the same for every member of a group, the entry is compact: û_j and the group only, 16
+   * bytes, so that a weight's entry is one cache line (a 32-byte entry straddles two lines every
+   * other weight) and the whole state half the bytes; u and the scale are then the group's.
    */
   private final double[] state;
+  /** {@link #FULL} or {@link #COMPACT}; the group is the entry's last double. */
+  private final int stride;
+  /** With compact entries, each group's u (0 without a direction); else null. */
+  private final double[] groupU;
+  /** With compact entries, each group's scale (1 without scales); else null. */
+  private final double[] groupScale;
   /** The weights by group: group g's are members[start[g] .. start[g+1]). */
   private final int[] members;
   private final int[] start;
@@ -92,17 +116,22 @@ final class GroupedShrink extends LazyUpdate {
   private int[] gatheredGroup = new int[0];
 
   private GroupedShrink(CoordinateWise opt, int numWeights, int numParams, double l2, int[] group,
-      double[] factor, double[] direction, double[] scale) {
+      double[] factor, double[] direction, double[] scale, double[] groupU, double[] groupScale) {
     super(opt, numWeights, numParams, 0.0, 0.0); // the penalty is applied here, not by stepCurrent
     this.weightedL2 = l2;
     this.direction = direction;
     this.scale = scale;
     this.factor = factor;
-    state = new double[STRIDE * numWeights];
+    this.groupU = groupU;
+    this.groupScale = groupScale;
+    stride = groupScale != null ? COMPACT : FULL;
+    state = new double[stride * numWeights];
     for (int j = 0; j < numWeights; j++) {
-      state[STRIDE * j + U] = direction != null ? direction[j] : 0.0;
-      state[STRIDE * j + SCALE] = scale != null ? scale[j] : 1.0;
-      state[STRIDE * j + GROUP] = group[j];
+      if (stride == FULL) {
+        state[FULL * j + U] = direction != null ? direction[j] : 0.0;
+        state[FULL * j + SCALE] = scale != null ? scale[j] : 1.0;
+      }
+      state[stride * j + stride - 1] = group[j];
     }
     int groups = factor.length;
     start = new int[groups + 1];
@@ -134,9 +163,102 @@ final class GroupedShrink extends LazyUpdate {
     den = new double[groups];
     if (direction != null) {
       for (int j = 0; j < numWeights; j++) {
-        sumDd[group[j]] += direction[j] * direction[j];
+        double u = directionAt(stride * j, group[j]);
+        sumDd[group[j]] += u * u;
       }
     }
+  }
+
+  /** The most (u, scale) pairs a group of equal factor is split into for compact entries. */
+  private static final int MAX_SPLIT = 8;
+  /**
+   * Directions this close (relative) count as one in a compact group. Features of equal
+   * frequency have the same mean, but the statistics pass sums it in an order that depends on
+   * where the rows lie, so their u = μ/s differ in the last bits; within a group they then move
+   * along the first member's u, a difference at the rounding level of the statistics themselves.
+   */
+  static final double U_TOLERANCE = 1e-13;
+
+  /** Groups on which u and the scale are constant too, with each group's factor, u and scale. */
+  private record Split(int[] group, double[] factor, double[] u, double[] scale) {
+  }
+
+  /**
+   * The groups of equal factor split further into groups of equal factor, u and scale (hashed
+   * one-hot features of equal frequency have all three equal, and the constant features theirs),
+   * or null where a group holds more than {@link #MAX_SPLIT} pairs or all groups more than
+   * {@code maxGroups}: compact entries then save nothing.
+   */
+  private static Split split(int[] group, double[] factor, double[] direction, double[] scale, double maxGroups) {
+    int groups = factor.length;
+    int n = group.length;
+    double[][] pairs = new double[groups][]; // per group: u0, s0, u1, s1, ... in order of first appearance
+    int[] count = new int[groups];
+    int[] sub = new int[n];
+    int total = 0;
+    for (int j = 0; j < n; j++) {
+      int g = group[j];
+      double u = direction != null ? direction[j] : 0.0;
+      double sc = scale != null ? scale[j] : 1.0;
+      double[] seen = pairs[g];
+      int k = 0;
+      while (k < count[g] && !(near(seen[2 * k], u) && same(seen[2 * k + 1], sc))) {
+        k++;
+      }
+      if (k == count[g]) {
+        if (k == MAX_SPLIT || ++total > maxGroups) {
+          return null;
+        }
+        if (seen == null || seen.length == 2 * k) {
+          pairs[g] = seen = seen == null ? new double[2] : Arrays.copyOf(seen, 4 * k);
+        }
+        seen[2 * k] = u;
+        seen[2 * k + 1] = sc;
+        count[g]++;
+      }
+      sub[j] = k;
+    }
+    int[] first = new int[groups];
+    double[] f = new double[total];
+    double[] u = new double[total];
+    double[] sc = new double[total];
+    for (int g = 0, at = 0; g < groups; g++) {
+      first[g] = at;
+      for (int k = 0; k < count[g]; k++, at++) {
+        f[at] = factor[g];
+        u[at] = pairs[g][2 * k];
+        sc[at] = pairs[g][2 * k + 1];
+      }
+    }
+    int[] out = new int[n];
+    for (int j = 0; j < n; j++) {
+      out[j] = first[group[j]] + sub[j];
+    }
+    return new Split(out, f, u, sc);
+  }
+
+  private static boolean same(double a, double b) {
+    return Double.doubleToRawLongBits(a) == Double.doubleToRawLongBits(b);
+  }
+
+  /** Equal, or within {@link #U_TOLERANCE} of each other relative to the larger. */
+  private static boolean near(double a, double b) {
+    return same(a, b) || Math.abs(a - b) <= U_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
+  }
+
+  /** Group of the weight whose entry is at {@code at}. */
+  private int groupAt(int at) {
+    return (int) state[at + stride - 1];
+  }
+
+  /** u_j of the weight whose entry is at {@code at}, of group g. */
+  private double directionAt(int at, int g) {
+    return stride == FULL ? state[at + U] : groupU[g];
+  }
+
+  /** The scale of the weight whose entry is at {@code at}, of group g. */
+  private double scaleAt(int at, int g) {
+    return stride == FULL ? state[at + SCALE] : groupScale[g];
   }
 
   /**
@@ -162,12 +284,18 @@ final class GroupedShrink extends LazyUpdate {
     for (int j = 0; j < numWeights; j++) {
       group[j] = Arrays.binarySearch(factor, f[j]);
     }
-    return new GroupedShrink(opt, numWeights, numParams, penalty.l2, group, factor, direction, scale);
+    double maxGroups = Math.max(1, MAX_GROUP_SHARE * numWeights);
+    Split split = split(group, factor, direction, scale, maxGroups);
+    return split == null
+        ? new GroupedShrink(opt, numWeights, numParams, penalty.l2, group, factor, direction, scale, null, null)
+        : new GroupedShrink(opt, numWeights, numParams, penalty.l2, split.group(), split.factor(), direction, scale,
+            split.u(), split.scale());
   }
 
   @Override
   public String describe() {
-    return " (the penalty's per-feature factors in " + factor.length + " groups of equal value)";
+    return " (the penalty's per-feature factors in " + factor.length + " groups of equal value; "
+        + 8 * stride + " bytes of state per weight)";
   }
 
   /** Takes the weights from the parameters (current there: at the start or after a flush). */
@@ -178,12 +306,12 @@ final class GroupedShrink extends LazyUpdate {
       Arrays.fill(sumUu, 0.0);
       Arrays.fill(sumUd, 0.0);
       for (int j = 0; j < numWeights; j++) {
-        int at = STRIDE * j;
-        int g = (int) state[at + GROUP];
+        int at = stride * j;
+        int g = groupAt(at);
         double w = params[j];
         state[at + STORED] = w;
         sumUu[g] += w * w;
-        sumUd[g] += w * state[at + U];
+        sumUd[g] += w * directionAt(at, g);
       }
     }
   }
@@ -230,7 +358,7 @@ final class GroupedShrink extends LazyUpdate {
       gradSq += smooth * smooth;
       paramSq += next * next;
       double back = next / pNew[gr] + u * qNew[gr];
-      state[STRIDE * idx[k] + STORED] = back;
+      state[stride * idx[k] + STORED] = back;
       newUu[gr] += back * back;
       newUd[gr] += back * u;
     }
@@ -268,7 +396,7 @@ final class GroupedShrink extends LazyUpdate {
       newUd[k] = 0;
       p[k] = pNew[k];
       q[k] = qNew[k];
-      if (++age[k] >= REFRESH_STEPS || condition(p[k], q[k]) > MAX_CONDITION) {
+      if (++age[k] >= REFRESH_STEPS || (direction != null ? condition(p[k], q[k]) > MAX_CONDITION : p[k] < MIN_SCALE)) {
         rebase(k);
       }
     }
@@ -303,15 +431,15 @@ final class GroupedShrink extends LazyUpdate {
       int to = Math.min(n, from + CHUNK);
       touchState(params, idx, from, to);
       for (int k = from; k < to; k++) {
-        int at = STRIDE * idx[k];
+        int at = stride * idx[k];
         double stored = state[at + STORED];
-        double u = state[at + U];
-        int g = (int) state[at + GROUP];
+        int g = groupAt(at);
+        double u = directionAt(at, g);
         gatheredStored[k] = stored;
         gatheredU[k] = u;
         gatheredGroup[k] = g;
         if (out != null) {
-          double s = state[at + SCALE];
+          double s = scaleAt(at, g);
           out[k] = weight(g, stored, u) * s;
           outScale[k] = s;
         }
@@ -340,8 +468,8 @@ final class GroupedShrink extends LazyUpdate {
     double uu = 0;
     double ud = 0;
     for (int m = start[k]; m < start[k + 1]; m++) {
-      int at = STRIDE * members[m];
-      double u = state[at + U];
+      int at = stride * members[m];
+      double u = directionAt(at, k);
       double w = p[k] * (state[at + STORED] - u * q[k]);
       state[at + STORED] = w;
       uu += w * w;
@@ -369,13 +497,13 @@ final class GroupedShrink extends LazyUpdate {
     if (!attached) {
       return params[j];
     }
-    int at = STRIDE * j;
-    return weightAt(at, (int) state[at + GROUP]);
+    int at = stride * j;
+    return weightAt(at, groupAt(at));
   }
 
   /** The weight whose state is at {@code at} in {@link #state}, of group g. */
   private double weightAt(int at, int g) {
-    return weight(g, state[at + STORED], state[at + U]);
+    return weight(g, state[at + STORED], directionAt(at, g));
   }
 
   /** The weight of group g stored as û with direction u: P_g·(û − u·Q_g). */
@@ -395,7 +523,7 @@ final class GroupedShrink extends LazyUpdate {
   @Override
   void touchState(double[] params, int[] idx, int from, int to) {
     if (attached) {
-      touch(state, idx, STRIDE, from, to);
+      touch(state, idx, stride, from, to);
     } else {
       touch(params, idx, from, to);
     }

@@ -135,6 +135,23 @@ class LazyUpdateTest {
     Regularizer reg = OptimSetup.penalty(cfg, 1.0, factors, 1.0).regularizer();
     compare(cfg, reg, "sgd/grouped/long", 0.02, 0.08, 9000, true);
     compare(cfg, reg, "sgd/grouped/long/uncentred", 0.02, 0.08, 5000, false);
+    // The trainer's case with hashed one-hot features: the penalty's factor is 1/scale, and
+    // features of equal frequency share u too (up to the rounding of their means), so the state
+    // entries are compact; the factor-0 group mixes two scales and two u's (and is split by them).
+    double[] byGroup = new double[D];
+    double[] uByGroup = new double[D];
+    for (int j = 0; j < D; j++) {
+      byGroup[j] = factors[j] == 0 ? (j % 10 == 0 ? 0.0 : 1.0) : 1.0 / factors[j];
+      uByGroup[j] = factors[j] == 0 ? (j % 10 == 0 ? 0.0 : 0.4) : 0.3 - factors[j] / 100;
+      uByGroup[j] *= 1 + (j % 3) * 0x1p-52; // the means' rounding: the last bits differ
+    }
+    String compact = compare(cfg, reg, "sgd/grouped/long/compact", 0.02, 0.08, 5000, false, byGroup, null);
+    assertTrue(compact.contains("16 bytes") && compact.contains("in 5 groups"), compact);
+    compact = compare(cfg, reg, "sgd/grouped/long/compact/centred", 0.02, 0.08, 5000, true, byGroup, uByGroup);
+    assertTrue(compact.contains("16 bytes") && compact.contains("in 5 groups"), compact);
+    // A u of its own for every weight: the full entries.
+    String full = compare(cfg, reg, "sgd/grouped/long/full/centred", 0.02, 0.08, 3000, true, byGroup, null);
+    assertTrue(full.contains("32 bytes"), full);
     double[] distinct = new double[D];
     for (int j = 0; j < D; j++) {
       distinct[j] = 1.0 / (1 + j);
@@ -188,12 +205,25 @@ class LazyUpdateTest {
    */
   private static void compare(TrainConfig cfg, Regularizer reg, String label, double etaLow, double etaHigh,
       int iterations, boolean centred) {
+    compare(cfg, reg, label, etaLow, etaHigh, iterations, centred, null, null);
+  }
+
+  /**
+   * With {@code scaleOrNull}, the scales the trainer reads raw coefficients with are those, and
+   * with {@code uOrNull} (when centred) the direction is that; else both random. Returns the lazy
+   * form's {@link LazyUpdate#describe}.
+   */
+  private static String compare(TrainConfig cfg, Regularizer reg, String label, double etaLow, double etaHigh,
+      int iterations, boolean centred, double[] scaleOrNull, double[] uOrNull) {
     Random rnd = new Random(label.hashCode());
     double[] u = null;
     if (centred) {
       u = new double[D];
       for (int j = 0; j < D; j++) {
         u[j] = j % 5 == 0 ? 0.0 : rnd.nextGaussian();
+      }
+      if (uOrNull != null) {
+        u = uOrNull.clone();
       }
     }
     Optimizer dense = OptimSetup.optimizer(cfg);
@@ -208,6 +238,9 @@ class LazyUpdateTest {
     double[] scale = new double[D];
     for (int j = 0; j < D; j++) {
       scale[j] = 0.5 + rnd.nextDouble();
+    }
+    if (scaleOrNull != null) {
+      scale = scaleOrNull.clone();
     }
     int[] all = java.util.stream.IntStream.range(0, D).toArray();
     LazyUpdate lazy = LazyUpdate.of(lazyOpt, reg, D, D + TAIL, u, scale);
@@ -300,7 +333,7 @@ class LazyUpdateTest {
     for (String k : ds.keySet()) {
       assertAllClose(ds.get(k), ls.get(k), label + " state " + k);
     }
-    assertTrue(Arrays.stream(w).anyMatch(x -> x != 0.0), label + ": all weights 0, a test that cannot fail");
+    assertTrue(Arrays.stream(w).anyMatch(x -> x != 0.0), label + ": all weights 0, a test that cannot fail");    return lazy.describe();
   }
 
   /** Norms come from running sums of squares: 1e-9 relative. */
