@@ -179,7 +179,10 @@ final class GroupedShrink extends LazyUpdate {
    */
   static final double U_TOLERANCE = 1e-13;
 
-  /** Groups on which u and the scale are constant too, with each group's factor, u and scale. */
+  /**
+   * Groups on which u and the scale are constant too, with each group's factor, u and scale (u and
+   * scale null: full entries).
+   */
   private record Split(int[] group, double[] factor, double[] u, double[] scale) {
   }
 
@@ -194,7 +197,7 @@ final class GroupedShrink extends LazyUpdate {
     int n = group.length;
     double[][] pairs = new double[groups][]; // per group: u0, s0, u1, s1, ... in order of first appearance
     int[] count = new int[groups];
-    int[] sub = new int[n];
+    int[] out = new int[n]; // the pair's place within its group, then the split group
     int total = 0;
     for (int j = 0; j < n; j++) {
       int g = group[j];
@@ -216,7 +219,7 @@ final class GroupedShrink extends LazyUpdate {
         seen[2 * k + 1] = sc;
         count[g]++;
       }
-      sub[j] = k;
+      out[j] = k;
     }
     int[] first = new int[groups];
     double[] f = new double[total];
@@ -230,9 +233,8 @@ final class GroupedShrink extends LazyUpdate {
         sc[at] = pairs[g][2 * k + 1];
       }
     }
-    int[] out = new int[n];
     for (int j = 0; j < n; j++) {
-      out[j] = first[group[j]] + sub[j];
+      out[j] += first[group[j]];
     }
     return new Split(out, f, u, sc);
   }
@@ -276,7 +278,8 @@ final class GroupedShrink extends LazyUpdate {
         distinct[n++] = distinct[i];
       }
     }
-    if (n > Math.max(1, MAX_GROUP_SHARE * numWeights)) {
+    double maxGroups = Math.max(1, MAX_GROUP_SHARE * numWeights);
+    if (n > maxGroups) {
       return null;
     }
     double[] factor = Arrays.copyOf(distinct, n);
@@ -284,12 +287,12 @@ final class GroupedShrink extends LazyUpdate {
     for (int j = 0; j < numWeights; j++) {
       group[j] = Arrays.binarySearch(factor, f[j]);
     }
-    double maxGroups = Math.max(1, MAX_GROUP_SHARE * numWeights);
     Split split = split(group, factor, direction, scale, maxGroups);
-    return split == null
-        ? new GroupedShrink(opt, numWeights, numParams, penalty.l2, group, factor, direction, scale, null, null)
-        : new GroupedShrink(opt, numWeights, numParams, penalty.l2, split.group(), split.factor(), direction, scale,
-            split.u(), split.scale());
+    if (split == null) { // full entries, on the groups of equal factor
+      split = new Split(group, factor, null, null);
+    }
+    return new GroupedShrink(opt, numWeights, numParams, penalty.l2, split.group(), split.factor(), direction, scale,
+        split.u(), split.scale());
   }
 
   @Override
