@@ -29,12 +29,14 @@ import java.util.Arrays;
  * {@link #flush} the weights live there, not in the parameter array.
  *
  * <p>A group is rebased (its members brought up to date, O(members)) after {@link #REFRESH_STEPS}
- * steps (its running sums drift), and when its factors' condition reaches {@link #MAX_CONDITION},
- * as the other forms are. The condition matters only with a direction, where a weight is the
- * difference û − u·Q and large factors cancel; there a group of stiff coordinates, whose factor
- * shrinks a weight by more than that in one step, is rebased every step, which is the dense update
- * for its members only. Without one a weight is the product P·û, whose rounding does not grow as P
- * shrinks: such a group is rebased only when P falls below {@link #MIN_SCALE}.
+ * steps (its running sums drift), and when P falls below {@link #MIN_SCALE}. Unlike the other
+ * forms it needs no bound on its factors' condition: a weight read as P·(û − u·Q) carries the
+ * rounding of its two terms, P·û and P·u·Q, whatever P is. Q grows as 1/P, and a rounding of Q
+ * at step s reaches the weight times P_t, so it decays by the group's factor per step as a
+ * rounding in the dense update's own recursion w ← (w − η·a·u)/(1 + η·c) does; P·Q is the group's
+ * accumulated pull along u, which that recursion carries too. So a stiff group (a factor that
+ * shrinks a weight by 100× in one step) costs no more than any other, where a rebase at each step
+ * would cost a pass over its members' state, a miss to memory per member at millions of features.
  * When the groups are more than {@link #MAX_GROUP_SHARE} of the weights (features of many
  * different scales, e.g. real-valued sparse features), grouping saves nothing and {@link #of}
  * returns null.
@@ -46,9 +48,9 @@ final class GroupedShrink extends LazyUpdate {
   static final int REFRESH_STEPS = 4096;
 
   /**
-   * Without a direction, the factor below which a group is rebased. There a weight is P_g·û_j,
-   * as exact in relative terms at any P as at 1, so only the range limits it: û = w/P and the
-   * sums of û² must stay far from overflow, and w far from the subnormals.
+   * The factor below which a group is rebased. A weight is P_g·(û_j − u_j·Q_g), as exact at any P
+   * as at 1 (see above), so only the range limits it: û = w/P + u·Q and the sums of û² must stay
+   * far from overflow, and w far from the subnormals.
    */
   static final double MIN_SCALE = 1e-100;
 
@@ -399,7 +401,7 @@ final class GroupedShrink extends LazyUpdate {
       newUd[k] = 0;
       p[k] = pNew[k];
       q[k] = qNew[k];
-      if (++age[k] >= REFRESH_STEPS || (direction != null ? condition(p[k], q[k]) > MAX_CONDITION : p[k] < MIN_SCALE)) {
+      if (++age[k] >= REFRESH_STEPS || p[k] < MIN_SCALE) {
         rebase(k);
       }
     }
@@ -455,14 +457,6 @@ final class GroupedShrink extends LazyUpdate {
   /** Σ w² over a group's members whose sums are uu, ud, dd, at factors p, q. */
   private static double groupSquares(double p, double q, double uu, double ud, double dd) {
     return p * p * (uu - 2 * q * ud + q * q * dd);
-  }
-
-  /**
-   * The condition ‖M‖₁·‖M⁻¹‖₁ of the map (û, u) ↦ (P·(û − u·Q), u) that reads a weight, as
-   * {@link Linear} bounds its matrices'.
-   */
-  private static double condition(double p, double q) {
-    return Math.max(p, p * Math.abs(q) + 1) * Math.max(1 / p, Math.abs(q) + 1);
   }
 
   /** Brings group k's members up to date: P = 1, Q = 0, its sums afresh. */
